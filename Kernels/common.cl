@@ -1,0 +1,1 @@
+// common.cl: placeholder, filled in below

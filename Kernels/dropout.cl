@@ -1,0 +1,1 @@
+// dropout.cl: placeholder, filled in below

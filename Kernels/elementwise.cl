@@ -1,0 +1,1 @@
+// elementwise.cl: placeholder, filled in below

@@ -1,0 +1,1 @@
+// embedding.cl: placeholder, filled in below

@@ -1,0 +1,1 @@
+// gru.cl: placeholder, filled in below

@@ -1,0 +1,1 @@
+// loss.cl: placeholder, filled in below

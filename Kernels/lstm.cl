@@ -1,0 +1,1 @@
+// lstm.cl: placeholder, filled in below

@@ -1,0 +1,1 @@
+// optimizer.cl: placeholder, filled in below

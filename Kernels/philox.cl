@@ -1,0 +1,1 @@
+// philox.cl: placeholder, filled in below

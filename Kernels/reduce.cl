@@ -1,0 +1,1 @@
+// reduce.cl: placeholder, filled in below

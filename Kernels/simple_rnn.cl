@@ -1,0 +1,1 @@
+// simple_rnn.cl: placeholder, filled in below

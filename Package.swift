@@ -1,0 +1,57 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Recur",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "recur", targets: ["recur"]),
+        .library(name: "RecurCompute", targets: ["RecurCompute"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // System-library shims: the OpenCL ICD loader + CLBlast, and OpenBLAS's cblas.
+        .systemLibrary(name: "COpenCL", path: "Sources/COpenCL"),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // OpenCL C sources, embedded into the binary so a binary copied alone to a GPU host runs.
+        .target(
+            name: "RecurKernels",
+            path: "Kernels",
+            exclude: ["README.md"],
+            resources: [
+                .embedInCode("common.cl"),
+                .embedInCode("philox.cl"),
+                .embedInCode("simple_rnn.cl"),
+                .embedInCode("lstm.cl"),
+                .embedInCode("gru.cl"),
+                .embedInCode("embedding.cl"),
+                .embedInCode("elementwise.cl"),
+                .embedInCode("loss.cl"),
+                .embedInCode("optimizer.cl"),
+                .embedInCode("dropout.cl"),
+                .embedInCode("reduce.cl"),
+            ]
+        ),
+        .target(
+            name: "RecurCompute",
+            dependencies: [
+                "COpenCL", "CBLAS", "RecurKernels",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "recur",
+            dependencies: [
+                "RecurCompute",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "RecurComputeTests", dependencies: ["RecurCompute"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

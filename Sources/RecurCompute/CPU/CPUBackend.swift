@@ -1,0 +1,131 @@
+import CBLAS
+import Dispatch
+
+/// The reference backend: plain Swift around OpenBLAS's `cblas_sgemm`, with the cell and
+/// element-wise ops parallel across the batch. Also the fallback when no OpenCL device is usable.
+public final class CPUBackend: Backend {
+    public let device: DeviceInfo
+    public private(set) var counters = BackendCounters()
+    /// Below this many elements per op, threads cost more than they save.
+    let parallelThreshold = 1 << 15
+    let threads: Int
+
+    public init(threads: Int? = nil) {
+        let cores = threads ?? Swift.max(1, sysconfCores())
+        self.threads = cores
+        let memory = UInt64(sysconfPages()) * UInt64(sysconfPageSize())
+        device = DeviceInfo(kind: .cpu, identifier: "cpu", name: "CPU backend (Swift + OpenBLAS, \(cores) threads)",
+                            platform: "host", version: "reference", driver: "OpenBLAS",
+                            computeUnits: cores, globalMemoryBytes: memory, maxAllocationBytes: memory)
+    }
+
+    public func supports(_ kind: OpKind) -> Bool { true }
+
+    public func allocate(_ type: DeviceElementType, count: Int) throws -> DeviceStorage {
+        let bytes = count * 4
+        guard count >= 0, bytes <= device.maxAllocationBytes else {
+            throw ComputeError.outOfMemory(bytes: bytes, device: device.name)
+        }
+        return DeviceStorage(elementCount: count, elementType: type, handle: HostBlock(byteCount: bytes), ownerID: ObjectIdentifier(self))
+    }
+
+    public func write<E: DeviceElement>(_ values: [E], to tensor: TensorRef<E>) throws {
+        try checkOwned(tensor.storage)
+        guard values.count == tensor.count else {
+            throw ComputeError.shapeMismatch(op: "write", tensor: "values", expected: "\(tensor.count) elements", found: "\(values.count)")
+        }
+        values.withUnsafeBufferPointer { tensor.hostPointer.update(from: $0.baseAddress!, count: values.count) }
+        counters.uploads += 1
+    }
+
+    public func upload<E: DeviceElement>(_ values: [E], to tensor: TensorRef<E>, lane: Int) throws {
+        try write(values, to: tensor)
+    }
+
+    public func read<E: DeviceElement>(_ tensor: TensorRef<E>) throws -> [E] {
+        try checkOwned(tensor.storage)
+        counters.blockingReads += 1
+        return Array(UnsafeBufferPointer(start: tensor.hostPointer, count: tensor.count))
+    }
+
+    public func readAsync(_ tensor: FloatRef, lane: Int) throws -> PendingRead {
+        try checkOwned(tensor.storage)
+        counters.asyncReads += 1
+        return CompletedRead(values: Array(UnsafeBufferPointer(start: tensor.hostPointer, count: tensor.count)))
+    }
+
+    public func join(lane: Int, into waiting: Int) throws {}
+    public func flush() throws {}
+    public func synchronize() throws { counters.synchronizations += 1 }
+
+    public func enqueue(_ op: Op, lane: Int) throws {
+        counters.launches += 1
+        switch op {
+        case .gemm(let o): gemm(o); counters.gemms += 1
+        case .cellForward(let o): cellForward(o)
+        case .cellBackward(let o): cellBackward(o)
+        case .gruResetGateForward(let o): gruResetGateForward(o)
+        case .gruResetGateBackward(let o): gruResetGateBackward(o)
+        case .embeddingGather(let o): embeddingGather(o)
+        case .embeddingGradient(let o): embeddingGradient(o)
+        case .fill(let o): fill(o)
+        case .copy2D(let o): copy2D(o)
+        case .addBias(let o): addBias(o)
+        case .activationForward(let o): activationForward(o)
+        case .activationBackward(let o): activationBackward(o)
+        case .softmax(let o): softmax(o)
+        case .multiply(let o): multiply(o)
+        case .multiplyBroadcast(let o): multiplyBroadcast(o)
+        case .axpby(let o): axpby(o)
+        case .sumRows(let o): sumRows(o)
+        case .dropoutMask(let o): dropoutMask(o)
+        case .loss(let o): loss(o)
+        case .accuracyCount(let o): accuracyCount(o)
+        case .optimizerUpdate(let o): optimizerUpdate(o)
+        case .sumOfSquares(let o): sumOfSquares(o)
+        case .clipScale(let o): clipScale(o)
+        case .clipByValue(let o): clipByValue(o)
+        }
+    }
+
+    func checkOwned(_ storage: DeviceStorage) throws {
+        guard storage.ownerID == ObjectIdentifier(self) else {
+            throw ComputeError.invalidArgument(op: "cpu", argument: "storage", reason: "was allocated by another backend")
+        }
+    }
+
+    /// Splits `0..<count` into contiguous chunks run on the worker threads when `work` (elements
+    /// touched) is large enough to pay for them.
+    func parallelRows(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
+        let chunks = work >= parallelThreshold ? Swift.min(threads, count) : 1
+        if chunks <= 1 { body(0..<count); return }
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let start = count * chunk / chunks, end = count * (chunk + 1) / chunks
+            if start < end { body(start..<end) }
+        }
+    }
+
+    func gemm(_ o: GEMM) {
+        let ta = o.transposeA ? CblasTrans : CblasNoTrans
+        let tb = o.transposeB ? CblasTrans : CblasNoTrans
+        for i in 0..<o.batch {
+            cblas_sgemm(CblasRowMajor, ta, tb, Int32(o.m), Int32(o.n), Int32(o.k), o.alpha,
+                        o.a.hostPointer + i * o.strideA, Int32(o.lda),
+                        o.b.hostPointer + i * o.strideB, Int32(o.ldb), o.beta,
+                        o.c.hostPointer + i * o.strideC, Int32(o.ldc))
+        }
+    }
+}
+
+/// A read that was complete when it was made (the CPU backend has nothing in flight).
+final class CompletedRead: PendingRead {
+    let values: [Float]
+    init(values: [Float]) { self.values = values }
+    var isComplete: Bool { true }
+    func wait() throws -> [Float] { values }
+}
+
+import Glibc
+func sysconfCores() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+func sysconfPages() -> Int { Int(sysconf(Int32(_SC_PHYS_PAGES))) }
+func sysconfPageSize() -> Int { Int(sysconf(Int32(_SC_PAGESIZE))) }

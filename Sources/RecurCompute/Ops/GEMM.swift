@@ -1,0 +1,60 @@
+/// `C = alpha · op(A) · op(B) + beta · C`, row-major, optionally over `batch` matrices at fixed
+/// strides. This is the only matrix product the engine uses: the input projection of a whole
+/// sequence (`[T·B, D] × [D, G·H]`), the per-step recurrent product, the weight gradients over all
+/// timesteps and the Dense layers.
+public struct GEMM: OpDescription, Hashable {
+    public static let kind = OpKind.gemm
+    public var transposeA: Bool
+    public var transposeB: Bool
+    public var m: Int
+    public var n: Int
+    public var k: Int
+    public var alpha: Float
+    public var a: FloatRef
+    public var lda: Int
+    public var b: FloatRef
+    public var ldb: Int
+    public var beta: Float
+    public var c: FloatRef
+    public var ldc: Int
+    public var batch: Int
+    public var strideA: Int
+    public var strideB: Int
+    public var strideC: Int
+
+    /// A plain product with tight leading dimensions: `A` is `[m, k]` (or `[k, m]` transposed),
+    /// `B` is `[k, n]` (or `[n, k]`), `C` is `[m, n]`.
+    public init(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+                alpha: Float = 1, a: FloatRef, b: FloatRef, beta: Float = 0, c: FloatRef,
+                lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil,
+                batch: Int = 1, strideA: Int = 0, strideB: Int = 0, strideC: Int = 0) {
+        self.transposeA = transposeA
+        self.transposeB = transposeB
+        self.m = m; self.n = n; self.k = k
+        self.alpha = alpha; self.beta = beta
+        self.a = a; self.b = b; self.c = c
+        self.lda = lda ?? (transposeA ? m : k)
+        self.ldb = ldb ?? (transposeB ? k : n)
+        self.ldc = ldc ?? n
+        self.batch = batch
+        self.strideA = strideA; self.strideB = strideB; self.strideC = strideC
+    }
+
+    public func validate() throws {
+        let check = ShapeCheck(Self.kind)
+        try check.positive(m, "m"); try check.positive(n, "n"); try check.positive(k, "k")
+        try check.positive(batch, "batch")
+        let (aRows, aCols) = transposeA ? (k, m) : (m, k)
+        let (bRows, bCols) = transposeB ? (n, k) : (k, n)
+        try check.require(lda >= aCols, "lda", "must be ≥ \(aCols), got \(lda)")
+        try check.require(ldb >= bCols, "ldb", "must be ≥ \(bCols), got \(ldb)")
+        try check.require(ldc >= n, "ldc", "must be ≥ \(n), got \(ldc)")
+        try check.atLeast(a, (batch - 1) * strideA + (aRows - 1) * lda + aCols, "A")
+        try check.atLeast(b, (batch - 1) * strideB + (bRows - 1) * ldb + bCols, "B")
+        try check.atLeast(c, (batch - 1) * strideC + (m - 1) * ldc + n, "C")
+        try check.require(!c.overlaps(a) && !c.overlaps(b), "C", "must not overlap A or B")
+    }
+
+    /// Multiply-adds counted as two FLOPs each.
+    public var flops: Double { 2 * Double(m) * Double(n) * Double(k) * Double(batch) }
+}

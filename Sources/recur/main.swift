@@ -1,0 +1,2 @@
+import RecurCompute
+print(CPUBackend().device.name)
