@@ -93,7 +93,7 @@ extension Backend {
         return ref
     }
 
-    public func tensor(_ values: [Int32]) throws -> IntRef {
+    public func intTensor(_ values: [Int32]) throws -> IntRef {
         let storage = try allocate(.int32, count: Swift.max(values.count, 1))
         let ref = IntRef(storage: storage, count: values.count)
         if !values.isEmpty { try write(values, to: ref) }
