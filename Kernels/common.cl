@@ -1,1 +1,40 @@
-// common.cl: placeholder, filled in below
+// common.cl — prepended to every program.
+// Tensor arguments arrive as (buffer, element offset) pairs so a whole training step can live
+// in one arena allocation: TENSOR declares the pair, BIND makes the offset pointer (NULL stays
+// NULL, which is how optional tensors are passed). Activation codes match Swift's `Activation`.
+
+#define TENSOR(T, name) __global T* name##_base, const int name##_off
+#define BIND(T, name) __global T* name = name##_base ? name##_base + name##_off : 0
+
+#define ACT_LINEAR 0
+#define ACT_TANH 1
+#define ACT_SIGMOID 2
+#define ACT_RELU 3
+#define ACT_HARD_SIGMOID 4
+
+inline float sigmoid_stable(float x) {
+    if (x >= 0.0f) return 1.0f / (1.0f + exp(-x));
+    float e = exp(x);
+    return e / (1.0f + e);
+}
+
+inline float activate(int kind, float x) {
+    switch (kind) {
+    case ACT_TANH: return tanh(x);
+    case ACT_SIGMOID: return sigmoid_stable(x);
+    case ACT_RELU: return x > 0.0f ? x : 0.0f;
+    case ACT_HARD_SIGMOID: return clamp(x + 3.0f, 0.0f, 6.0f) / 6.0f;
+    default: return x;
+    }
+}
+
+// f'(x) from y = f(x); for the piecewise ones y says which piece x was on.
+inline float activate_grad(int kind, float y) {
+    switch (kind) {
+    case ACT_TANH: return 1.0f - y * y;
+    case ACT_SIGMOID: return y * (1.0f - y);
+    case ACT_RELU: return y > 0.0f ? 1.0f : 0.0f;
+    case ACT_HARD_SIGMOID: return (y > 0.0f && y < 1.0f) ? (1.0f / 6.0f) : 0.0f;
+    default: return 1.0f;
+    }
+}
