@@ -1,0 +1,54 @@
+/// Every op of a step, in order, each validated once when added: running a plan enqueues them
+/// with no checks and, on OpenCL, no waits.
+public struct Plan: Sendable {
+    public enum Entry: Sendable {
+        case op(Op, lane: Int)
+        /// Later work on lane `into` waits for everything queued so far on `lane`.
+        case join(lane: Int, into: Int)
+    }
+
+    public private(set) var entries: [Entry] = []
+
+    public init() {}
+
+    /// Validates `op` and appends it.
+    public mutating func append(_ op: Op, lane: Int = 0) throws {
+        try op.validate()
+        entries.append(.op(op, lane: lane))
+    }
+
+    public mutating func append(contentsOf ops: [Op], lane: Int = 0) throws {
+        for op in ops { try append(op, lane: lane) }
+    }
+
+    public mutating func join(lane: Int, into waiting: Int) {
+        entries.append(.join(lane: lane, into: waiting))
+    }
+
+    public mutating func append(_ other: Plan) { entries += other.entries }
+
+    /// The op kinds the plan needs, for choosing a backend that supports all of them.
+    public var kinds: Set<OpKind> {
+        var kinds = Set<OpKind>()
+        for case let .op(op, _) in entries { kinds.insert(op.kind) }
+        return kinds
+    }
+
+    public var opCount: Int { entries.reduce(0) { if case .op = $1 { return $0 + 1 }; return $0 } }
+
+    /// Kinds `backend` cannot run, empty when the plan can run there.
+    public func unsupportedKinds(on backend: Backend) -> [OpKind] {
+        kinds.filter { !backend.supports($0) }.sorted { $0.rawValue < $1.rawValue }
+    }
+
+    /// Enqueues every op. Returns without waiting on OpenCL; the CPU backend runs as it goes.
+    public func enqueue(on backend: Backend) throws {
+        for entry in entries {
+            switch entry {
+            case .op(let op, let lane): try backend.enqueue(op, lane: lane)
+            case .join(let lane, let waiting): try backend.join(lane: lane, into: waiting)
+            }
+        }
+        try backend.flush()
+    }
+}

@@ -1,0 +1,41 @@
+extension RecurrentSequence {
+    /// The forward ops: the whole-sequence input projection, then per step the recurrent
+    /// product and the fused cell.
+    public func forward() -> [Op] {
+        let (b, t, h, g, d) = (shape.batch, shape.time, shape.cell.units, shape.cell.gateWidth, shape.inputWidth)
+        let cell = shape.cell
+        var ops: [Op] = [.gemm(GEMM(m: t * b, n: g, k: d, a: bindings.input, b: bindings.kernel, c: work.projectedInputs))]
+        if let dropped = work.droppedStates, let rd = bindings.recurrentDropoutMask {
+            ops.append(.multiply(Multiply(initialState, rd, output: stateRow(dropped, initialRow))))
+        }
+        for time in processingOrder {
+            let previous = stateRow(work.states, previousRow(time))
+            let operand = work.droppedStates.map { stateRow($0, previousRow(time)) } ?? previous
+            let projectedInput = work.projectedInputs.row(time, width: b * g)
+            let gates = work.gates.row(time, width: b * cell.savedWidth)
+            if shape.resetBefore {
+                let resetState = work.resetStates!.row(time, width: b * h)
+                ops.append(.gemm(GEMM(m: b, n: 2 * h, k: h, a: operand, b: bindings.recurrentKernel, c: work.stepProjection,
+                                      ldb: g, ldc: g)))
+                ops.append(.gruResetGateForward(GRUResetGateForward(
+                    cell: cell, batch: b, projectedInput: projectedInput, projectedState: work.stepProjection, bias: bindings.bias,
+                    previousState: previous, gates: gates, resetState: resetState, recurrentDropoutMask: bindings.recurrentDropoutMask)))
+                ops.append(.gemm(GEMM(m: b, n: h, k: h, a: resetState,
+                                      b: bindings.recurrentKernel.slice(2 * h, h * g - 2 * h),
+                                      c: work.stepProjection.slice(2 * h, b * g - 2 * h), ldb: g, ldc: g)))
+            } else {
+                ops.append(.gemm(GEMM(m: b, n: g, k: h, a: operand, b: bindings.recurrentKernel, c: work.stepProjection)))
+            }
+            ops.append(.cellForward(CellForward(
+                cell: cell, batch: b, projectedInput: projectedInput, projectedState: work.stepProjection, bias: bindings.bias,
+                previousState: previous, state: stateRow(work.states, nextRow(time)),
+                previousCellState: work.cellStates.map { stateRow($0, previousRow(time)) },
+                cellState: work.cellStates.map { stateRow($0, nextRow(time)) },
+                gates: gates, mask: bindings.mask?.row(time, width: b),
+                sequenceOutput: work.sequenceOutput?.row(time, width: b * h),
+                recurrentDropoutMask: bindings.recurrentDropoutMask,
+                droppedState: work.droppedStates.map { stateRow($0, nextRow(time)) })))
+        }
+        return ops
+    }
+}
