@@ -18,6 +18,8 @@ public final class OpenCLBackend: Backend {
 
     /// Why some op families cannot run here (kernel programs that failed to build).
     public var buildFailures: [String: ComputeError] { programs.failures }
+    /// How many kernel programs came from the on-disk cache instead of the compiler.
+    public var programCacheHits: Int { programs.cacheHits }
 
     /// - Parameters:
     ///   - sourceOverrides: replaces a kernel family's source (kernel development, and the tests
@@ -191,9 +193,9 @@ public final class OpenCLBackend: Backend {
     func launch(_ family: String, _ name: String, global: [Int], local: [Int]? = nil, _ arguments: [KernelArgument], lane: Int) throws {
         let kernel = try programs.kernel(name, in: family)
         var index: cl_uint = 0
-        func set<T>(_ value: T) throws {
-            var copy = value
-            try OpenCLStatus.check(clSetKernelArg(kernel, index, MemoryLayout<T>.size, &copy), "clSetKernelArg(\(name), \(index))")
+        func set<T: BitwiseCopyable>(_ value: T) throws {
+            let status = withUnsafeBytes(of: value) { clSetKernelArg(kernel, index, $0.count, $0.baseAddress) }
+            try OpenCLStatus.check(status, "clSetKernelArg(\(name), \(index))")
             index += 1
         }
         func setBuffer(_ mem: cl_mem?, offset: Int) throws {

@@ -4,6 +4,8 @@ import Foundation
 /// One OpenCL device found on this machine, with what `recur devices` prints about it.
 public struct OpenCLDeviceEntry: @unchecked Sendable {
     public let info: DeviceInfo
+    /// GPUs are preferred when no device is named.
+    public let isGPU: Bool
     let platform: cl_platform_id
     let device: cl_device_id
 }
@@ -44,7 +46,9 @@ public enum OpenCLDiscovery {
                     computeUnits: Int(deviceValue(device, CL_DEVICE_MAX_COMPUTE_UNITS, as: cl_uint.self)),
                     globalMemoryBytes: deviceValue(device, CL_DEVICE_GLOBAL_MEM_SIZE, as: cl_ulong.self),
                     maxAllocationBytes: deviceValue(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE, as: cl_ulong.self))
-                entries.append(OpenCLDeviceEntry(info: info, platform: platform, device: device))
+                let type = deviceValue(device, CL_DEVICE_TYPE, as: cl_device_type.self)
+                entries.append(OpenCLDeviceEntry(info: info, isGPU: type & cl_device_type(CL_DEVICE_TYPE_GPU) != 0,
+                                                 platform: platform, device: device))
             }
         }
         return Result(devices: entries, problem: entries.isEmpty ? "the OpenCL platforms have no devices" : nil)

@@ -9,14 +9,18 @@ final class OpenCLPrograms {
     private(set) var programs: [String: cl_program] = [:]
     private(set) var failures: [String: ComputeError] = [:]
     private var kernels: [String: cl_kernel] = [:]
+    /// Programs loaded from the on-disk cache rather than compiled.
+    private(set) var cacheHits = 0
     let options = "-cl-std=CL1.2 -cl-mad-enable"
 
     init(context: cl_context, device: cl_device_id, info: DeviceInfo, cache: ProgramCache?, sourceOverrides: [String: String]) {
         for (family, defaultSource) in KernelSources.programs.sorted(by: { $0.key < $1.key }) {
             let source = KernelSources.prelude + "\n" + (sourceOverrides[family] ?? defaultSource)
             do {
-                programs[family] = try Self.build(family: family, source: source, options: options, context: context,
-                                                  device: device, info: info, cache: cache)
+                let (program, fromCache) = try Self.build(family: family, source: source, options: options, context: context,
+                                                          device: device, info: info, cache: cache)
+                programs[family] = program
+                if fromCache { cacheHits += 1 }
             } catch let error as ComputeError {
                 failures[family] = error
             } catch {
@@ -43,7 +47,7 @@ final class OpenCLPrograms {
     }
 
     private static func build(family: String, source: String, options: String, context: cl_context, device: cl_device_id,
-                              info: DeviceInfo, cache: ProgramCache?) throws -> cl_program {
+                              info: DeviceInfo, cache: ProgramCache?) throws -> (cl_program, fromCache: Bool) {
         let key = ProgramCache.key(source: source, options: options, device: info)
         var status: cl_int = 0
         if let cache, let binary = cache.load(name: family, key: key) {
@@ -56,7 +60,7 @@ final class OpenCLPrograms {
             }
             if let program, status == CL_SUCCESS, binaryStatus == CL_SUCCESS,
                clBuildProgram(program, 1, &deviceRef, options, nil, nil) == CL_SUCCESS {
-                return program
+                return (program, true)
             }
             if let program { clReleaseProgram(program) }
             // A stale or foreign binary: fall through and compile from source.
@@ -76,7 +80,7 @@ final class OpenCLPrograms {
                                                   log: log.isEmpty ? OpenCLStatus.name(buildStatus) : log)
         }
         if let cache, let binary = programBinary(program!) { cache.store(name: family, key: key, binary: binary) }
-        return program!
+        return (program!, false)
     }
 
     static func buildLog(_ program: cl_program, _ device: cl_device_id) -> String {

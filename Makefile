@@ -1,0 +1,41 @@
+# Recur — build, test and demo targets. `make test` is what CI runs on a clean clone.
+DEB_PACKAGES := ocl-icd-opencl-dev opencl-headers libclblast-dev pocl-opencl-icd libopenblas-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SWIFT_TEST_FLAGS ?=
+
+.PHONY: deps build release test demo verify gpu clean
+
+# Installs the Debian packages the build and the OpenCL tests need, only when one is missing.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release
+
+# XCTest only, so the run ends with XCTest's own summary line.
+test: deps
+	swift test --disable-swift-testing $(SWIFT_TEST_FLAGS)
+
+# The main job on its built-in default: list the devices, then check every kernel against the
+# CPU reference on each of them.
+demo: release
+	.build/release/recur devices
+	.build/release/recur verify
+
+verify: release
+	.build/release/recur verify
+
+# A self-contained binary for a GPU host without Swift (see README: running on a GPU host).
+gpu: deps
+	swift build -c release --static-swift-stdlib
+	../shared/tools/pack-for-gpu .build/release/recur
+
+clean:
+	rm -rf .build

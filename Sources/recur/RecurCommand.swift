@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct RecurCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recur",
+        abstract: "Train and run recurrent text models (SimpleRNN, LSTM, GRU) on OpenCL GPUs, with a CPU backend that gives the same answers.",
+        discussion: """
+        Examples:
+          recur devices                 list the OpenCL devices and the CPU backend
+          recur verify                  check every kernel on every device against the CPU reference
+        """,
+        subcommands: [DevicesCommand.self, VerifyCommand.self])
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import RecurCompute
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check every kernel on every OpenCL device against the CPU reference.",
+        discussion: """
+        Runs each op (GEMM, the fused cell kernels forward and backward, embedding, element-wise,
+        dropout, losses, optimizers, reductions) at several shapes, including ones that fit no tile
+        (B=1, T=1, H=1, H=33, D=7), and prints the largest absolute and relative error per op and
+        device. Exits 1 if any op fails or a kernel does not build, 2 if there is no OpenCL device.
+        Run it on every new GPU host or driver before trusting the device.
+
+        Set RECUR_KERNEL_DIR to a folder of <family>.cl files to verify edited kernels without
+        rebuilding.
+
+        Examples:
+          recur verify
+          recur verify --device opencl:1 --verbose
+          recur verify --json verify.json
+        """)
+
+    @Option(name: .long, help: "Verify only this device (an index, opencl:N, or part of its name).")
+    var device: String?
+
+    @Flag(name: .long, help: "Print one row per op and shape, and build logs.")
+    var verbose = false
+
+    @Option(name: .long, help: "Also write the results as JSON to this file.")
+    var json: String?
+
+    func run() throws {
+        let selector = BackendSelector()
+        var backends: [Backend] = []
+        if let device {
+            let request = DeviceRequest(parsing: device)
+            if request == .cpu {
+                backends = [CPUBackend()]
+            } else {
+                do {
+                    guard let entry = try selector.entry(for: request) else { throw ComputeError.unknownDevice(requested: device, available: []) }
+                    backends = [try OpenCLBackend(entry: entry, cache: selector.cache, sourceOverrides: selector.sourceOverrides)]
+                } catch let error as ComputeError {
+                    FileHandle.standardError.write(Data("recur verify: \(error)\n".utf8))
+                    throw ExitCode(2)
+                }
+            }
+        } else {
+            guard !selector.devices.isEmpty else {
+                let reason = selector.discoveryProblem ?? "no OpenCL device found"
+                FileHandle.standardError.write(Data("recur verify: \(reason); nothing to check against the CPU reference (install an OpenCL driver: pocl-opencl-icd, or your GPU vendor's)\n".utf8))
+                throw ExitCode(2)
+            }
+            for entry in selector.devices {
+                backends.append(try OpenCLBackend(entry: entry, cache: selector.cache, sourceOverrides: selector.sourceOverrides))
+            }
+        }
+        for backend in backends { print("verifying \(backend.device.identifier): \(backend.device.name) (\(backend.device.version), driver \(backend.device.driver))") }
+        let interactive = isatty(STDOUT_FILENO) != 0
+        let report = VerificationRun.run(on: backends) { done, total in
+            if interactive { print("\r  \(done)/\(total) checks", terminator: done == total ? "\n" : ""); fflush(stdout) }
+        }
+        print(VerifyTable.render(report, verbose: verbose))
+        for (device, failures) in report.buildFailures.sorted(by: { $0.key < $1.key }) {
+            for (family, message) in failures.sorted(by: { $0.key < $1.key }) {
+                print("\(device): \(family).cl did not build: \(verbose ? message : String(message.prefix(300)))")
+            }
+        }
+        if let json { try VerifyTable.json(report).write(to: URL(fileURLWithPath: json)) }
+        let checks = report.results.count
+        if report.passed {
+            print("\(checks) passed, 0 failed")
+        } else {
+            print("\(checks - report.failedCount) passed, \(report.failedCount) failed")
+            throw ExitCode(1)
+        }
+    }
+}
