@@ -45,7 +45,7 @@ public protocol Backend: AnyObject {
     /// Whether this backend can run ops of `kind` (a kernel that failed to build cannot).
     func supports(_ kind: OpKind) -> Bool
 
-    /// One allocation; plans take every tensor of a step from one such arena.
+    /// One zero-filled allocation; plans take every tensor of a step from one such arena.
     func allocate(_ type: DeviceElementType, count: Int) throws -> DeviceStorage
 
     /// Copies host values into a tensor. Blocks until the copy is done (use for weights, setup).

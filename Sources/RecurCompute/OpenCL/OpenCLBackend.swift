@@ -93,7 +93,11 @@ public final class OpenCLBackend: Backend {
             }
             throw ComputeError.openCL(call: "clCreateBuffer(\(bytes) bytes)", code: status, meaning: OpenCLStatus.name(status))
         }
-        return DeviceStorage(elementCount: count, elementType: type, handle: OpenCLBuffer(mem: mem), ownerID: ObjectIdentifier(self))
+        // Zeroed like the CPU backend's memory, so the two start from the same state.
+        let buffer = OpenCLBuffer(mem: mem)
+        var zero: cl_float = 0
+        try OpenCLStatus.check(clEnqueueFillBuffer(try queue(0), mem, &zero, 4, 0, bytes, 0, nil, nil), "clEnqueueFillBuffer")
+        return DeviceStorage(elementCount: count, elementType: type, handle: buffer, ownerID: ObjectIdentifier(self))
     }
 
     func checkOwned(_ storage: DeviceStorage) throws {

@@ -27,6 +27,17 @@ public struct Plan: Sendable {
 
     public mutating func append(_ other: Plan) { entries += other.entries }
 
+    /// Appends two independent op lists to run concurrently — the two directions of a
+    /// bidirectional layer: `first` on lane 0, `second` on lane 1, which starts once lane 0 has
+    /// produced everything queued before (their shared input) and which lane 0 waits for before
+    /// anything after (the merge).
+    public mutating func appendConcurrently(_ first: [Op], _ second: [Op]) throws {
+        join(lane: 0, into: 1)
+        try append(contentsOf: first, lane: 0)
+        try append(contentsOf: second, lane: 1)
+        join(lane: 1, into: 0)
+    }
+
     /// The op kinds the plan needs, for choosing a backend that supports all of them.
     public var kinds: Set<OpKind> {
         var kinds = Set<OpKind>()
