@@ -20,6 +20,7 @@ struct VerifyCommand: ParsableCommand {
           recur verify
           recur verify --device opencl:1 --verbose
           recur verify --json verify.json
+          recur verify --perf
         """)
 
     @Option(name: .long, help: "Verify only this device (an index, opencl:N, or part of its name).")
@@ -30,6 +31,9 @@ struct VerifyCommand: ParsableCommand {
 
     @Option(name: .long, help: "Also write the results as JSON to this file.")
     var json: String?
+
+    @Flag(name: .long, help: "Also time each op at the reference models' shapes on every device and the CPU backend.")
+    var perf = false
 
     func run() throws {
         let selector = BackendSelector()
@@ -69,6 +73,7 @@ struct VerifyCommand: ParsableCommand {
             }
         }
         if let json { try VerifyTable.json(report).write(to: URL(fileURLWithPath: json)) }
+        if perf { try printTimings(backends) }
         let checks = report.results.count
         if report.passed {
             print("\(checks) passed, 0 failed")
@@ -76,5 +81,26 @@ struct VerifyCommand: ParsableCommand {
             print("\(checks - report.failedCount) passed, \(report.failedCount) failed")
             throw ExitCode(1)
         }
+    }
+
+    /// Median time per op at the reference models' shapes, each device beside the CPU backend.
+    func printTimings(_ backends: [Backend]) throws {
+        let verifier = KernelVerifier()
+        let cpu = CPUBackend()
+        var rows: [[String]] = []
+        for check in KernelCatalog.performance() {
+            let reference = try verifier.time(check, on: cpu)
+            for backend in backends where backend.device.kind != .cpu {
+                let timing = try verifier.time(check, on: backend)
+                rows.append([check.name, check.shape, timing.device, Table.format(timing.medianMicroseconds, 1),
+                             Table.format(reference.medianMicroseconds, 1),
+                             Table.format(reference.medianMicroseconds / timing.medianMicroseconds, 2) + "x",
+                             timing.flops > 0 ? Table.format(timing.gflopsPerSecond, 1) : "",
+                             reference.flops > 0 ? Table.format(reference.gflopsPerSecond, 1) : ""])
+            }
+        }
+        print("\nper-op time, median of 15 after 3 warm-up, one synchronize per repeat (µs):")
+        print(Table.render(header: ["op", "shape", "device", "device µs", "CPU µs", "CPU/device", "device GFLOP/s", "CPU GFLOP/s"],
+                           rows: rows))
     }
 }

@@ -72,9 +72,27 @@ public struct KernelVerifier {
         return result
     }
 
-    /// Allocates and fills the check's tensors on `backend`, runs its ops, reads back the
-    /// compared tensors (integers converted to floats).
+    /// Runs the check's ops on `backend` and reads back the compared tensors (integers
+    /// converted to floats).
     func execute(_ check: KernelCheck, on backend: Backend) throws -> [String: [Float]] {
+        let table = try allocate(check, on: backend)
+        for op in check.makeOps(table) {
+            try op.validate()
+            try backend.enqueue(op, lane: 0)
+        }
+        try backend.synchronize()
+        var out: [String: [Float]] = [:]
+        for name in check.compared {
+            if let ref = table.floats[name] { out[name] = try backend.read(ref) }
+            else if let ref = table.ints[name] { out[name] = try backend.read(ref).map(Float.init) }
+            else { preconditionFailure("kernel check '\(check.name)' compares unknown tensor '\(name)'") }
+        }
+        return out
+    }
+
+    /// Allocates the check's tensors on `backend` and fills them (Philox values, so every
+    /// backend gets the same ones).
+    func allocate(_ check: KernelCheck, on backend: Backend) throws -> TensorTable {
         var table = TensorTable()
         for (index, spec) in check.tensors.enumerated() {
             let philox = Philox(seed: seed ^ UInt64(truncatingIfNeeded: check.name.hashValueStable &+ check.shape.hashValueStable))
@@ -99,18 +117,7 @@ public struct KernelVerifier {
                 table.floats[spec.name] = try backend.tensor([Float](repeating: -7777, count: spec.count))
             }
         }
-        for op in check.makeOps(table) {
-            try op.validate()
-            try backend.enqueue(op, lane: 0)
-        }
-        try backend.synchronize()
-        var out: [String: [Float]] = [:]
-        for name in check.compared {
-            if let ref = table.floats[name] { out[name] = try backend.read(ref) }
-            else if let ref = table.ints[name] { out[name] = try backend.read(ref).map(Float.init) }
-            else { preconditionFailure("kernel check '\(check.name)' compares unknown tensor '\(name)'") }
-        }
-        return out
+        return table
     }
 }
 

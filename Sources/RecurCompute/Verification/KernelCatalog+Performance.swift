@@ -1,0 +1,33 @@
+extension KernelCatalog {
+    /// Shapes of the reference models (`../shared/seeds`), for `recur verify --perf`: the
+    /// per-step cell and recurrent GEMM of `lstm-imdb` (B128 H32), `stacked-bilstm` (B64 H64) and
+    /// `bigru-w2v` (B64 H128), and their whole-sequence input projections and weight gradients.
+    public static func performance() -> [KernelCheck] {
+        var checks: [KernelCheck] = []
+        let cells: [(RecurrentCell, Int)] = [
+            (RecurrentCell(.simpleRNN, units: 32), 128), (RecurrentCell(.lstm, units: 32), 128),
+            (RecurrentCell(.lstm, units: 64), 64), (RecurrentCell(.gru(resetAfter: true), units: 128), 64),
+        ]
+        for (cell, batch) in cells {
+            checks.append(cellForwardCheck(cell, batch: batch, masked: false))
+            checks.append(cellBackwardCheck(cell, batch: batch, masked: false))
+            let (h, g) = (cell.units, cell.gateWidth)
+            checks.append(gemmCheck("recurrent GEMM \(cell.kind.name)", m: batch, n: g, k: h))
+        }
+        // Whole-sequence input projection and the kernel's weight gradient.
+        for (label, t, b, d, g) in [("lstm-imdb", 500, 128, 32, 128), ("bigru-w2v", 284, 64, 300, 384)] {
+            checks.append(gemmCheck("input projection \(label)", m: t * b, n: g, k: d))
+            checks.append(gemmCheck("kernel gradient \(label)", m: d, n: g, k: t * b, transposeA: true))
+        }
+        return checks
+    }
+
+    static func gemmCheck(_ name: String, m: Int, n: Int, k: Int, transposeA: Bool = false) -> KernelCheck {
+        KernelCheck(name, kind: .gemm, shape: "M=\(m) N=\(n) K=\(k)",
+                    tensors: [TensorSpec("a", m * k, .uniform(-1, 1)), TensorSpec("b", k * n, .uniform(-1, 1)),
+                              TensorSpec("c", m * n, .poison)],
+                    compared: ["c"], tolerance: .accumulation) { t in
+            [.gemm(GEMM(transposeA: transposeA, m: m, n: n, k: k, a: t["a"], b: t["b"], c: t["c"]))]
+        }
+    }
+}
