@@ -13,7 +13,8 @@
 ///
 /// A reset-before GRU writes the z and h̃ blocks of `gateGradient` here; the r block and the
 /// `r`-path of the state gradient come from ``GRUResetGateBackward`` once the caller has formed
-/// `dh̃_pre · U_hᵀ`.
+/// `dh̃_pre · U_hᵀ`. Its `recurrentGradient` is then `dZ_zr · U_zrᵀ` over the z and r blocks only:
+/// `U_h` multiplies `r ⊙ h̄`, not `h₋`, so the h̃ block reaches `h₋` through that op instead.
 public struct CellBackward: OpDescription, Hashable {
     public static let kind = OpKind.cellBackward
     public var cell: RecurrentCell
