@@ -52,6 +52,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RecurComputeTests", dependencies: ["RecurCompute"]),
+        .testTarget(name: "recurTests", dependencies: ["recur", "RecurCompute"]),
     ],
     swiftLanguageModes: [.v5]
 )

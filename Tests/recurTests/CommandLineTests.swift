@@ -1,0 +1,98 @@
+import Foundation
+import RecurCompute
+import XCTest
+
+/// The `recur` binary driven as a user drives it: process launch, exit codes, what it prints.
+final class CommandLineTests: XCTestCase {
+    struct Outcome { let status: Int32; let stdout: String; let stderr: String }
+
+    /// The `recur` executable SwiftPM built next to the test bundle.
+    var recur: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("recur")
+    }
+
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = recur
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                       stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func requireOpenCL() throws {
+        if OpenCLDiscovery.discover().devices.isEmpty { throw XCTSkip("no OpenCL device on this machine; install pocl-opencl-icd") }
+    }
+
+    func testDevicesListsOpenCLDevicesAndTheCPUBackend() throws {
+        let outcome = try run(["devices"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        XCTAssertTrue(outcome.stdout.contains("cpu"), outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("compute units"), outcome.stdout)
+        for device in OpenCLDiscovery.discover().devices {
+            XCTAssertTrue(outcome.stdout.contains(device.info.identifier), outcome.stdout)
+        }
+    }
+
+    func testVerifyPassesAndPrintsTheErrorTable() throws {
+        try requireOpenCL()
+        let outcome = try run(["verify"])
+        XCTAssertEqual(outcome.status, 0, outcome.stdout + outcome.stderr)
+        XCTAssertTrue(outcome.stdout.contains("max abs err") && outcome.stdout.contains("LSTM forward"), outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains(" 0 failed"), outcome.stdout)
+    }
+
+    func testVerifyExitsNonZeroWhenAKernelIsWrong() throws {
+        try requireOpenCL()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recur-kernels-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Same kernel, with the candidate's activation dropped: it builds, and it is wrong.
+        let source = try XCTUnwrap(KernelSourceFixture.lstm)
+        let wrong = source.replacingOccurrences(of: "float cg = activate(act, ", with: "float cg = (")
+        XCTAssertNotEqual(wrong, source)
+        try wrong.write(to: directory.appendingPathComponent("lstm.cl"), atomically: true, encoding: .utf8)
+        let outcome = try run(["verify"], environment: ["RECUR_KERNEL_DIR": directory.path, "RECUR_CACHE_DIR": directory.path])
+        XCTAssertEqual(outcome.status, 1, outcome.stdout + outcome.stderr)
+        XCTAssertTrue(outcome.stdout.contains("FAIL"), outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("LSTM forward"), outcome.stdout)
+    }
+
+    func testVerifyExitsNonZeroWhenAKernelDoesNotBuild() throws {
+        try requireOpenCL()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recur-kernels-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "__kernel void broken( {".write(to: directory.appendingPathComponent("gru.cl"), atomically: true, encoding: .utf8)
+        let outcome = try run(["verify"], environment: ["RECUR_KERNEL_DIR": directory.path, "RECUR_CACHE_DIR": directory.path])
+        XCTAssertEqual(outcome.status, 1, outcome.stdout + outcome.stderr)
+        XCTAssertTrue(outcome.stdout.contains("gru.cl did not build"), outcome.stdout)
+    }
+
+    func testUnknownDeviceIsAOneLineErrorNotACrash() throws {
+        let outcome = try run(["verify", "--device", "no-such-gpu"])
+        XCTAssertEqual(outcome.status, 2)
+        XCTAssertTrue(outcome.stderr.contains("no device matches 'no-such-gpu'"), outcome.stderr)
+        XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr)
+    }
+
+    func testHelpShowsExamples() throws {
+        let outcome = try run(["verify", "--help"])
+        XCTAssertEqual(outcome.status, 0)
+        XCTAssertTrue(outcome.stdout.contains("Examples:"), outcome.stdout)
+    }
+}
+
+/// The embedded LSTM kernel source, to derive a broken copy from.
+enum KernelSourceFixture {
+    static var lstm: String? {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Kernels/lstm.cl")
+        return try? String(contentsOf: path, encoding: .utf8)
+    }
+}
