@@ -5,7 +5,9 @@
 //                          g = (q − y)/(q(1−q))/(B·C) inside (ε, 1−ε), else 0
 //   categorical (sparse: y = one-hot of the index, all-zero when out of range), S = Σ_k y_k:
 //     logits:        lse = max + log Σ e^(z−max), ℓ_row = Σ_k y_k (lse − z_k), g = (e^(z_k−lse)·S − y_k)/B
-//     probabilities: P = Σ p, ℓ_row = −Σ_k y_k log clamp(p_k/P, ε, 1−ε), g = (S/P − y_k/p_k)/B (0 term when y_k = 0)
+//     probabilities: P = Σ p, ℓ_row = −Σ_k y_k log clamp(p_k/P, ε, 1−ε), g = (S'/P − y_k/p_k)/B, where the
+//                    clip passes no gradient: S' sums y over classes with p/P in (ε, 1−ε) and the
+//                    y_k/p_k term is 0 for a clipped class (or y_k = 0)
 // accuracy_count: correct += #correct (binary: (z > 0 | p > 0.5) == (y > 0.5) per output; sparse:
 //   argmax = index; categorical: argmax = argmax of labels; argmax = first largest).
 // Launch: exactly one work-group, global = local = LOSS_WG. Work-item l takes rows l, l+LOSS_WG, …
@@ -46,12 +48,14 @@ inline float binary_row(int input, int C, __global const float* p, __global cons
 // Label weight k of a categorical row: values y, or the one-hot of `index` when y is NULL.
 inline float label_at(__global const float* y, int index, int k) { return y ? y[k] : (k == index ? 1.0f : 0.0f); }
 
+inline bool unclipped(float q) { return q > LOSS_EPS && q < 1.0f - LOSS_EPS; }
+
 inline float categorical_row(int input, int C, __global const float* p, __global const float* y, int index,
         __global float* g, float scale) {
-    float label_sum = 0.0f;
-    for (int k = 0; k < C; ++k) label_sum += label_at(y, index, k);
     float loss = 0.0f;
     if (input == INPUT_LOGITS) {
+        float label_sum = 0.0f;
+        for (int k = 0; k < C; ++k) label_sum += label_at(y, index, k);
         float m = -INFINITY;
         for (int k = 0; k < C; ++k) m = swift_max(m, p[k]);
         float s = 0.0f;
@@ -65,11 +69,14 @@ inline float categorical_row(int input, int C, __global const float* p, __global
     } else {
         float total = 0.0f;
         for (int k = 0; k < C; ++k) total += p[k];
+        // The clip passes no gradient: only the labels of unclipped classes enter.
+        float inside_sum = 0.0f;
+        for (int k = 0; k < C; ++k) if (unclipped(p[k] / total)) inside_sum += label_at(y, index, k);
         for (int k = 0; k < C; ++k) {
-            float t = label_at(y, index, k);
-            float q = swift_min(swift_max(p[k] / total, LOSS_EPS), 1.0f - LOSS_EPS);
+            float t = label_at(y, index, k), r = p[k] / total;
+            float q = swift_min(swift_max(r, LOSS_EPS), 1.0f - LOSS_EPS);
             loss -= t * log(q);
-            if (g) g[k] = scale * (label_sum / total - (t == 0.0f ? 0.0f : t / p[k]));
+            if (g) g[k] = scale * (inside_sum / total - (t != 0.0f && unclipped(r) ? t / p[k] : 0.0f));
         }
     }
     return loss;

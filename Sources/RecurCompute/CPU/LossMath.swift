@@ -45,12 +45,17 @@ enum LossMath {
         case .probabilities:
             var total: Float = 0
             for k in 0..<c { total += p[k] }
+            // Keras clips q = p / total to [ε, 1 − ε]; the clip passes no gradient outside it, so
+            // only the labels of unclipped classes enter (else p = 0 with y > 0 gives −∞).
+            let inside = { (k: Int) -> Bool in p[k] / total > epsilon && p[k] / total < 1 - epsilon }
+            var insideLabelSum: Float = 0
+            for k in 0..<c where inside(k) { insideLabelSum += label(k) }
             var loss: Float = 0
             for k in 0..<c {
                 let y = label(k)
                 let q = Swift.min(Swift.max(p[k] / total, epsilon), 1 - epsilon)
                 loss -= y * logf(q)
-                gradient?[k] = scale * (labelSum / total - (y == 0 ? 0 : y / p[k]))
+                gradient?[k] = scale * (insideLabelSum / total - (y != 0 && inside(k) ? y / p[k] : 0))
             }
             return loss
         }

@@ -92,6 +92,24 @@ extension KernelCatalog {
             [.loss(Loss(.binaryCrossEntropy, input: .probabilities, batch: 2, classes: 4, predictions: t["p"],
                         labels: .values(t["labels"]), value: t["value"], predictionsGradient: t["grad"]))]
         })
+        // Categorical probabilities with clipped classes (p/P ≤ ε or ≥ 1 − ε): a zero probability
+        // under a label, a row that is all one class, a vanishing one. The clip passes no gradient.
+        let clipped: [Float] = [0, 0.5, 0.5, 0, 1, 0, 0, 0, 1e-9, 1, 1, 0.3]
+        let clippedLabels: [(String, TensorSpec, @Sendable (TensorTable) -> LossLabels)] = [
+            ("categorical", TensorSpec("labels", 12, .values([1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1])), { .values($0["labels"]) }),
+            ("categorical soft labels", TensorSpec("labels", 12, .values([0.5, 0.5, 0, 0, 0.2, 0.3, 0.5, 0, 0.1, 0, 0.4, 0.5])),
+             { .values($0["labels"]) }),
+            ("sparse categorical", TensorSpec("labels", 3, .integerValues([0, 0, 3])), { .indices($0.int("labels")) }),
+        ]
+        for (name, labelSpec, labels) in clippedLabels {
+            let kind: LossKind = name.hasPrefix("sparse") ? .sparseCategoricalCrossEntropy : .categoricalCrossEntropy
+            checks.append(KernelCheck("loss \(name) from probabilities", kind: .loss, shape: "B=3 C=4 clipped classes",
+                tensors: [TensorSpec("p", 12, .values(clipped)), labelSpec, TensorSpec("value", 1, .poison), TensorSpec("grad", 12, .poison)],
+                compared: ["value", "grad"], tolerance: .accumulation) { t in
+                [.loss(Loss(kind, input: .probabilities, batch: 3, classes: 4, predictions: t["p"], labels: labels(t),
+                            value: t["value"], predictionsGradient: t["grad"]))]
+            })
+        }
         // Ties go to the first largest; logit 0 / probability 0.5 count as negative.
         checks.append(KernelCheck("accuracy sparse categorical ties", kind: .accuracyCount, shape: "B=3 C=3",
             tensors: [TensorSpec("p", 9, .values([1, 1, 0, 0.5, 0.2, 0.5, 0, 2, 2])), TensorSpec("labels", 3, .integerValues([0, 2, 1])),
