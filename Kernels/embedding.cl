@@ -1,1 +1,35 @@
-// embedding.cl: placeholder, filled in below
+// embedding.cl — token-id lookup and its deterministic gradient (no atomics).
+// embedding_gather:   out[t, b, :] = table[ids[b, t], :], or 0 when the id is outside [0, V).
+//                     Launch: global T·B·E, one work-item per output element (column fastest).
+// embedding_gradient: dtable[tok_s, j] = Σ_{k ∈ [starts[s], starts[s+1])} dy[rows[k], j], summed in
+//                     `rows` order from 0 (zero-then-sum), for each segment s whose token is in
+//                     [0, V); other rows of dtable are not touched. Launch: global N·E (N = B·T
+//                     segments), one work-item per (segment, column).
+// Limits: element counts and indices fit in int (< 2³¹); segments must name distinct tokens
+// (EmbeddingGradientIndex guarantees it), otherwise two work-items would race on one row.
+
+__kernel void embedding_gather(const int B, const int T, const int V, const int E,
+        TENSOR(const int, ids), TENSOR(const float, table), TENSOR(float, out)) {
+    int i = get_global_id(0);
+    if (i >= T * B * E) return;
+    BIND(const int, ids); BIND(const float, table); BIND(float, out);
+    int row = i / E, j = i - row * E;
+    int t = row / B, b = row - t * B;
+    int id = ids[b * T + t];
+    out[i] = (id >= 0 && id < V) ? table[id * E + j] : 0.0f;
+}
+
+__kernel void embedding_gradient(const int N, const int V, const int E,
+        TENSOR(const float, dy), TENSOR(const int, rows), TENSOR(const int, starts), TENSOR(const int, tokens),
+        TENSOR(float, dtable)) {
+    int i = get_global_id(0);
+    if (i >= N * E) return;
+    BIND(const float, dy); BIND(const int, rows); BIND(const int, starts); BIND(const int, tokens); BIND(float, dtable);
+    int s = i / E, j = i - s * E;
+    int token = tokens[s];
+    if (token < 0 || token >= V) return;
+    float sum = 0.0f;
+    int end = starts[s + 1];
+    for (int k = starts[s]; k < end; ++k) sum += dy[rows[k] * E + j];
+    dtable[token * E + j] = sum;
+}

@@ -1,0 +1,56 @@
+extension OpenCLBackend {
+    /// Work-group size of `softmax_rows` (`SOFTMAX_WG` in elementwise.cl): one group per row.
+    static let softmaxGroup = 256
+
+    func fill(_ o: Fill, lane: Int) throws {
+        try launch("elementwise", "fill", global: [o.tensor.count], [.int(o.tensor.count), .floats(o.tensor), .float(o.value)],
+                   lane: lane)
+    }
+
+    func copy2D(_ o: Copy2D, lane: Int) throws {
+        try launch("elementwise", "copy2D", global: [o.rows * o.columns], [
+            .int(o.rows), .int(o.columns), .floats(o.source), .int(o.sourceStride),
+            .floats(o.destination), .int(o.destinationStride)], lane: lane)
+    }
+
+    func addBias(_ o: AddBias, lane: Int) throws {
+        try launch("elementwise", "add_bias", global: [o.rows * o.columns], [
+            .int(o.rows), .int(o.columns), .floats(o.tensor), .floats(o.bias)], lane: lane)
+    }
+
+    func activationForward(_ o: ActivationForward, lane: Int) throws {
+        try launch("elementwise", "activation_forward", global: [o.input.count], [
+            .int(o.input.count), .int(Int(o.activation.rawValue)), .floats(o.input), .floats(o.output)], lane: lane)
+    }
+
+    func activationBackward(_ o: ActivationBackward, lane: Int) throws {
+        try launch("elementwise", "activation_backward", global: [o.output.count], [
+            .int(o.output.count), .int(Int(o.activation.rawValue)), .floats(o.output), .floats(o.outputGradient),
+            .floats(o.inputGradient)], lane: lane)
+    }
+
+    func softmax(_ o: Softmax, lane: Int) throws {
+        try launch("elementwise", "softmax_rows", global: [o.rows * Self.softmaxGroup], local: [Self.softmaxGroup], [
+            .int(o.rows), .int(o.columns), .floats(o.input), .floats(o.output)], lane: lane)
+    }
+
+    func multiply(_ o: Multiply, lane: Int) throws {
+        try launch("elementwise", "multiply", global: [o.a.count], [
+            .int(o.a.count), .floats(o.a), .floats(o.b), .floats(o.output)], lane: lane)
+    }
+
+    func multiplyBroadcast(_ o: MultiplyBroadcast, lane: Int) throws {
+        try launch("elementwise", "multiply_broadcast", global: [o.input.count], [
+            .int(o.repeats), .int(o.factor.count), .floats(o.input), .floats(o.factor), .floats(o.output)], lane: lane)
+    }
+
+    func axpby(_ o: Axpby, lane: Int) throws {
+        try launch("elementwise", "axpby", global: [o.x.count], [
+            .int(o.x.count), .float(o.alpha), .floats(o.x), .float(o.beta), .floats(o.y)], lane: lane)
+    }
+
+    func clipByValue(_ o: ClipByValue, lane: Int) throws {
+        try launch("elementwise", "clip_by_value", global: [o.tensor.count], [
+            .int(o.tensor.count), .floats(o.tensor), .float(o.limit)], lane: lane)
+    }
+}
