@@ -93,6 +93,7 @@ final class LSTMTrainingStep {
         _ = layout.reserve("state.grad", batch * units)
         _ = layout.reserve("labels", batch)
         _ = layout.reserve("loss", 1)
+        _ = layout.reserve("stepScale", 1)
         _ = layout.reserve("tokens", n, .int32)
         _ = layout.reserve("sortedRows", n, .int32)
         _ = layout.reserve("segmentStarts", n + 1, .int32)
@@ -123,10 +124,11 @@ final class LSTMTrainingStep {
             input: a["embedded"], kernel: a["kernel"], recurrentKernel: a["recurrentKernel"], bias: a["bias"],
             kernelGradient: a["kernel.grad"], recurrentKernelGradient: a["recurrentKernel.grad"],
             biasGradient: a["bias.grad"], inputGradient: a["embedded.grad"]))
-        try buildPlan(forStep: 1)
+        try buildPlan()
     }
 
-    func buildPlan(forStep step: Int) throws {
+    /// Built once: Adam's per-step bias correction arrives through `stepScale`.
+    func buildPlan() throws {
         let a = arena
         var p = Plan()
         try p.append(.embeddingGather(EmbeddingGather(batch: batch, time: time, vocabulary: vocabulary, width: width,
@@ -145,7 +147,7 @@ final class LSTMTrainingStep {
                                                           outputGradient: a["embedded.grad"], index: index, tableGradient: a["embedding.grad"])))
         for parameter in parameters {
             try p.append(.optimizerUpdate(OptimizerUpdate(rule: rule, parameter: parameter.value, gradient: parameter.gradient,
-                                                          slots: parameter.slots, stepSize: rule.stepSize(learningRate: 0.01, step: step))))
+                                                          slots: parameter.slots, stepSize: 0.01, stepScale: a["stepScale"])))
         }
         plan = p
     }
@@ -165,7 +167,7 @@ final class LSTMTrainingStep {
 
     /// Enqueues one training step and starts the loss read-back.
     func run(step: Int) throws -> PendingRead {
-        if step != 1 { try buildPlan(forStep: step) }
+        try backend.upload([rule.stepSize(learningRate: 1, step: step)], to: arena["stepScale"], lane: 0)
         try plan.enqueue(on: backend)
         return try backend.readAsync(loss, lane: 0)
     }

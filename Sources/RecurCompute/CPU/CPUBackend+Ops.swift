@@ -167,7 +167,7 @@ extension CPUBackend {
         let scale = o.gradientScale.map { $0.hostPointer[0] } ?? 1
         let slots = o.slots.map { $0.hostPointer }
         let clip = o.clipValue ?? .infinity
-        let step = o.stepSize
+        let step = o.stepSize * (o.stepScale.map { $0.hostPointer[0] } ?? 1)
         parallelRows(o.parameter.count, work: o.parameter.count) { range in
             for i in range {
                 let gi = Swift.min(Swift.max(g[i] * scale, -clip), clip)

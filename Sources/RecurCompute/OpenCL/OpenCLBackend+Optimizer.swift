@@ -11,7 +11,7 @@ extension OpenCLBackend {
         let n = o.parameter.count
         try launch("optimizer", "optimizer_update", global: [n], [
             .int(n), .int(Int(o.rule.code)), .float(o.stepSize), .float(a), .float(b), .float(c), .int(flag),
-            .float(o.clipValue ?? .infinity), .floats(o.parameter), .floats(o.gradient), .floats(o.gradientScale),
+            .float(o.clipValue ?? .infinity), .floats(o.parameter), .floats(o.gradient), .floats(o.gradientScale), .floats(o.stepScale),
             .floats(o.slots.count > 0 ? o.slots[0] : nil), .floats(o.slots.count > 1 ? o.slots[1] : nil)], lane: lane)
     }
 }

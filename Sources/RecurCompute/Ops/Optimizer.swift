@@ -52,17 +52,21 @@ public struct OptimizerUpdate: OpDescription, Hashable {
     public var gradient: FloatRef
     /// `rule.slotCount` tensors of the parameter's size (momentum/first moment first).
     public var slots: [FloatRef]
-    /// From ``OptimizerRule/stepSize(learningRate:step:)``.
+    /// From ``OptimizerRule/stepSize(learningRate:step:)``; multiplied by `stepScale` when given.
     public var stepSize: Float
+    /// `[1]`: a device scalar the step size is multiplied by, so a plan built once can take a
+    /// value that changes every step (Adam's bias correction, a learning-rate schedule) from a
+    /// one-float upload instead of being rebuilt. Nil = 1.
+    public var stepScale: FloatRef?
     /// `[1]`: multiplies the gradient (clip-by-norm factor); nil = 1.
     public var gradientScale: FloatRef?
     /// Clip each gradient element to `[-clipValue, clipValue]` after scaling (Keras `clipvalue`).
     public var clipValue: Float?
 
     public init(rule: OptimizerRule, parameter: FloatRef, gradient: FloatRef, slots: [FloatRef], stepSize: Float,
-                gradientScale: FloatRef? = nil, clipValue: Float? = nil) {
+                stepScale: FloatRef? = nil, gradientScale: FloatRef? = nil, clipValue: Float? = nil) {
         self.rule = rule; self.parameter = parameter; self.gradient = gradient; self.slots = slots
-        self.stepSize = stepSize; self.gradientScale = gradientScale; self.clipValue = clipValue
+        self.stepSize = stepSize; self.stepScale = stepScale; self.gradientScale = gradientScale; self.clipValue = clipValue
     }
 
     public func validate() throws {
@@ -72,6 +76,7 @@ public struct OptimizerUpdate: OpDescription, Hashable {
         try check.require(slots.count == rule.slotCount, "slots", "must be \(rule.slotCount) tensors for \(rule), got \(slots.count)")
         for (i, slot) in slots.enumerated() { try check.count(slot, is: parameter.count, "slots[\(i)]") }
         try check.count(gradientScale, is: 1, "gradientScale")
+        try check.count(stepScale, is: 1, "stepScale")
         if let clipValue { try check.require(clipValue > 0, "clipValue", "must be positive, got \(clipValue)") }
         try check.require(stepSize.isFinite && stepSize >= 0, "stepSize", "must be finite and ≥ 0, got \(stepSize)")
     }

@@ -55,6 +55,15 @@ extension KernelCatalog {
                                                  stepSize: rule.stepSize(learningRate: 0.001, step: step)))
             }
         })
+        // A plan built once: the per-step factor comes from a device scalar.
+        checks.append(KernelCheck("optimizer adam stepScale", kind: .optimizerUpdate, shape: "n=33",
+            tensors: [TensorSpec("w", 33, .uniform(-1, 1)), TensorSpec("g", 33, .uniform(-1, 1)),
+                      TensorSpec("m", 33, .uniform(-0.1, 0.1)), TensorSpec("v", 33, .uniform(0, 0.1)),
+                      TensorSpec("stepScale", 1, .constant(0.37))],
+            compared: ["w", "m", "v"]) { t in
+            [.optimizerUpdate(OptimizerUpdate(rule: rule, parameter: t["w"], gradient: t["g"], slots: [t["m"], t["v"]],
+                                              stepSize: 0.01, stepScale: t["stepScale"]))]
+        })
         return checks
     }
 }

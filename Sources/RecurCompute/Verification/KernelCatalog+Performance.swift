@@ -19,6 +19,21 @@ extension KernelCatalog {
             checks.append(gemmCheck("input projection \(label)", m: t * b, n: g, k: d))
             checks.append(gemmCheck("kernel gradient \(label)", m: d, n: g, k: t * b, transposeA: true))
         }
+        // lstm-imdb's embedding lookup, and an Adam step over its 320,000-weight embedding.
+        let (b, t, v, e) = (128, 500, 10_000, 32)
+        checks.append(KernelCheck("embedding gather lstm-imdb", kind: .embeddingGather, shape: "B=\(b) T=\(t) V=\(v) E=\(e)",
+            tensors: [TensorSpec("ids", b * t, .integers(0...Int32(v - 1))), TensorSpec("table", v * e, .uniform(-0.05, 0.05)),
+                      TensorSpec("out", t * b * e, .poison)], compared: ["out"], tolerance: .exact) { tensors in
+            [.embeddingGather(EmbeddingGather(batch: b, time: t, vocabulary: v, width: e, tokenIDs: tensors.int("ids"),
+                                              table: tensors["table"], output: tensors["out"]))]
+        })
+        let n = v * e
+        checks.append(KernelCheck("adam update embedding", kind: .optimizerUpdate, shape: "n=\(n)",
+            tensors: [TensorSpec("w", n, .uniform(-1, 1)), TensorSpec("g", n, .uniform(-1, 1)),
+                      TensorSpec("m", n, .constant(0)), TensorSpec("v", n, .constant(0))], compared: ["w"]) { tensors in
+            [.optimizerUpdate(OptimizerUpdate(rule: .adam(), parameter: tensors["w"], gradient: tensors["g"],
+                                              slots: [tensors["m"], tensors["v"]], stepSize: 1e-3))]
+        })
         return checks
     }
 
