@@ -26,6 +26,17 @@ final class CommandLineTests: XCTestCase {
                        stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// Runs `recur verify` with `files` (name → kernel source) overriding the embedded kernels.
+    func verify(withKernels files: [String: String]) throws -> Outcome {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recur-kernels-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (name, source) in files {
+            try source.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        return try run(["verify"], environment: ["RECUR_KERNEL_DIR": directory.path, "RECUR_CACHE_DIR": directory.path])
+    }
+
     func requireOpenCL() throws {
         if OpenCLDiscovery.discover().devices.isEmpty { throw XCTSkip("no OpenCL device on this machine; install pocl-opencl-icd") }
     }
@@ -50,15 +61,11 @@ final class CommandLineTests: XCTestCase {
 
     func testVerifyExitsNonZeroWhenAKernelIsWrong() throws {
         try requireOpenCL()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recur-kernels-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
         // Same kernel, with the candidate's activation dropped: it builds, and it is wrong.
         let source = try XCTUnwrap(KernelSourceFixture.lstm)
         let wrong = source.replacingOccurrences(of: "float cg = activate(act, ", with: "float cg = (")
         XCTAssertNotEqual(wrong, source)
-        try wrong.write(to: directory.appendingPathComponent("lstm.cl"), atomically: true, encoding: .utf8)
-        let outcome = try run(["verify"], environment: ["RECUR_KERNEL_DIR": directory.path, "RECUR_CACHE_DIR": directory.path])
+        let outcome = try verify(withKernels: ["lstm.cl": wrong])
         XCTAssertEqual(outcome.status, 1, outcome.stdout + outcome.stderr)
         XCTAssertTrue(outcome.stdout.contains("FAIL"), outcome.stdout)
         XCTAssertTrue(outcome.stdout.contains("LSTM forward"), outcome.stdout)
@@ -66,11 +73,7 @@ final class CommandLineTests: XCTestCase {
 
     func testVerifyExitsNonZeroWhenAKernelDoesNotBuild() throws {
         try requireOpenCL()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recur-kernels-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try "__kernel void broken( {".write(to: directory.appendingPathComponent("gru.cl"), atomically: true, encoding: .utf8)
-        let outcome = try run(["verify"], environment: ["RECUR_KERNEL_DIR": directory.path, "RECUR_CACHE_DIR": directory.path])
+        let outcome = try verify(withKernels: ["gru.cl": "__kernel void broken( {"])
         XCTAssertEqual(outcome.status, 1, outcome.stdout + outcome.stderr)
         XCTAssertTrue(outcome.stdout.contains("gru.cl did not build"), outcome.stdout)
     }

@@ -55,21 +55,20 @@ public enum OpenCLDiscovery {
     }
 
     static func platformString(_ platform: cl_platform_id, _ param: Int32) -> String {
-        var size = 0
-        guard clGetPlatformInfo(platform, cl_platform_info(param), 0, nil, &size) == CL_SUCCESS, size > 0 else { return "?" }
-        var bytes = [CChar](repeating: 0, count: size)
-        clGetPlatformInfo(platform, cl_platform_info(param), size, &bytes, nil)
-        return String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            .trimmingCharacters(in: .whitespaces)
+        infoString { clGetPlatformInfo(platform, cl_platform_info(param), $0, $1, $2) }
     }
 
     static func deviceString(_ device: cl_device_id, _ param: Int32) -> String {
+        infoString { clGetDeviceInfo(device, cl_device_info(param), $0, $1, $2) }
+    }
+
+    /// Runs an OpenCL `clGet*Info` query twice (size, then value) and decodes the C string.
+    static func infoString(_ query: (Int, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?) -> cl_int) -> String {
         var size = 0
-        guard clGetDeviceInfo(device, cl_device_info(param), 0, nil, &size) == CL_SUCCESS, size > 0 else { return "?" }
-        var bytes = [CChar](repeating: 0, count: size)
-        clGetDeviceInfo(device, cl_device_info(param), size, &bytes, nil)
-        return String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            .trimmingCharacters(in: .whitespaces)
+        guard query(0, nil, &size) == CL_SUCCESS, size > 0 else { return "?" }
+        var bytes = [UInt8](repeating: 0, count: size)
+        _ = bytes.withUnsafeMutableBytes { query(size, $0.baseAddress, nil) }
+        return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self).trimmingCharacters(in: .whitespaces)
     }
 
     static func deviceValue<T: FixedWidthInteger>(_ device: cl_device_id, _ param: Int32, as: T.Type) -> T {
