@@ -21,7 +21,7 @@ struct DevicesCommand: ParsableCommand {
         }
         print(Table.render(header: ["device", "name", "platform", "version", "driver", "compute units", "memory"], rows: rows))
         if let problem = selector.discoveryProblem {
-            print("\nOpenCL: \(problem). Install an OpenCL driver (pocl-opencl-icd, or your GPU vendor's) to use a GPU.")
+            print("\nOpenCL: \(problem); install one (pocl-opencl-icd, or your GPU vendor's) to use a GPU.")
         }
         if let automatic = try? selector.entry(for: .automatic) {
             print("\n--device auto picks \(automatic.info.identifier) (\(automatic.info.name)).")

@@ -85,6 +85,20 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr)
     }
 
+    /// An ICD loader with no vendor files: the machine has no OpenCL driver at all.
+    func testWithoutAnyOpenCLDriverDevicesFallsBackAndVerifySaysWhy() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("recur-no-vendors-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let devices = try run(["devices"], environment: ["OCL_ICD_VENDORS": empty.path])
+        XCTAssertEqual(devices.status, 0, devices.stderr)
+        XCTAssertTrue(devices.stdout.contains("no OpenCL driver is installed"), devices.stdout)
+        XCTAssertTrue(devices.stdout.contains("--device auto picks the CPU backend"), devices.stdout)
+        let verify = try run(["verify"], environment: ["OCL_ICD_VENDORS": empty.path])
+        XCTAssertEqual(verify.status, 2)
+        XCTAssertTrue(verify.stderr.contains("no OpenCL driver is installed") && verify.stderr.contains("pocl-opencl-icd"), verify.stderr)
+    }
+
     func testHelpShowsExamples() throws {
         let outcome = try run(["verify", "--help"])
         XCTAssertEqual(outcome.status, 0)

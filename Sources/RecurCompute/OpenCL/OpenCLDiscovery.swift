@@ -23,7 +23,7 @@ public enum OpenCLDiscovery {
         var platformCount: cl_uint = 0
         let status = clGetPlatformIDs(0, nil, &platformCount)
         guard status == CL_SUCCESS, platformCount > 0 else {
-            let reason = status == CL_SUCCESS ? "no OpenCL platform is installed" : OpenCLStatus.name(status)
+            let reason = status == CL_SUCCESS || status == -1001 ? "no OpenCL driver is installed" : "OpenCL is unusable (\(OpenCLStatus.name(status)))"
             return Result(devices: [], problem: reason)
         }
         var platforms = [cl_platform_id?](repeating: nil, count: Int(platformCount))

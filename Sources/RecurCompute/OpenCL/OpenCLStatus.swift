@@ -40,7 +40,7 @@ enum OpenCLStatus {
         case CL_INVALID_EVENT: return "CL_INVALID_EVENT"
         case CL_INVALID_BUFFER_SIZE: return "CL_INVALID_BUFFER_SIZE"
         case CL_INVALID_GLOBAL_WORK_SIZE: return "CL_INVALID_GLOBAL_WORK_SIZE"
-        case -1001: return "CL_PLATFORM_NOT_FOUND_KHR: no OpenCL driver is installed (install pocl-opencl-icd or your GPU vendor's OpenCL driver)"
+        case -1001: return "CL_PLATFORM_NOT_FOUND_KHR"
         default: return "OpenCL error \(code)"
         }
     }
