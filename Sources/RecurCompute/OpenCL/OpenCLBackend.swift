@@ -42,7 +42,8 @@ public final class OpenCLBackend: Backend {
     }
 
     deinit {
-        try? synchronize()
+        for queue in queues { clFinish(queue) }
+        for upload in inflightUploads { clReleaseEvent(upload.event) }
         for queue in queues { clReleaseCommandQueue(queue) }
         clReleaseContext(context)
     }
