@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "recur", targets: ["recur"]),
         .library(name: "RecurCompute", targets: ["RecurCompute"]),
+        .library(name: "Recur", targets: ["Recur"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,6 +44,7 @@ let package = Package(
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
+        .target(name: "Recur", dependencies: ["RecurCompute"]),
         .executableTarget(
             name: "recur",
             dependencies: [
@@ -52,6 +54,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RecurComputeTests", dependencies: ["RecurCompute"]),
+        .testTarget(name: "RecurTests", dependencies: ["Recur"]),
         .testTarget(name: "recurTests", dependencies: ["recur", "RecurCompute"]),
     ],
     swiftLanguageModes: [.v5]
