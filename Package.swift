@@ -53,7 +53,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "RecurComputeTests", dependencies: ["RecurCompute"]),
+        .testTarget(name: "RecurComputeTests", dependencies: ["RecurCompute"], exclude: ["Goldens"]),
         .testTarget(name: "RecurTests", dependencies: ["Recur"]),
         .testTarget(name: "recurTests", dependencies: ["recur", "RecurCompute"]),
     ],

@@ -5,7 +5,7 @@
 // Reset-before:           gru_reset_gate_forward: z, r as above with one bias, s = r·h̄;
 //                         (caller: p_h = s·U_h) then gru_forward_reset_before: h̃ = act(x_h + p_h + b_h),
 //                         h = z·h̄ + (1−z)·h̃. Saved: z, r, h̃ (3H).
-// Backward: dh = carried + recurrent ⊙ m + output(live rows); dh̃ = dh(1−z)act'(h̃);
+// Backward: dh = carried + recurrent ⊙ m + output (live rows; all when carried_output); dh̃ = dh(1−z)act'(h̃);
 //           dz = dh(h̄ − h̃)ract'(z); carried ← dh·z·m. Reset-after: dr = dh̃·(p_h + b_hh)·ract'(r),
 //           recurrent-side h block = dh̃·r. Reset-before: the r block comes from gru_reset_gate_backward.
 // Masked rows: state carried, output 0, dZ = 0, carried = dh.       Launch: global B·H for all.
@@ -84,7 +84,7 @@ __kernel void gru_forward_reset_before(const int B, const int H, const int act,
     if (dropped) dropped[i] = h * rd_mask[i];
 }
 
-__kernel void gru_backward(const int B, const int H, const int act, const int ract, const int reset_after,
+__kernel void gru_backward(const int B, const int H, const int act, const int ract, const int reset_after, const int carried_output,
         TENSOR(const float, gates), TENSOR(const float, h_prev), TENSOR(const float, mask),
         TENSOR(const float, out_grad), TENSOR(const float, rec_grad), TENSOR(const float, rd_mask),
         TENSOR(float, carried), TENSOR(float, gate_grad), TENSOR(float, rec_gate_grad)) {
@@ -99,7 +99,7 @@ __kernel void gru_backward(const int B, const int H, const int act, const int ra
     float m = rd_mask ? rd_mask[i] : 1.0f;
     float dh = carried[i];
     if (rec_grad) dh += rec_grad[i] * m;
-    if (live && out_grad) dh += out_grad[i];
+    if ((live || carried_output) && out_grad) dh += out_grad[i];
     if (!live) {
         gate_grad[row + j] = 0.0f; gate_grad[row + H + j] = 0.0f; gate_grad[row + 2 * H + j] = 0.0f;
         if (rec_gate_grad) { rec_gate_grad[row + j] = 0.0f; rec_gate_grad[row + H + j] = 0.0f; rec_gate_grad[row + 2 * H + j] = 0.0f; }

@@ -1,7 +1,7 @@
 // lstm.cl — LSTM timestep (Keras gate order i, f, c, o), one work-item per (b, j).
 // Forward:  i,f,o = ract(·), c̃ = act(·) of (xW + hU + b); c = f·c₋ + i·c̃; h = o·act(c).
 //           Masked rows carry h₋ and c₋, output 0.                 Launch: global B·H.
-// Backward: dh = carried + recurrent ⊙ m + output(live rows); dc_t = dc + dh·o·act'(act(c));
+// Backward: dh = carried + recurrent ⊙ m + output (live rows; all when carried_output); dc_t = dc + dh·o·act'(act(c));
 //           dZ = [dc_t·c̃·ract'(i), dc_t·c₋·ract'(f), dc_t·i·act'(c̃), dh·act(c)·ract'(o)];
 //           dc ← dc_t·f; carried ← 0 (masked rows: dZ = 0, carried = dh, dc unchanged).
 // Saved per row: i, f, c̃, o (4H floats, activated).
@@ -39,7 +39,7 @@ __kernel void lstm_forward(const int B, const int H, const int act, const int ra
     if (dropped) dropped[i] = h * rd_mask[i];
 }
 
-__kernel void lstm_backward(const int B, const int H, const int act, const int ract,
+__kernel void lstm_backward(const int B, const int H, const int act, const int ract, const int carried_output,
         TENSOR(const float, gates), TENSOR(const float, c_prev), TENSOR(const float, c_cur),
         TENSOR(const float, mask), TENSOR(const float, out_grad), TENSOR(const float, rec_grad),
         TENSOR(const float, rd_mask), TENSOR(float, carried), TENSOR(float, c_grad), TENSOR(float, gate_grad)) {
@@ -53,7 +53,7 @@ __kernel void lstm_backward(const int B, const int H, const int act, const int r
     bool live = !mask || mask[b] != 0.0f;
     float dh = carried[i];
     if (rec_grad) dh += rec_grad[i] * (rd_mask ? rd_mask[i] : 1.0f);
-    if (live && out_grad) dh += out_grad[i];
+    if ((live || carried_output) && out_grad) dh += out_grad[i];
     if (!live) {
         gate_grad[row + j] = 0.0f; gate_grad[row + H + j] = 0.0f;
         gate_grad[row + 2 * H + j] = 0.0f; gate_grad[row + 3 * H + j] = 0.0f;

@@ -1,6 +1,7 @@
 // simple_rnn.cl — SimpleRNN timestep, forward and backward, one work-item per (b, j).
 // Forward:  h = act(xW + hU + b); masked rows carry h₋, output 0.   Launch: global B·H.
-// Backward: dh = carried + recurrent ⊙ m + output(live rows); dZ = dh · act'(h̃); carried = 0
+// Backward: dh = carried + recurrent ⊙ m + output (live rows; all rows when carried_output);
+//           dZ = dh · act'(h̃); carried = 0
 //           (masked rows: dZ = 0, carried = dh).                    Launch: global B·H.
 // Saved per row: h̃ (H floats). No size limits beyond the buffer sizes.
 
@@ -28,7 +29,7 @@ __kernel void simple_rnn_forward(const int B, const int H, const int act,
     if (dropped) dropped[i] = h * rd_mask[i];
 }
 
-__kernel void simple_rnn_backward(const int B, const int H, const int act,
+__kernel void simple_rnn_backward(const int B, const int H, const int act, const int carried_output,
         TENSOR(const float, gates), TENSOR(const float, mask), TENSOR(const float, out_grad),
         TENSOR(const float, rec_grad), TENSOR(const float, rd_mask),
         TENSOR(float, carried), TENSOR(float, gate_grad)) {
@@ -40,7 +41,7 @@ __kernel void simple_rnn_backward(const int B, const int H, const int act,
     bool live = !mask || mask[b] != 0.0f;
     float dh = carried[i];
     if (rec_grad) dh += rec_grad[i] * (rd_mask ? rd_mask[i] : 1.0f);
-    if (live && out_grad) dh += out_grad[i];
+    if ((live || carried_output) && out_grad) dh += out_grad[i];
     if (!live) { gate_grad[i] = 0.0f; carried[i] = dh; return; }
     gate_grad[i] = dh * activate_grad(act, gates[i]);
     carried[i] = 0.0f;

@@ -16,6 +16,7 @@ extension CPUBackend {
             previousCellState: o.previousCellState.map { UnsafePointer($0.hostPointer) },
             cellState: o.cellState.map { UnsafePointer($0.hostPointer) }, mask: o.mask.map { UnsafePointer($0.hostPointer) },
             outputGradient: o.outputGradient.map { UnsafePointer($0.hostPointer) },
+            outputGradientOnMaskedRows: o.maskedOutput == .carried,
             recurrentGradient: o.recurrentGradient.map { UnsafePointer($0.hostPointer) },
             recurrentDropoutMask: o.recurrentDropoutMask.map { UnsafePointer($0.hostPointer) },
             carriedGradient: o.carriedGradient.hostPointer, cellGradient: o.cellGradient?.hostPointer,

@@ -37,6 +37,8 @@ public enum CellMath {
         public var cellState: UnsafePointer<T>?
         public var mask: UnsafePointer<T>?
         public var outputGradient: UnsafePointer<T>?
+        /// The output gradient counts on masked rows too (``MaskedOutput/carried``).
+        public var outputGradientOnMaskedRows: Bool
         public var recurrentGradient: UnsafePointer<T>?
         public var recurrentDropoutMask: UnsafePointer<T>?
         public var carriedGradient: UnsafeMutablePointer<T>
@@ -46,11 +48,12 @@ public enum CellMath {
 
         public init(gates: UnsafePointer<T>, previousState: UnsafePointer<T>? = nil, previousCellState: UnsafePointer<T>? = nil,
                     cellState: UnsafePointer<T>? = nil, mask: UnsafePointer<T>? = nil, outputGradient: UnsafePointer<T>? = nil,
-                    recurrentGradient: UnsafePointer<T>? = nil, recurrentDropoutMask: UnsafePointer<T>? = nil,
+                    outputGradientOnMaskedRows: Bool = false, recurrentGradient: UnsafePointer<T>? = nil, recurrentDropoutMask: UnsafePointer<T>? = nil,
                     carriedGradient: UnsafeMutablePointer<T>, cellGradient: UnsafeMutablePointer<T>? = nil,
                     gateGradient: UnsafeMutablePointer<T>, recurrentGateGradient: UnsafeMutablePointer<T>? = nil) {
             self.gates = gates; self.previousState = previousState; self.previousCellState = previousCellState
             self.cellState = cellState; self.mask = mask; self.outputGradient = outputGradient
+            self.outputGradientOnMaskedRows = outputGradientOnMaskedRows
             self.recurrentGradient = recurrentGradient; self.recurrentDropoutMask = recurrentDropoutMask
             self.carriedGradient = carriedGradient; self.cellGradient = cellGradient
             self.gateGradient = gateGradient; self.recurrentGateGradient = recurrentGateGradient
@@ -158,11 +161,11 @@ public enum CellMath {
             let dz = p.gateGradient + b * gw
             let rd = p.recurrentDropoutMask.map { $0 + b * h }
             let live = p.mask.map { $0[b] != 0 } ?? true
-            // dh = carried + recurrent ⊙ m + output (live rows only); kept in `carried` meanwhile.
+            // dh = carried + recurrent ⊙ m + output (live rows, or all rows for a carried output); kept in `carried` meanwhile.
             for j in 0..<h {
                 var dh = carried[j]
                 if let rg = p.recurrentGradient { dh += rg[b * h + j] * (rd?[j] ?? 1) }
-                if live, let og = p.outputGradient { dh += og[b * h + j] }
+                if live || p.outputGradientOnMaskedRows, let og = p.outputGradient { dh += og[b * h + j] }
                 carried[j] = dh
             }
             if !live {

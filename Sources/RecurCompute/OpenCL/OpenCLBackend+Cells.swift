@@ -31,19 +31,20 @@ extension OpenCLBackend {
         switch c.kind {
         case .simpleRNN:
             try launch("simple_rnn", "simple_rnn_backward", global: global, [
-                .int(o.batch), .int(c.units), .int(Int(c.activation.rawValue)),
+                .int(o.batch), .int(c.units), .int(Int(c.activation.rawValue)), .int(Int(o.maskedOutput.rawValue)),
                 .floats(o.gates), .floats(o.mask), .floats(o.outputGradient), .floats(o.recurrentGradient),
                 .floats(o.recurrentDropoutMask), .floats(o.carriedGradient), .floats(o.gateGradient)], lane: lane)
         case .lstm:
             try launch("lstm", "lstm_backward", global: global, [
                 .int(o.batch), .int(c.units), .int(Int(c.activation.rawValue)), .int(Int(c.recurrentActivation.rawValue)),
+                .int(Int(o.maskedOutput.rawValue)),
                 .floats(o.gates), .floats(o.previousCellState), .floats(o.cellState), .floats(o.mask),
                 .floats(o.outputGradient), .floats(o.recurrentGradient), .floats(o.recurrentDropoutMask),
                 .floats(o.carriedGradient), .floats(o.cellGradient), .floats(o.gateGradient)], lane: lane)
         case .gru(let resetAfter):
             try launch("gru", "gru_backward", global: global, [
                 .int(o.batch), .int(c.units), .int(Int(c.activation.rawValue)), .int(Int(c.recurrentActivation.rawValue)),
-                .int(resetAfter ? 1 : 0),
+                .int(resetAfter ? 1 : 0), .int(Int(o.maskedOutput.rawValue)),
                 .floats(o.gates), .floats(o.previousState), .floats(o.mask), .floats(o.outputGradient),
                 .floats(o.recurrentGradient), .floats(o.recurrentDropoutMask), .floats(o.carriedGradient),
                 .floats(o.gateGradient), .floats(o.recurrentGateGradient)], lane: lane)

@@ -4,7 +4,7 @@
 /// which the caller forms dX, dW, dU and db with one GEMM each over all timesteps).
 ///
 /// The state gradient at step t is
-/// `dh = outputGradient (unmasked rows only) + carriedGradient + recurrentGradient ⊙ m`
+/// `dh = outputGradient (unmasked rows only, unless maskedOutput is .carried) + carriedGradient + recurrentGradient ⊙ m`
 /// where `recurrentGradient = dZh_{t+1} · Uᵀ` (the caller's per-step GEMM; nil at the last step)
 /// and `m` is the recurrent dropout mask (1 without dropout). The op then overwrites
 /// `carriedGradient` with the part of `dh_{t-1}` that does not pass through `U`: all of `dh` on a
@@ -30,6 +30,9 @@ public struct CellBackward: OpDescription, Hashable {
     public var mask: FloatRef?
     /// `[B, H]`: gradient of this step's `return_sequences` output.
     public var outputGradient: FloatRef?
+    /// What the output was on masked rows: zero (its gradient is dropped there) or the carried
+    /// state (its gradient joins the state's, as Keras 3's default `zero_output_for_mask=False`).
+    public var maskedOutput: MaskedOutput
     /// `[B, H]`: `dZh_{t+1} · Uᵀ`, nil at the last step.
     public var recurrentGradient: FloatRef?
     /// `[B, H]`: the forward pass's recurrent dropout mask.
@@ -46,12 +49,12 @@ public struct CellBackward: OpDescription, Hashable {
 
     public init(cell: RecurrentCell, batch: Int, gates: FloatRef, previousState: FloatRef? = nil,
                 previousCellState: FloatRef? = nil, cellState: FloatRef? = nil, mask: FloatRef? = nil,
-                outputGradient: FloatRef? = nil, recurrentGradient: FloatRef? = nil, recurrentDropoutMask: FloatRef? = nil,
-                carriedGradient: FloatRef, cellGradient: FloatRef? = nil, gateGradient: FloatRef,
-                recurrentGateGradient: FloatRef? = nil) {
+                outputGradient: FloatRef? = nil, maskedOutput: MaskedOutput = .zero, recurrentGradient: FloatRef? = nil,
+                recurrentDropoutMask: FloatRef? = nil, carriedGradient: FloatRef, cellGradient: FloatRef? = nil,
+                gateGradient: FloatRef, recurrentGateGradient: FloatRef? = nil) {
         self.cell = cell; self.batch = batch; self.gates = gates; self.previousState = previousState
         self.previousCellState = previousCellState; self.cellState = cellState; self.mask = mask
-        self.outputGradient = outputGradient; self.recurrentGradient = recurrentGradient
+        self.outputGradient = outputGradient; self.maskedOutput = maskedOutput; self.recurrentGradient = recurrentGradient
         self.recurrentDropoutMask = recurrentDropoutMask; self.carriedGradient = carriedGradient
         self.cellGradient = cellGradient; self.gateGradient = gateGradient; self.recurrentGateGradient = recurrentGateGradient
     }
@@ -132,4 +135,12 @@ public struct GRUResetGateBackward: OpDescription, Hashable {
         try check.count(carriedGradient, is: b * h, "carriedGradient")
         try check.count(gateGradient, is: b * 3 * h, "gateGradient")
     }
+}
+
+/// What a `return_sequences` output holds at a masked timestep.
+public enum MaskedOutput: Int32, Hashable, Sendable, Codable {
+    /// Exact zeros (Keras `zero_output_for_mask=True`; Keras 2's LSTM/GRU default).
+    case zero = 0
+    /// The carried state, i.e. the previous output (Keras 3's default `zero_output_for_mask=False`).
+    case carried = 1
 }

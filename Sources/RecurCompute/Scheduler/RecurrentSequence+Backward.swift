@@ -25,6 +25,7 @@ extension RecurrentSequence {
                 previousCellState: work.cellStates.map { stateRow($0, previousRow(time)) },
                 cellState: work.cellStates.map { stateRow($0, nextRow(time)) },
                 mask: bindings.mask?.row(time, width: b), outputGradient: outputGradient?.row(time, width: b * h),
+                maskedOutput: shape.maskedOutput,
                 recurrentGradient: index == 0 ? nil : work.recurrentGradient,
                 recurrentDropoutMask: bindings.recurrentDropoutMask, carriedGradient: work.carried,
                 cellGradient: work.cellGradient, gateGradient: gateGradient, recurrentGateGradient: recurrentGateGradient)))

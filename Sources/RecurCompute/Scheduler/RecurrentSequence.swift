@@ -23,15 +23,17 @@ public struct RecurrentSequence: Sendable {
         public var reverse: Bool
         /// A `[T, B]` timestep mask (Keras `mask_zero`).
         public var masked: Bool
+        /// With a mask: whether masked steps output zeros or carry the previous output.
+        public var maskedOutput: MaskedOutput
         /// A fixed `[B, H]` recurrent dropout mask.
         public var recurrentDropout: Bool
         /// Whether the caller needs the gradient of the input sequence.
         public var inputGradient: Bool
 
         public init(cell: RecurrentCell, batch: Int, time: Int, inputWidth: Int, reverse: Bool = false, masked: Bool = false,
-                    recurrentDropout: Bool = false, inputGradient: Bool = true) {
+                    maskedOutput: MaskedOutput = .zero, recurrentDropout: Bool = false, inputGradient: Bool = true) {
             self.cell = cell; self.batch = batch; self.time = time; self.inputWidth = inputWidth
-            self.reverse = reverse; self.masked = masked; self.recurrentDropout = recurrentDropout
+            self.reverse = reverse; self.masked = masked; self.maskedOutput = maskedOutput; self.recurrentDropout = recurrentDropout
             self.inputGradient = inputGradient
         }
 
@@ -85,7 +87,8 @@ public struct RecurrentSequence: Sendable {
             _ = layout.reserve("\(prefix).cellStates", (t + 1) * b * h)
             _ = layout.reserve("\(prefix).cellGradient", b * h)
         }
-        if shape.masked { _ = layout.reserve("\(prefix).sequenceOutput", t * b * h) }
+        // A carried masked output is the state history itself; only zeros need their own buffer.
+        if shape.masked && shape.maskedOutput == .zero { _ = layout.reserve("\(prefix).sequenceOutput", t * b * h) }
         if shape.recurrentDropout { _ = layout.reserve("\(prefix).droppedStates", (t + 1) * b * h) }
         if shape.resetAfter { _ = layout.reserve("\(prefix).recurrentGateGradients", t * b * g) }
         if shape.resetBefore {
@@ -133,7 +136,8 @@ public struct RecurrentSequence: Sendable {
     public var finalState: FloatRef { stateRow(work.states, nextRow(processingOrder.last!)) }
     public var initialCellState: FloatRef? { work.cellStates.map { stateRow($0, initialRow) } }
     public var finalCellState: FloatRef? { work.cellStates.map { stateRow($0, nextRow(processingOrder.last!)) } }
-    /// `[T, B, H]` time-aligned outputs (`return_sequences`): zero at masked steps when masked.
+    /// `[T, B, H]` time-aligned outputs (`return_sequences`): at masked steps zero, or the carried
+    /// state, as the shape's `maskedOutput` says.
     public var sequenceOutput: FloatRef {
         if let masked = work.sequenceOutput { return masked }
         return work.states.slice((shape.reverse ? 0 : 1) * stateRows, shape.time * stateRows)

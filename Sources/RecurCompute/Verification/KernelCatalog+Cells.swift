@@ -18,6 +18,7 @@ extension KernelCatalog {
                     checks.append(cellForwardCheck(cell, batch: b, masked: masked))
                     checks.append(cellBackwardCheck(cell, batch: b, masked: masked))
                 }
+                checks.append(cellBackwardCheck(cell, batch: b, masked: true, maskedOutput: .carried))
             }
         }
         return checks
@@ -70,7 +71,7 @@ extension KernelCatalog {
         }
     }
 
-    static func cellBackwardCheck(_ cell: RecurrentCell, batch b: Int, masked: Bool) -> KernelCheck {
+    static func cellBackwardCheck(_ cell: RecurrentCell, batch b: Int, masked: Bool, maskedOutput: MaskedOutput = .zero) -> KernelCheck {
         let h = cell.units, g = cell.gateWidth
         let resetBefore = cell.kind == .gru(resetAfter: false)
         let resetAfter = cell.kind == .gru(resetAfter: true)
@@ -95,12 +96,14 @@ extension KernelCatalog {
         if masked {
             tensors += [TensorSpec("mask", b, .binary(zeroRate: 0.4)), TensorSpec("rd", b * h, .dropout(rate: 0.25))]
         }
-        return KernelCheck(cellLabel(cell, "backward") + (masked ? " masked+dropout" : ""), kind: .cellBackward,
+        let label = cellLabel(cell, "backward") + (masked ? " masked+dropout" : "") + (maskedOutput == .carried ? " carried-output" : "")
+        return KernelCheck(label, kind: .cellBackward,
                            shape: "B=\(b) H=\(h)", tensors: tensors, compared: compared) { t in
             var ops: [Op] = [.cellBackward(CellBackward(
                 cell: cell, batch: b, gates: t["gates"], previousState: t["h0"],
                 previousCellState: t.optional("c0"), cellState: t.optional("c1"), mask: t.optional("mask"),
-                outputGradient: t["out"], recurrentGradient: t["recurrent"], recurrentDropoutMask: t.optional("rd"),
+                outputGradient: t["out"], maskedOutput: maskedOutput, recurrentGradient: t["recurrent"],
+                recurrentDropoutMask: t.optional("rd"),
                 carriedGradient: t["carried"], cellGradient: t.optional("dc"), gateGradient: t["dz"],
                 recurrentGateGradient: t.optional("dzh")))]
             if resetBefore {
