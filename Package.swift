@@ -17,6 +17,7 @@ let package = Package(
         // System-library shims: the OpenCL ICD loader + CLBlast, and OpenBLAS's cblas.
         .systemLibrary(name: "COpenCL", path: "Sources/COpenCL"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // OpenCL C sources, embedded into the binary so a binary copied alone to a GPU host runs.
         .target(
             name: "RecurKernels",
@@ -44,7 +45,7 @@ let package = Package(
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
-        .target(name: "Recur", dependencies: ["RecurCompute"]),
+        .target(name: "Recur", dependencies: ["RecurCompute", "CZlib"]),
         .executableTarget(
             name: "recur",
             dependencies: [
