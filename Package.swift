@@ -55,7 +55,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RecurComputeTests", dependencies: ["RecurCompute"], exclude: ["Goldens"]),
-        .testTarget(name: "RecurTests", dependencies: ["Recur"]),
+        .testTarget(name: "RecurTests", dependencies: ["Recur"], exclude: ["Goldens"]),
         .testTarget(name: "recurTests", dependencies: ["recur", "RecurCompute"]),
     ],
     swiftLanguageModes: [.v5]
