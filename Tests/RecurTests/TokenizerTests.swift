@@ -55,6 +55,24 @@ final class TokenizerTests: XCTestCase {
         }
     }
 
+    /// Fitting thousands of texts at once runs in parallel chunks; it must rank exactly as
+    /// fitting them one at a time does (Keras's sequential first-seen order breaks the many ties).
+    func testParallelFitRanksExactlyLikeSequentialFitting() {
+        let words = (0..<400).map { "w\($0)" }
+        let philox = Philox(seed: 3)
+        let texts = (0..<3000).map { i in
+            philox.uniforms(count: 6, stream: UInt32(i)).map { words[Int($0 * Float(words.count))] }.joined(separator: " ")
+        }
+        var atOnce = Tokenizer()
+        atOnce.fit(on: texts)
+        var oneByOne = Tokenizer()
+        for text in texts { oneByOne.fit(on: [text]) }
+        XCTAssertEqual(atOnce.vocabulary, oneByOne.vocabulary)
+        XCTAssertEqual(atOnce.counts, oneByOne.counts)
+        XCTAssertGreaterThan(Set(atOnce.counts).count, 1)
+        XCTAssertLessThan(Set(atOnce.counts).count, atOnce.counts.count, "the corpus must have ties to test their order")
+    }
+
     func testPrecomposedAndDecomposedWordsStayDistinct() {
         var tokenizer = Tokenizer()
         tokenizer.fit(on: ["caf\u{E9} cafe\u{301} caf\u{E9}"])

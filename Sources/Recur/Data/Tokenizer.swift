@@ -48,15 +48,19 @@ public struct Tokenizer: Codable, Sendable, Equatable {
     }
 
     public let configuration: Configuration
+    /// Every fitted word in first-seen order with its count (Keras's `word_counts` OrderedDict):
+    /// the state ranking is derived from, so fitting again breaks ties as Keras does.
+    public private(set) var seenWords: [String] = []
+    public private(set) var seenCounts: [Int] = []
     /// Every fitted word by rank, most frequent first (index = position + 1, after the OOV token).
     public private(set) var vocabulary: [String] = []
     /// How many times each word of `vocabulary` occurred.
     public private(set) var counts: [Int] = []
     /// How many texts were fitted.
     public private(set) var documentCount = 0
-    private var index: [[UInt8]: Int32] = [:]
+    private var index: [WordKey: Int32] = [:]
 
-    enum CodingKeys: String, CodingKey { case configuration, vocabulary, counts, documentCount }
+    enum CodingKeys: String, CodingKey { case configuration, seenWords, seenCounts, documentCount }
 
     public init(_ configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -65,14 +69,27 @@ public struct Tokenizer: Codable, Sendable, Equatable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         configuration = try c.decode(Configuration.self, forKey: .configuration)
-        vocabulary = try c.decode([String].self, forKey: .vocabulary)
-        counts = try c.decode([Int].self, forKey: .counts)
+        seenWords = try c.decode([String].self, forKey: .seenWords)
+        seenCounts = try c.decode([Int].self, forKey: .seenCounts)
         documentCount = try c.decode(Int.self, forKey: .documentCount)
-        rebuildIndex()
+        guard seenWords.count == seenCounts.count else {
+            throw DecodingError.dataCorruptedError(forKey: .seenCounts, in: c,
+                debugDescription: "\(seenWords.count) words but \(seenCounts.count) counts")
+        }
+        rank()
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(configuration, forKey: .configuration)
+        try c.encode(seenWords, forKey: .seenWords)
+        try c.encode(seenCounts, forKey: .seenCounts)
+        try c.encode(documentCount, forKey: .documentCount)
     }
 
     public static func == (a: Tokenizer, b: Tokenizer) -> Bool {
-        a.configuration == b.configuration && a.vocabulary == b.vocabulary && a.counts == b.counts && a.documentCount == b.documentCount
+        a.configuration == b.configuration && a.seenWords == b.seenWords && a.seenCounts == b.seenCounts
+            && a.documentCount == b.documentCount
     }
 
     /// The index of the OOV token (1), when there is one.
@@ -88,25 +105,63 @@ public struct Tokenizer: Codable, Sendable, Equatable {
     }
 
     /// Learns the vocabulary from `texts` (Keras `fit_on_texts`; fitting again adds to the counts).
+    ///
+    /// Counted in parallel chunks; a word's first sighting is ranked by (chunk, position in
+    /// chunk), which is exactly its first sighting in the whole list, so ties break as in Keras.
     public mutating func fit(on texts: [String]) {
-        var tally: [[UInt8]: (count: Int, first: Int)] = [:]
-        for (rank, word) in vocabulary.enumerated() { tally[Array(word.utf8)] = (counts[rank], rank - vocabulary.count) }
-        var seen = 0
+        let chunks = Swift.max(1, Swift.min(texts.count / 512, 8))
+        var partials = [[WordKey: (count: Int, first: Int)]](repeating: [:], count: chunks)
         let splitter = WordSplitter(configuration)
-        for text in texts {
-            splitter.forEachWord(in: text) { word in
-                if let entry = tally[word] {
-                    tally[word] = (entry.count + 1, entry.first)
+        partials.withUnsafeMutableBufferPointer { buffer in
+            let output = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                var tally: [WordKey: (count: Int, first: Int)] = [:]
+                var seen = 0
+                for i in (texts.count * chunk / chunks)..<(texts.count * (chunk + 1) / chunks) {
+                    splitter.forEachWord(in: texts[i]) { word in
+                        let key = WordKey(word)
+                        if let entry = tally[key] {
+                            tally[key] = (entry.count + 1, entry.first)
+                        } else {
+                            tally[key] = (1, seen)
+                            seen += 1
+                        }
+                    }
+                }
+                output[chunk] = tally
+            }
+        }
+        var newWords: [WordKey: Int] = [:]
+        // Words from earlier fits keep their places; new ones follow, chunk by chunk.
+        var position: [WordKey: Int] = [:]
+        position.reserveCapacity(seenWords.count)
+        for (i, word) in seenWords.enumerated() { position[WordKey(Array(word.utf8))] = i }
+        var firstSightings: [(first: Int, key: WordKey, count: Int)] = []
+        for (chunk, partial) in partials.enumerated() {
+            for (key, entry) in partial {
+                if let i = position[key] {
+                    seenCounts[i] += entry.count
+                } else if let j = newWords[key] {
+                    firstSightings[j].count += entry.count
+                    firstSightings[j].first = Swift.min(firstSightings[j].first, chunk << 40 | entry.first)
                 } else {
-                    tally[word] = (1, seen)
-                    seen += 1
+                    newWords[key] = firstSightings.count
+                    firstSightings.append((chunk << 40 | entry.first, key, entry.count))
                 }
             }
         }
+        firstSightings.sort { $0.first < $1.first }
+        seenWords += firstSightings.map { String(decoding: $0.key.bytes, as: UTF8.self) }
+        seenCounts += firstSightings.map(\.count)
         documentCount += texts.count
-        let ranked = tally.sorted { a, b in a.value.count != b.value.count ? a.value.count > b.value.count : a.value.first < b.value.first }
-        vocabulary = ranked.map { String(decoding: $0.key, as: UTF8.self) }
-        counts = ranked.map(\.value.count)
+        rank()
+    }
+
+    /// Keras's ranking: by count, most frequent first; ties in first-seen order.
+    private mutating func rank() {
+        let order = seenCounts.indices.sorted { a, b in seenCounts[a] != seenCounts[b] ? seenCounts[a] > seenCounts[b] : a < b }
+        vocabulary = order.map { seenWords[$0] }
+        counts = order.map { seenCounts[$0] }
         rebuildIndex()
     }
 
@@ -114,9 +169,9 @@ public struct Tokenizer: Codable, Sendable, Equatable {
         index = [:]
         index.reserveCapacity(vocabulary.count + 1)
         let offset: Int32 = configuration.oovToken == nil ? 1 : 2
-        if let oov = configuration.oovToken { index[Array(oov.utf8)] = 1 }
+        if let oov = configuration.oovToken { index[WordKey(Array(oov.utf8))] = 1 }
         for (i, word) in vocabulary.enumerated() {
-            let key = Array(word.utf8)
+            let key = WordKey(Array(word.utf8))
             if index[key] == nil { index[key] = Int32(i) + offset }
         }
     }
@@ -128,7 +183,7 @@ public struct Tokenizer: Codable, Sendable, Equatable {
         let limit = configuration.numWords.map(Int32.init) ?? .max
         let oov = oovIndex
         WordSplitter(configuration).forEachWord(in: text) { word in
-            if let i = index[word], i < limit {
+            if let i = index[WordKey(word)], i < limit {
                 result.append(i)
             } else if let oov {
                 result.append(oov)
@@ -150,6 +205,14 @@ public struct Tokenizer: Codable, Sendable, Equatable {
         }
         return results
     }
+}
+
+/// A word's UTF-8 bytes as a dictionary key, hashed in one pass over the bytes (an `[UInt8]`
+/// key would feed the hasher byte by byte, which dominated fitting on IMDB).
+struct WordKey: Hashable {
+    let bytes: [UInt8]
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
 }
 
 /// Keras's `text_to_word_sequence`, yielding each word's UTF-8 bytes.
