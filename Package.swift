@@ -54,7 +54,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RecurComputeTests", dependencies: ["RecurCompute"]),
-        .testTarget(name: "RecurTests", dependencies: ["Recur"]),
+        .testTarget(
+            name: "RecurTests",
+            dependencies: ["Recur"],
+            exclude: ["Scripts"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "recurTests", dependencies: ["recur", "RecurCompute"]),
     ],
     swiftLanguageModes: [.v5]
