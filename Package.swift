@@ -55,7 +55,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RecurComputeTests", dependencies: ["RecurCompute"], exclude: ["Goldens"]),
-        .testTarget(name: "RecurTests", dependencies: ["Recur"], exclude: ["Goldens"]),
+        .testTarget(
+            name: "RecurTests",
+            dependencies: ["Recur"],
+            exclude: ["Goldens", "Scripts"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "recurTests", dependencies: ["recur", "RecurCompute"]),
     ],
     swiftLanguageModes: [.v5]
