@@ -322,6 +322,19 @@ final class CPUOpsTests: XCTestCase {
         XCTAssertEqual(mask.map { $0 != 0 }, uniforms.map { $0 >= rate })
     }
 
+    func testDropoutMaskStepTensorGivesTheSameMaskAsTheStepValue() throws {
+        let cpu = CPUBackend()
+        let step: UInt64 = 0x1_0000_0002
+        let fixed = try cpu.zeros(101), fromTensor = try cpu.zeros(101), other = try cpu.zeros(101)
+        try cpu.run(.dropoutMask(DropoutMask(mask: fixed, rate: 0.5, seed: 4, step: step, stream: 1)))
+        let counter = try cpu.intTensor(DropoutMask.stepWords(step))
+        try cpu.run(.dropoutMask(DropoutMask(mask: fromTensor, rate: 0.5, seed: 4, step: 99, stepTensor: counter, stream: 1)))
+        XCTAssertEqual(try cpu.read(fromTensor), try cpu.read(fixed))
+        try cpu.write(DropoutMask.stepWords(step + 1), to: counter)
+        try cpu.run(.dropoutMask(DropoutMask(mask: other, rate: 0.5, seed: 4, stepTensor: counter, stream: 1)))
+        XCTAssertNotEqual(try cpu.read(other), try cpu.read(fixed), "a new step draws a new mask")
+    }
+
     func testDropoutMaskDependsOnlyOnSeedStepAndStream() throws {
         let n = 4_099, rate: Float = 0.5
         let base = try dropoutMask(count: n, rate: rate, seed: 77, step: 3, stream: 1)

@@ -105,7 +105,8 @@ extension CPUBackend {
         let mask = o.mask.hostPointer
         let keep = 1 / (1 - o.rate)
         let philox = Philox(seed: o.seed)
-        let uniforms = philox.uniforms(count: o.mask.count, stream: o.stream, step: o.step)
+        let step = o.stepTensor.map { UInt64(UInt32(bitPattern: $0.hostPointer[0])) | UInt64(UInt32(bitPattern: $0.hostPointer[1])) << 32 } ?? o.step
+        let uniforms = philox.uniforms(count: o.mask.count, stream: o.stream, step: step)
         for i in 0..<o.mask.count { mask[i] = uniforms[i] >= o.rate ? keep : 0 }
     }
 

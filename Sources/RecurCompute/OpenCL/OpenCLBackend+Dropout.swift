@@ -8,6 +8,6 @@ extension OpenCLBackend {
             .int(n), .float(o.rate), .float(keep),
             .uint(UInt32(truncatingIfNeeded: o.seed)), .uint(UInt32(truncatingIfNeeded: o.seed >> 32)),
             .uint(UInt32(truncatingIfNeeded: o.step)), .uint(UInt32(truncatingIfNeeded: o.step >> 32)),
-            .uint(o.stream), .floats(o.mask)], lane: lane)
+            .uint(o.stream), .floats(o.mask), .ints(o.stepTensor)], lane: lane)
     }
 }

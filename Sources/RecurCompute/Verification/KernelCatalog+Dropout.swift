@@ -21,6 +21,13 @@ extension KernelCatalog {
             tensors: [TensorSpec("mask", 17, .poison)], compared: ["mask"], tolerance: .exact) { t in
             [.dropoutMask(DropoutMask(mask: t["mask"].slice(5, 9), rate: 0.3, seed: 77, step: 3, stream: 1))]
         })
+        // The step read from a device tensor (a plan built once, the step uploaded per batch).
+        let step = DropoutMask.stepWords(0x3_0000_0011)
+        checks.append(KernelCheck("dropout mask step tensor", kind: .dropoutMask, shape: "n=1031",
+            tensors: [TensorSpec("mask", 1031, .poison), TensorSpec("step", 2, .integerValues(step))],
+            compared: ["mask"], tolerance: .exact) { t in
+            [.dropoutMask(DropoutMask(mask: t["mask"], rate: 0.4, seed: 9, step: 0, stepTensor: t.int("step"), stream: 3))]
+        })
         return checks
     }
 }
