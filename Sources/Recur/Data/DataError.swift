@@ -22,6 +22,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
     case invalidNumber(path: String, line: Int, word: String, value: String)
     /// A word2vec binary file that ends inside a record.
     case truncatedRecord(path: String, record: Int, detail: String)
+    /// A word2vec binary record that cannot be used (no word delimiter, a non-finite value).
+    case invalidRecord(path: String, record: Int, detail: String)
     /// A reading option that leaves nothing usable (Keras's `maxlen` that keeps no sequence).
     case nothingLeft(path: String, detail: String)
 
@@ -55,6 +57,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
             return "\(path):\(line): '\(value)' in the vector of '\(word)' is not a finite number"
         case let .truncatedRecord(path, record, detail):
             return "\(path): the file ends inside record \(record) (\(detail)); it is truncated or not word2vec binary"
+        case let .invalidRecord(path, record, detail):
+            return "\(path): record \(record): \(detail)"
         case let .nothingLeft(path, detail):
             return "\(path): \(detail)"
         }
