@@ -60,7 +60,9 @@ let package = Package(
         ),
         .testTarget(name: "RecurComputeTests", dependencies: ["RecurCompute"], exclude: ["Goldens"]),
         .testTarget(
-            name: "RecurTests", dependencies: ["Recur"], exclude: ["Goldens", "Fixtures", "Scripts"]
+            name: "RecurTests",
+            dependencies: ["Recur", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            exclude: ["Goldens", "Fixtures", "Scripts"]
         ),
         .testTarget(name: "recurTests", dependencies: ["recur", "RecurCompute"]),
     ],
