@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Words (as UTF-8 bytes) to row numbers, looked up straight from a read buffer: open addressing
 /// over one contiguous arena of key bytes, so a lookup of a word read from a multi-gigabyte
 /// embeddings file allocates nothing. Bytes, not `String`s, because words are compared by their
@@ -75,9 +81,3 @@ struct ByteStringTable {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
