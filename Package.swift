@@ -12,12 +12,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System-library shims: the OpenCL ICD loader + CLBlast, and OpenBLAS's cblas.
         .systemLibrary(name: "COpenCL", path: "Sources/COpenCL"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CSystemZlib", path: "Sources/CSystemZlib"),
         // OpenCL C sources, embedded into the binary so a binary copied alone to a GPU host runs.
         .target(
             name: "RecurKernels",
@@ -45,7 +46,10 @@ let package = Package(
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
-        .target(name: "Recur", dependencies: ["RecurCompute", "CZlib"]),
+        .target(
+            name: "Recur",
+            dependencies: ["RecurCompute", "CSystemZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .executableTarget(
             name: "recur",
             dependencies: [
@@ -57,7 +61,7 @@ let package = Package(
         .testTarget(name: "RecurComputeTests", dependencies: ["RecurCompute"], exclude: ["Goldens"]),
         .testTarget(
             name: "RecurTests",
-            dependencies: ["Recur"],
+            dependencies: ["Recur", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             exclude: ["Goldens", "Scripts"],
             resources: [.copy("Fixtures")]
         ),

@@ -1,4 +1,4 @@
-import CZlib
+import CSystemZlib
 import Foundation
 
 /// Streams the decompressed bytes of a gzip file in chunks, without holding the whole file:
