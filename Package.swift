@@ -58,6 +58,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(name: "data-pipeline-benchmark", dependencies: ["Recur"], path: "Benchmarks/DataPipeline"),
         .testTarget(name: "RecurComputeTests", dependencies: ["RecurCompute"], exclude: ["Goldens"]),
         .testTarget(
             name: "RecurTests",
