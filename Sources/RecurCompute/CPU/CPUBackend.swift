@@ -55,6 +55,9 @@ public final class CPUBackend: Backend {
     }
 
     public func join(lane: Int, into waiting: Int) throws {}
+    /// The CPU runs each op as it is enqueued, so every point is already reached.
+    public func mark(lane: Int) throws -> LaneMarker { ReachedMarker() }
+    public func wait(lane: Int, for marker: LaneMarker) throws {}
     public func flush() throws {}
     public func synchronize() throws { counters.synchronizations += 1 }
 
@@ -116,6 +119,9 @@ public final class CPUBackend: Backend {
         }
     }
 }
+
+/// A marker that is reached when it is made (the CPU backend has nothing in flight).
+final class ReachedMarker: LaneMarker {}
 
 /// A read that was complete when it was made (the CPU backend has nothing in flight).
 final class CompletedRead: PendingRead {

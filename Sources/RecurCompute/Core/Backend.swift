@@ -62,11 +62,19 @@ public protocol Backend: AnyObject {
     func enqueue(_ op: Op, lane: Int) throws
     /// Makes later work on lane `waiting` start only after everything queued so far on `lane`.
     func join(lane: Int, into waiting: Int) throws
+    /// A point in `lane`'s queue: everything queued on it so far.
+    func mark(lane: Int) throws -> LaneMarker
+    /// Makes later work on `lane` start only after `marker`'s point has been reached — a finer
+    /// `join`: a batch upload waits for the step that last read its buffers, not the current one.
+    func wait(lane: Int, for marker: LaneMarker) throws
     /// Starts queued work without waiting for it.
     func flush() throws
     /// Waits until all queued work has finished.
     func synchronize() throws
 }
+
+/// A recorded point in a lane's queue (see ``Backend/mark(lane:)``).
+public protocol LaneMarker: AnyObject {}
 
 /// A device-to-host copy in flight; `wait` returns its values.
 public protocol PendingRead: AnyObject {

@@ -181,6 +181,20 @@ public final class OpenCLBackend: Backend {
         try OpenCLStatus.check(clEnqueueBarrierWithWaitList(try queue(waiting), 1, &marker, nil), "clEnqueueBarrierWithWaitList")
     }
 
+    public func mark(lane: Int) throws -> LaneMarker {
+        var event: cl_event?
+        try OpenCLStatus.check(clEnqueueMarkerWithWaitList(try queue(lane), 0, nil, &event), "clEnqueueMarkerWithWaitList")
+        return OpenCLMarker(event: event!)
+    }
+
+    public func wait(lane: Int, for marker: LaneMarker) throws {
+        guard let marker = marker as? OpenCLMarker else {
+            throw ComputeError.invalidArgument(op: "wait", argument: "marker", reason: "was made by another backend")
+        }
+        var event: cl_event? = marker.event
+        try OpenCLStatus.check(clEnqueueBarrierWithWaitList(try queue(lane), 1, &event, nil), "clEnqueueBarrierWithWaitList")
+    }
+
     public func flush() throws {
         for queue in queues { try OpenCLStatus.check(clFlush(queue), "clFlush") }
     }
@@ -281,4 +295,11 @@ final class OpenCLPendingRead: PendingRead {
         }
         return Array(UnsafeBufferPointer(start: storage.pointer.assumingMemoryBound(to: Float.self), count: count))
     }
+}
+
+/// An OpenCL marker event, released with the marker.
+final class OpenCLMarker: LaneMarker {
+    let event: cl_event
+    init(event: cl_event) { self.event = event }
+    deinit { clReleaseEvent(event) }
 }
