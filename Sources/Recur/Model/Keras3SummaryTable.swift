@@ -12,7 +12,7 @@ struct Keras3SummaryTable {
         let widths = columnWidths()
         var lines = ["Model: \"\(model.name)\""]
         lines.append(rule("┏", "━", "┳", "┓", widths))
-        lines += row(["Layer (type)", "Output Shape", "Param #"], widths)
+        lines += row(["Layer (type)", "Output Shape", "Param #"], widths, border: "┃")
         lines.append(rule("┡", "━", "╇", "┩", widths))
         for (index, layer) in model.layers.enumerated() {
             if index > 0 { lines.append(rule("├", "─", "┼", "┤", widths)) }
@@ -66,10 +66,9 @@ struct Keras3SummaryTable {
         left + widths.map { String(repeating: fill, count: $0 + 2) }.joined(separator: cross) + right
     }
 
-    private func row(_ cells: [String], _ widths: [Int]) -> [String] {
+    private func row(_ cells: [String], _ widths: [Int], border: String = "│") -> [String] {
         let wrapped = zip(cells, widths).map { Self.wrap($0, width: $1) }
         let height = wrapped.map(\.count).max() ?? 1
-        let border = "│"
         return (0..<height).map { lineIndex in
             let parts = wrapped.enumerated().map { column, lines -> String in
                 let text = lineIndex < lines.count ? lines[lineIndex] : ""

@@ -6,7 +6,8 @@ extension LayerConfig {
     func outputShape(for input: LayerShape, previous: String?) throws -> LayerShape {
         let name = self.name ?? kerasClassName
         func require(rank: Int, _ expected: String) throws {
-            guard input.rank == rank, input.features != nil else {
+            // Token ids may have an unknown length; feature axes are always known.
+            guard input.rank == rank, rank == 2 || input.features != nil else {
                 throw ModelError.incompatibleInput(layer: name, kerasClass: kerasClassName,
                                                    expected: expected, found: input, from: previous)
             }
