@@ -22,9 +22,9 @@ struct SafetensorsHeader {
         guard String(data: bytes, encoding: .utf8) != nil else {
             throw CheckpointError.headerNotUTF8(source: source)
         }
-        let root: JSONValue
+        let root: HeaderJSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: bytes)
+            root = try JSONDecoder().decode(HeaderJSONValue.self, from: bytes)
         } catch {
             throw CheckpointError.headerNotJSON(source: source, detail: Self.describe(error))
         }
@@ -70,7 +70,7 @@ struct SafetensorsHeader {
         }
     }
 
-    private static func metadata(from value: JSONValue, source: String) throws -> [String: String] {
+    private static func metadata(from value: HeaderJSONValue, source: String) throws -> [String: String] {
         switch value {
         case .null:
             return [:]
@@ -88,7 +88,7 @@ struct SafetensorsHeader {
         }
     }
 
-    private static func entry(named name: String, from value: JSONValue, source: String) throws -> Entry {
+    private static func entry(named name: String, from value: HeaderJSONValue, source: String) throws -> Entry {
         func malformed(_ problem: String) -> CheckpointError {
             .malformedTensorEntry(source: source, tensor: name, problem: problem)
         }
@@ -102,7 +102,7 @@ struct SafetensorsHeader {
         guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
             throw CheckpointError.unknownDType(source: source, tensor: name, dtype: dtypeName)
         }
-        let shapeValues: [JSONValue]
+        let shapeValues: [HeaderJSONValue]
         if case let .array(values)? = fields["shape"] { shapeValues = values } else { shapeValues = [.null] }
         let shape = shapeValues.compactMap(\.nonNegativeInteger)
         guard shape.count == shapeValues.count else {

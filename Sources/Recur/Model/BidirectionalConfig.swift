@@ -1,14 +1,3 @@
-/// How a `Bidirectional` layer combines its forward and backward outputs (Keras `merge_mode`).
-///
-/// Keras also accepts `None` (return both outputs as a list); a sequential model cannot pass a
-/// list on, so it is not representable here.
-public enum MergeMode: String, Hashable, Sendable, CaseIterable, Codable {
-    case concat
-    case sum
-    case ave
-    case mul
-}
-
 /// Keras `Bidirectional(layer, merge_mode="concat")`. It can only wrap a recurrent layer: the
 /// type takes a ``RecurrentConfig``, not any layer.
 ///

@@ -1,4 +1,7 @@
-/// How a Bidirectional layer combines its two directions (Keras `merge_mode`).
+/// How a `Bidirectional` layer combines its forward and backward outputs (Keras `merge_mode`).
+///
+/// Keras also accepts `None` (return both outputs as a list); a sequential model cannot pass a
+/// list on, so it is not representable here.
 public enum MergeMode: String, Hashable, Sendable, Codable, CaseIterable {
     case concat, sum, ave, mul
 }

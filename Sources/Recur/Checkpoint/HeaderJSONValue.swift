@@ -2,14 +2,14 @@ import Foundation
 
 /// Any JSON value, decoded without losing the difference between `true`, `1` and `1.0`, so the
 /// header validator can say exactly what it found where it wanted something else.
-enum JSONValue: Decodable, Equatable {
+enum HeaderJSONValue: Decodable, Equatable {
     case null
     case bool(Bool)
     case integer(Int)
     case number(Double)
     case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([HeaderJSONValue])
+    case object([String: HeaderJSONValue])
 
     init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -23,10 +23,10 @@ enum JSONValue: Decodable, Equatable {
             self = .number(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
+        } else if let value = try? container.decode([HeaderJSONValue].self) {
             self = .array(value)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .object(try container.decode([String: HeaderJSONValue].self))
         }
     }
 
