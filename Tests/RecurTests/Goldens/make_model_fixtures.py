@@ -2,7 +2,7 @@
 
 Re-run with `pip install tensorflow-cpu tf_keras` (Keras 3 and Keras 2 side by side):
 
-    python3 Tests/KerasGolden/make_model_fixtures.py > Tests/RecurTests/KerasModelGoldens.swift
+    python3 Tests/RecurTests/Goldens/make_model_fixtures.py > Tests/RecurTests/KerasModelGoldens.swift
 
 For every preset in /work/shared/seeds/README.md (and the two extra models of document 002) it
 records, from Keras 3: `model.summary(line_length=88)`, `model.to_json()`, and each weight's path,
