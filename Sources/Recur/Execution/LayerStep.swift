@@ -1,0 +1,111 @@
+/// One layer as the executor runs it: its shapes in the time-major layout, whether a timestep
+/// mask reaches it, and the names of the tensors it reserved in the arena.
+struct LayerStep {
+    let layer: ModelLayer
+    let index: Int
+    var name: String { layer.name }
+    /// Rows of the input/output: `T·B` for sequences, `B` for vectors; widths are the last axis.
+    let inputIsSequence: Bool
+    let outputIsSequence: Bool
+    let inputWidth: Int
+    let outputWidth: Int
+    /// A timestep mask (from `Embedding(mask_zero=True)`) applies to this layer.
+    let masks: Bool
+    let trainsEmbedding: Bool
+    let vocabulary: Int?
+    /// Some layer before this one has trained weights, so this layer's input gradient is needed.
+    let trainedBelow: Bool
+
+    /// Reserves every tensor of every layer and returns the steps in order.
+    static func plan(model: SequentialModel, options: ModelExecutor.Options, in layout: inout ArenaLayout) throws -> [LayerStep] {
+        let t = options.time
+        if let length = model.inputLength, length != t {
+            throw ExecutionError.inputShape(expected: "sequences of \(length) tokens", found: "\(t)")
+        }
+        var steps: [LayerStep] = []
+        var maskActive = false
+        var trainedSoFar = false
+        for (index, layer) in model.layers.enumerated() {
+            let inputIsSequence = layer.inputShape.rank == 3
+            let outputIsSequence = layer.outputShape.rank == 3
+            let inputWidth = layer.inputShape.features ?? 0
+            let outputWidth = layer.outputShape.features ?? 0
+            var trainsEmbedding = false
+            var vocabulary: Int?
+            if case .embedding(let e) = layer.config {
+                maskActive = e.maskZero
+                trainsEmbedding = options.training && e.trainable
+                vocabulary = e.inputDim
+            }
+            let step = LayerStep(layer: layer, index: index, inputIsSequence: inputIsSequence, outputIsSequence: outputIsSequence,
+                                 inputWidth: inputWidth, outputWidth: outputWidth, masks: maskActive,
+                                 trainsEmbedding: trainsEmbedding, vocabulary: vocabulary, trainedBelow: trainedSoFar)
+            trainedSoFar = trainedSoFar || (options.training && layer.parameters.contains(where: \.trainable))
+            // Keras drops the mask at the first layer that returns a single vector.
+            if !outputIsSequence { maskActive = false }
+            try step.reserve(options: options, in: &layout)
+            steps.append(step)
+        }
+        return steps
+    }
+
+    func rows(_ options: ModelExecutor.Options, sequence: Bool) -> Int { sequence ? options.time * options.batch : options.batch }
+
+    func reserve(options: ModelExecutor.Options, in layout: inout ArenaLayout) throws {
+        let training = options.training
+        for spec in layer.parameters {
+            _ = layout.reserve("w:" + spec.path, spec.elementCount)
+            if training && spec.trainable { _ = layout.reserve("g:" + spec.path, spec.elementCount) }
+        }
+        let inRows = rows(options, sequence: inputIsSequence), outRows = rows(options, sequence: outputIsSequence)
+        if training { _ = layout.reserve("\(name).outgrad", outRows * outputWidth) }
+        switch layer.config {
+        case .embedding, .dense:
+            _ = layout.reserve("\(name).out", outRows * outputWidth)
+        case .dropout(let d):
+            _ = layout.reserve("\(name).out", outRows * outputWidth)
+            if options.dropout && d.rate > 0 { _ = layout.reserve("\(name).mask", outRows * outputWidth) }
+        case .spatialDropout1D(let d):
+            _ = layout.reserve("\(name).out", outRows * outputWidth)
+            if options.dropout && d.rate > 0 { _ = layout.reserve("\(name).mask", options.batch * outputWidth) }
+        case .recurrent(let r):
+            try reserveDirection(r, prefix: name, options: options, in: &layout)
+        case .bidirectional(let bi):
+            try reserveDirection(bi.forwardLayer, prefix: "\(name).forward", options: options, in: &layout)
+            try reserveDirection(bi.backwardLayer, prefix: "\(name).backward", options: options, in: &layout)
+            _ = layout.reserve("\(name).out", outRows * outputWidth)
+            if training {
+                let h = bi.layer.units
+                _ = layout.reserve("\(name).forward.outgrad", outRows * h)
+                _ = layout.reserve("\(name).backward.outgrad", outRows * h)
+                _ = layout.reserve("\(name).backwardInputGradient", inRows * inputWidth)
+            }
+        }
+    }
+
+    func sequenceShape(_ r: RecurrentConfig, options: ModelExecutor.Options) -> RecurrentSequence.Shape {
+        RecurrentSequence.Shape(cell: r.cell, batch: options.batch, time: options.time, inputWidth: inputWidth,
+                                reverse: r.goBackwards, masked: masks, maskedOutput: options.maskedOutput,
+                                recurrentDropout: options.dropout && r.recurrentDropout > 0,
+                                inputGradient: options.training && trainedBelow)
+    }
+
+    func reserveDirection(_ r: RecurrentConfig, prefix: String, options: ModelExecutor.Options, in layout: inout ArenaLayout) throws {
+        guard inputIsSequence else { throw ExecutionError.unsupported(layer: name, reason: "a recurrent layer needs a sequence input") }
+        let (b, t) = (options.batch, options.time)
+        RecurrentSequence.reserve(sequenceShape(r, options: options), prefix: prefix, in: &layout)
+        if !r.useBias { _ = layout.reserve("\(prefix).zeroBias", r.cell.biasCount) }
+        // Where gradients go for weights that are not trained (frozen, or not training at all).
+        _ = layout.reserve("\(prefix).kernelGradient", inputWidth * r.cell.gateWidth)
+        _ = layout.reserve("\(prefix).recurrentKernelGradient", r.units * r.cell.gateWidth)
+        _ = layout.reserve("\(prefix).biasGradient", r.cell.biasCount)
+        if options.training {
+            _ = layout.reserve("\(prefix).ingrad", t * b * inputWidth)
+            if options.dropout && r.dropout > 0 {
+                _ = layout.reserve("\(prefix).inputMask", b * inputWidth)
+                _ = layout.reserve("\(prefix).droppedInput", t * b * inputWidth)
+            }
+            if options.dropout && r.recurrentDropout > 0 { _ = layout.reserve("\(prefix).recurrentMask", b * r.units) }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+extension ModelExecutor {
+    /// A layer's backward: given the gradient of its output, append the ops that form its
+    /// weights' gradients and (when `inputGradient` is given) the gradient of its input.
+    typealias BackwardEmitter = (_ inputGradient: FloatRef?) throws -> [Op]
+
+    func buildOps() throws {
+        var forward: [Op] = []
+        var backwardEmitters: [BackwardEmitter] = []
+        var current: FloatRef? = nil
+        var streams: UInt32 = 0
+        func nextStream() -> UInt32 { streams += 1; return streams }
+        for step in steps {
+            let (ops, output, backward) = try emit(step, input: current, nextStream: nextStream)
+            forward += ops
+            backwardEmitters.append(backward)
+            current = output
+        }
+        guard let logits = current else { throw ExecutionError.unsupported(layer: model.name, reason: "the model has no layers") }
+        let (b, classes) = (options.batch, model.outputShape.features ?? 1)
+        switch head.finalActivation {
+        case .sigmoid?: forward.append(.activationForward(ActivationForward(.sigmoid, input: logits, output: predictions)))
+        case .softmax?: forward.append(.softmax(Softmax(rows: b, columns: classes, input: logits, output: predictions)))
+        default: forward.append(.copy2D(Copy2D(logits, to: predictions)))
+        }
+        forwardOps = forward
+        guard options.training else { return }
+        let lastGradient = arena["\(steps.last!.name).outgrad"]
+        var backward: [Op] = [.loss(Loss(head.loss, input: head.input, batch: b, classes: classes, predictions: head.input == .logits ? logits : predictions,
+                                         labels: labels, value: lossValue, predictionsGradient: lastGradient))]
+        for (index, emitter) in backwardEmitters.enumerated().reversed() {
+            let inputGradient = index > 0 ? arena["\(steps[index - 1].name).outgrad"] : nil
+            backward += try emitter(inputGradient)
+        }
+        backwardOps = backward
+    }
+
+    func gradientIfTrained(_ path: String) -> FloatRef? { arena.layout.names["g:" + path].map { arena[$0] } }
+
+    func emit(_ step: LayerStep, input: FloatRef?, nextStream: () -> UInt32) throws -> ([Op], FloatRef, BackwardEmitter) {
+        let (b, t) = (options.batch, options.time)
+        let outRows = step.rows(options, sequence: step.outputIsSequence)
+        let outgrad = options.training ? arena["\(step.name).outgrad"] : nil
+        switch step.layer.config {
+        case .embedding(let e):
+            let table = try weight(step.layer.parameters[0].path)
+            let out = arena["\(step.name).out"]
+            let ops: [Op] = [.embeddingGather(EmbeddingGather(batch: b, time: t, vocabulary: e.inputDim, width: e.outputDim,
+                                                              tokenIDs: tokenIDs, table: table, output: out))]
+            let path = step.layer.parameters[0].path
+            return (ops, out, { [self] _ in
+                guard let grad = gradientIfTrained(path), let index = embeddingIndex, let outgrad else { return [] }
+                return [.fill(Fill(grad, value: 0)),
+                        .embeddingGradient(EmbeddingGradient(occurrences: b * t, vocabulary: e.inputDim, width: e.outputDim,
+                                                             outputGradient: outgrad, index: index, tableGradient: grad))]
+            })
+
+        case .dropout(let d):
+            let out = arena["\(step.name).out"]
+            guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
+            guard options.dropout && d.rate > 0 else { return ([.copy2D(Copy2D(input, to: out))], out, { g in g.map { [.copy2D(Copy2D(outgrad!, to: $0))] } ?? [] }) }
+            let mask = arena["\(step.name).mask"]
+            let ops: [Op] = [.dropoutMask(DropoutMask(mask: mask, rate: Float(d.rate), seed: options.seed, stepTensor: stepWords, stream: nextStream())),
+                             .multiply(Multiply(input, mask, output: out))]
+            return (ops, out, { g in g.map { [.multiply(Multiply(outgrad!, mask, output: $0))] } ?? [] })
+
+        case .spatialDropout1D(let d):
+            let out = arena["\(step.name).out"]
+            guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
+            guard options.dropout && d.rate > 0 else { return ([.copy2D(Copy2D(input, to: out))], out, { g in g.map { [.copy2D(Copy2D(outgrad!, to: $0))] } ?? [] }) }
+            let mask = arena["\(step.name).mask"]
+            // One mask per (sequence, channel), held across time: whole channels drop.
+            let ops: [Op] = [.dropoutMask(DropoutMask(mask: mask, rate: Float(d.rate), seed: options.seed, stepTensor: stepWords, stream: nextStream())),
+                             .multiplyBroadcast(MultiplyBroadcast(repeats: t, input: input, factor: mask, output: out))]
+            return (ops, out, { g in g.map { [.multiplyBroadcast(MultiplyBroadcast(repeats: t, input: outgrad!, factor: mask, output: $0))] } ?? [] })
+
+        case .dense(let dense):
+            guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
+            let isLast = step.index == steps.count - 1
+            let activation: Activation
+            if isLast && head.finalActivation != nil { activation = .linear }
+            else if let elementwise = dense.activation.elementwise { activation = elementwise }
+            else { throw ExecutionError.unsupported(layer: step.name, reason: "softmax is supported as the last layer feeding a categorical loss") }
+            let projection = DenseProjection(rows: outRows, inputWidth: step.inputWidth, units: dense.units, activation: activation)
+            let kernelPath = step.layer.parameters[0].path
+            let biasPath = dense.useBias ? step.layer.parameters[1].path : nil
+            let kernel = try weight(kernelPath), bias = try biasPath.map { try weight($0) }
+            let out = arena["\(step.name).out"]
+            return (projection.forward(input: input, kernel: kernel, bias: bias, output: out), out, { [self] inputGradient in
+                guard let outgrad else { return [] }
+                let kernelGradient = gradientIfTrained(kernelPath) ?? arena["\(step.name).outgrad"]
+                guard gradientIfTrained(kernelPath) != nil || inputGradient != nil else { return [] }
+                guard gradientIfTrained(kernelPath) != nil else {
+                    throw ExecutionError.unsupported(layer: step.name, reason: "a frozen Dense layer inside a trained model")
+                }
+                return projection.backward(input: input, kernel: kernel, output: out, outputGradient: outgrad, kernelGradient: kernelGradient,
+                                           biasGradient: biasPath.flatMap { gradientIfTrained($0) }, inputGradient: inputGradient)
+            })
+
+        case .recurrent(let r):
+            guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
+            let target = step.trainedBelow ? arena["\(steps[step.index - 1].name).outgrad"] : nil
+            let direction = try direction(r, prefix: step.name, parameters: step.layer.parameters, step: step, input: input,
+                                          inputGradientTarget: target, nextStream: nextStream)
+            let output = step.outputIsSequence ? direction.sequence.sequenceOutput : direction.sequence.finalState
+            return (direction.forward, output, { _ in outgrad.map(direction.backward) ?? [] })
+
+        case .bidirectional(let bi):
+            guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
+            let count = step.layer.parameters.count / 2
+            let target = step.trainedBelow ? arena["\(steps[step.index - 1].name).outgrad"] : nil
+            let scratch = target == nil ? nil : arena["\(step.name).backwardInputGradient"]
+            let forwardDirection = try direction(bi.forwardLayer, prefix: "\(step.name).forward", parameters: Array(step.layer.parameters[..<count]),
+                                                 step: step, input: input, inputGradientTarget: target, nextStream: nextStream)
+            let backwardDirection = try direction(bi.backwardLayer, prefix: "\(step.name).backward", parameters: Array(step.layer.parameters[count...]),
+                                                  step: step, input: input, inputGradientTarget: scratch, nextStream: nextStream)
+            let pick: (RecurrentSequence) -> FloatRef = { step.outputIsSequence ? $0.sequenceOutput : $0.finalState }
+            let merge = BidirectionalMerge(bi.mergeMode, rows: outRows, width: bi.layer.units)
+            let out = arena["\(step.name).out"]
+            let ops = forwardDirection.forward + backwardDirection.forward
+                + merge.forward(forward: pick(forwardDirection.sequence), backward: pick(backwardDirection.sequence), output: out)
+            return (ops, out, { [self] _ in
+                guard let outgrad else { return [] }
+                let fg = arena["\(step.name).forward.outgrad"], bg = arena["\(step.name).backward.outgrad"]
+                var ops = merge.backward(outputGradient: outgrad, forward: pick(forwardDirection.sequence), backward: pick(backwardDirection.sequence),
+                                         forwardGradient: fg, backwardGradient: bg)
+                let (forwardGradient, backwardGradient): (FloatRef, FloatRef)
+                switch bi.mergeMode {
+                case .sum: (forwardGradient, backwardGradient) = (outgrad, outgrad)
+                case .ave: (forwardGradient, backwardGradient) = (fg, fg)
+                default: (forwardGradient, backwardGradient) = (fg, bg)
+                }
+                ops += forwardDirection.backward(forwardGradient) + backwardDirection.backward(backwardGradient)
+                if let target, let scratch { ops.append(.axpby(Axpby(alpha: 1, x: scratch, beta: 1, y: target))) }
+                return ops
+            })
+        }
+    }
+}
+
+extension ModelExecutor {
+    /// One recurrent direction: its input and recurrent dropout, the sequence op, and a backward
+    /// that leaves the input gradient in `inputGradientTarget` (through the input mask).
+    struct DirectionOps {
+        let sequence: RecurrentSequence
+        let forward: [Op]
+        let backward: (_ outputGradient: FloatRef) -> [Op]
+    }
+
+    func direction(_ r: RecurrentConfig, prefix: String, parameters: [ParameterSpec], step: LayerStep, input: FloatRef,
+                   inputGradientTarget: FloatRef?, nextStream: () -> UInt32) throws -> DirectionOps {
+        let shape = step.sequenceShape(r, options: options)
+        let t = options.time
+        let kernelPath = parameters[0].path, recurrentPath = parameters[1].path
+        let biasPath = r.useBias ? parameters[2].path : nil
+        var forward: [Op] = []
+        var sequenceInput = input
+        var inputMask: FloatRef?
+        if options.dropout && r.dropout > 0 {
+            let mask = arena["\(prefix).inputMask"], dropped = arena["\(prefix).droppedInput"]
+            forward.append(.dropoutMask(DropoutMask(mask: mask, rate: Float(r.dropout), seed: options.seed, stepTensor: stepWords, stream: nextStream())))
+            forward.append(.multiplyBroadcast(MultiplyBroadcast(repeats: t, input: input, factor: mask, output: dropped)))
+            sequenceInput = dropped
+            inputMask = mask
+        }
+        var recurrentMask: FloatRef?
+        if options.dropout && r.recurrentDropout > 0 {
+            let mask = arena["\(prefix).recurrentMask"]
+            forward.append(.dropoutMask(DropoutMask(mask: mask, rate: Float(r.recurrentDropout), seed: options.seed, stepTensor: stepWords,
+                                                    stream: nextStream())))
+            recurrentMask = mask
+        }
+        // With input dropout the op's input gradient is for the dropped input; the mask maps it back.
+        let sequenceInputGradient = inputGradientTarget.map { inputMask == nil ? $0 : arena["\(prefix).ingrad"] }
+        let bindings = RecurrentSequence.Bindings(
+            input: sequenceInput, kernel: try weight(kernelPath), recurrentKernel: try weight(recurrentPath),
+            bias: try biasPath.map { try weight($0) } ?? arena["\(prefix).zeroBias"],
+            kernelGradient: gradientIfTrained(kernelPath) ?? arena["\(prefix).kernelGradient"],
+            recurrentKernelGradient: gradientIfTrained(recurrentPath) ?? arena["\(prefix).recurrentKernelGradient"],
+            biasGradient: biasPath.flatMap { gradientIfTrained($0) } ?? arena["\(prefix).biasGradient"],
+            inputGradient: sequenceInputGradient, mask: step.masks ? timestepMask : nil, recurrentDropoutMask: recurrentMask)
+        let sequence = RecurrentSequence(shape, prefix: prefix, arena: arena, bindings: bindings)
+        forward += sequence.forward()
+        let returnsSequences = step.outputIsSequence
+        return DirectionOps(sequence: sequence, forward: forward) { outputGradient in
+            var ops = sequence.backward(outputGradient: returnsSequences ? outputGradient : nil,
+                                        finalStateGradient: returnsSequences ? nil : outputGradient)
+            if let inputMask, let target = inputGradientTarget, let dropped = sequenceInputGradient {
+                ops.append(.multiplyBroadcast(MultiplyBroadcast(repeats: t, input: dropped, factor: inputMask, output: target)))
+            }
+            return ops
+        }
+    }
+}

@@ -1,0 +1,153 @@
+/// A `SequentialModel` compiled for one backend and one batch shape: every tensor of the step in
+/// one arena, and the forward and backward ops as plans built once. Activations are time-major
+/// (`[T, B, F]`) from the embedding on, as the recurrent op wants them.
+public final class ModelExecutor {
+    public struct Options: Sendable {
+        public var batch: Int
+        public var time: Int
+        /// Gradients and their buffers exist only when training.
+        public var training: Bool
+        /// Dropout is applied (training only; off to compare gradients with a dropout-free reference).
+        public var dropout: Bool
+        public var seed: UInt64
+        /// What masked timesteps output in `return_sequences` layers (Keras 3: the carried state).
+        public var maskedOutput: MaskedOutput
+
+        public init(batch: Int, time: Int, training: Bool, dropout: Bool? = nil, seed: UInt64 = 0, maskedOutput: MaskedOutput = .carried) {
+            self.batch = batch; self.time = time; self.training = training; self.dropout = training && (dropout ?? true)
+            self.seed = seed; self.maskedOutput = maskedOutput
+        }
+    }
+
+    /// How the last layer's output meets the loss: cross-entropy from logits when the last Dense
+    /// ends in sigmoid or softmax (Keras 3), else from the values it produces.
+    public struct Head: Sendable {
+        public let loss: LossKind
+        public let input: LossInput
+        /// The activation applied after the logits to give predictions (`nil`: none).
+        public let finalActivation: DenseActivation?
+    }
+
+    public let model: SequentialModel
+    public let options: Options
+    public let backend: Backend
+    public let head: Head
+    let arena: Arena
+    let steps: [LayerStep]
+    public internal(set) var forwardOps: [Op] = []
+    public internal(set) var backwardOps: [Op] = []
+
+    // Per-batch inputs.
+    public let tokenIDs: IntRef
+    public let timestepMask: FloatRef?
+    public let labels: LossLabels
+    public let stepWords: IntRef
+    let embeddingIndex: (sortedRows: IntRef, segmentStarts: IntRef, segmentTokens: IntRef)?
+    public let lossValue: FloatRef
+    /// The model's outputs after the last activation, `[B, C]`.
+    public let predictions: FloatRef
+
+    public init(model: SequentialModel, loss: LossKind, options: Options, backend: Backend) throws {
+        self.model = model
+        self.options = options
+        self.backend = backend
+        head = try Self.head(of: model, loss: loss)
+        var layout = ArenaLayout()
+        let steps = try LayerStep.plan(model: model, options: options, in: &layout)
+        self.steps = steps
+        let (b, t) = (options.batch, options.time)
+        let classes = model.outputShape.features ?? 1
+        _ = layout.reserve("input.tokens", b * t, .int32)
+        _ = layout.reserve("input.step", 2, .int32)
+        if steps.first?.masks == true { _ = layout.reserve("input.mask", t * b) }
+        if loss == .sparseCategoricalCrossEntropy { _ = layout.reserve("input.labels", b, .int32) }
+        else { _ = layout.reserve("input.labels", b * classes) }
+        _ = layout.reserve("loss.value", 1)
+        _ = layout.reserve("predictions", b * classes)
+        let needsIndex = options.training && steps.contains { $0.trainsEmbedding }
+        if needsIndex {
+            _ = layout.reserve("input.sortedRows", b * t, .int32)
+            _ = layout.reserve("input.segmentStarts", b * t + 1, .int32)
+            _ = layout.reserve("input.segmentTokens", b * t, .int32)
+        }
+        let arena = try Arena(layout, on: backend)
+        self.arena = arena
+        let names = layout.names
+        tokenIDs = arena.ints(names["input.tokens"]!)
+        stepWords = arena.ints(names["input.step"]!)
+        timestepMask = names["input.mask"].map { arena[$0] }
+        labels = loss == .sparseCategoricalCrossEntropy ? .indices(arena.ints(names["input.labels"]!)) : .values(arena["input.labels"])
+        lossValue = arena["loss.value"]
+        predictions = arena["predictions"]
+        embeddingIndex = needsIndex
+            ? (arena.ints(names["input.sortedRows"]!), arena.ints(names["input.segmentStarts"]!), arena.ints(names["input.segmentTokens"]!))
+            : nil
+        try buildOps()
+    }
+
+    static func head(of model: SequentialModel, loss: LossKind) throws -> Head {
+        guard case .dense(let dense)? = model.layers.last?.config else {
+            return Head(loss: loss, input: .probabilities, finalActivation: nil)
+        }
+        switch (dense.activation, loss) {
+        case (.sigmoid, .binaryCrossEntropy):
+            return Head(loss: loss, input: .logits, finalActivation: .sigmoid)
+        case (.softmax, .categoricalCrossEntropy), (.softmax, .sparseCategoricalCrossEntropy):
+            return Head(loss: loss, input: .logits, finalActivation: .softmax)
+        default:
+            return Head(loss: loss, input: .probabilities, finalActivation: nil)
+        }
+    }
+
+    /// A weight tensor on the device.
+    public func weight(_ path: String) throws -> FloatRef {
+        guard let slot = arena.layout.names["w:" + path] else { throw ExecutionError.missingWeight(path: path) }
+        return arena[slot]
+    }
+
+    /// The gradient of a trainable weight (after a backward pass).
+    public func gradient(_ path: String) throws -> FloatRef {
+        guard let slot = arena.layout.names["g:" + path] else { throw ExecutionError.missingWeight(path: path) }
+        return arena[slot]
+    }
+
+    public func setWeights(_ values: [String: [Float]]) throws {
+        for spec in model.parameters {
+            guard let v = values[spec.path] else { throw ExecutionError.missingWeight(path: spec.path) }
+            guard v.count == spec.elementCount else {
+                throw ExecutionError.weightShape(path: spec.path, expected: spec.elementCount, found: v.count)
+            }
+            try backend.write(v, to: try weight(spec.path))
+        }
+    }
+
+    public func weights() throws -> [String: [Float]] {
+        var result: [String: [Float]] = [:]
+        for spec in model.parameters { result[spec.path] = try backend.read(try weight(spec.path)) }
+        return result
+    }
+
+    /// Uploads one batch: token ids `[B, T]` (batch-major, as padded), labels, and what the step
+    /// derives from them (the timestep mask, the embedding-gradient index, the dropout step).
+    public func upload(tokenIDs ids: [Int32], labels values: [Float], step: UInt64 = 0, lane: Int = 0) throws {
+        let (b, t) = (options.batch, options.time)
+        guard ids.count == b * t else { throw ExecutionError.inputShape(expected: "\(b)×\(t) token ids", found: "\(ids.count)") }
+        try backend.upload(ids, to: tokenIDs, lane: lane)
+        try backend.upload(DropoutMask.stepWords(step), to: stepWords, lane: lane)
+        if let timestepMask {
+            var mask = [Float](repeating: 0, count: t * b)
+            for bi in 0..<b { for ti in 0..<t where ids[bi * t + ti] != 0 { mask[ti * b + bi] = 1 } }
+            try backend.upload(mask, to: timestepMask, lane: lane)
+        }
+        switch labels {
+        case .indices(let ref): try backend.upload(values.map { Int32($0) }, to: ref, lane: lane)
+        case .values(let ref): try backend.upload(values, to: ref, lane: lane)
+        }
+        if let embeddingIndex, let vocabulary = steps.first(where: \.trainsEmbedding)?.vocabulary {
+            let index = EmbeddingGradientIndex(tokenIDs: ids, batch: b, time: t, vocabulary: vocabulary)
+            try backend.upload(index.sortedRows, to: embeddingIndex.sortedRows, lane: lane)
+            try backend.upload(index.segmentStarts, to: embeddingIndex.segmentStarts, lane: lane)
+            try backend.upload(index.segmentTokens, to: embeddingIndex.segmentTokens, lane: lane)
+        }
+    }
+}
