@@ -43,10 +43,10 @@ final class ModelExecutorKerasTests: XCTestCase {
         // The reference ran in float64 for precision; the model itself is the float32 one.
         let model = try SequentialModel(kerasJSON: golden.model_json.replacingOccurrences(of: "\"float64\"", with: "\"float32\""))
         let loss: LossKind = golden.loss == "binary_crossentropy" ? .binaryCrossEntropy : .sparseCategoricalCrossEntropy
-        let executor = try ModelExecutor(model: model, loss: loss,
-                                         options: .init(batch: golden.batch, time: golden.time, training: true, dropout: false),
-                                         backend: backend)
-        try executor.setWeights(golden.weights.mapValues { $0.map(Float.init) })
+        let parameters = try ParameterStore(model: model, backend: backend)
+        let executor = try ModelExecutor(parameters: parameters, loss: loss,
+                                         options: .init(batch: golden.batch, time: golden.time, training: true, dropout: false))
+        try parameters.setWeights(golden.weights.mapValues { $0.map(Float.init) })
         try executor.upload(tokenIDs: golden.token_ids, labels: golden.labels.map(Float.init))
         var plan = Plan()
         try plan.append(contentsOf: executor.forwardOps + executor.backwardOps)

@@ -53,10 +53,6 @@ struct LayerStep {
 
     func reserve(options: ModelExecutor.Options, in layout: inout ArenaLayout) throws {
         let training = options.training
-        for spec in layer.parameters {
-            _ = layout.reserve("w:" + spec.path, spec.elementCount)
-            if training && spec.trainable { _ = layout.reserve("g:" + spec.path, spec.elementCount) }
-        }
         let inRows = rows(options, sequence: inputIsSequence), outRows = rows(options, sequence: outputIsSequence)
         if training { _ = layout.reserve("\(name).outgrad", outRows * outputWidth) }
         switch layer.config {

@@ -34,7 +34,7 @@ extension ModelExecutor {
         backwardOps = backward
     }
 
-    func gradientIfTrained(_ path: String) -> FloatRef? { arena.layout.names["g:" + path].map { arena[$0] } }
+    func gradientIfTrained(_ path: String) -> FloatRef? { options.training ? parameters.gradient(path) : nil }
 
     func emit(_ step: LayerStep, input: FloatRef?, nextStream: () -> UInt32) throws -> ([Op], FloatRef, BackwardEmitter) {
         let (b, t) = (options.batch, options.time)
@@ -87,13 +87,9 @@ extension ModelExecutor {
             let out = arena["\(step.name).out"]
             return (projection.forward(input: input, kernel: kernel, bias: bias, output: out), out, { [self] inputGradient in
                 guard let outgrad else { return [] }
-                let kernelGradient = gradientIfTrained(kernelPath) ?? arena["\(step.name).outgrad"]
-                guard gradientIfTrained(kernelPath) != nil || inputGradient != nil else { return [] }
-                guard gradientIfTrained(kernelPath) != nil else {
-                    throw ExecutionError.unsupported(layer: step.name, reason: "a frozen Dense layer inside a trained model")
-                }
-                return projection.backward(input: input, kernel: kernel, output: out, outputGradient: outgrad, kernelGradient: kernelGradient,
-                                           biasGradient: biasPath.flatMap { gradientIfTrained($0) }, inputGradient: inputGradient)
+                return projection.backward(input: input, kernel: kernel, output: out, outputGradient: outgrad,
+                                           kernelGradient: gradientIfTrained(kernelPath), biasGradient: biasPath.flatMap { gradientIfTrained($0) },
+                                           inputGradient: step.trainedBelow ? inputGradient : nil)
             })
 
         case .recurrent(let r):

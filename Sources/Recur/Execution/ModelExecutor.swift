@@ -31,6 +31,8 @@ public final class ModelExecutor {
     public let model: SequentialModel
     public let options: Options
     public let backend: Backend
+    /// The weights (and gradients) this executor reads and writes, shared with the model's other executors.
+    public let parameters: ParameterStore
     public let head: Head
     let arena: Arena
     let steps: [LayerStep]
@@ -47,10 +49,12 @@ public final class ModelExecutor {
     /// The model's outputs after the last activation, `[B, C]`.
     public let predictions: FloatRef
 
-    public init(model: SequentialModel, loss: LossKind, options: Options, backend: Backend) throws {
+    public init(parameters: ParameterStore, loss: LossKind, options: Options) throws {
+        let model = parameters.model
         self.model = model
         self.options = options
-        self.backend = backend
+        self.backend = parameters.backend
+        self.parameters = parameters
         head = try Self.head(of: model, loss: loss)
         var layout = ArenaLayout()
         let steps = try LayerStep.plan(model: model, options: options, in: &layout)
@@ -70,7 +74,7 @@ public final class ModelExecutor {
             _ = layout.reserve("input.segmentStarts", b * t + 1, .int32)
             _ = layout.reserve("input.segmentTokens", b * t, .int32)
         }
-        let arena = try Arena(layout, on: backend)
+        let arena = try Arena(layout, on: parameters.backend)
         self.arena = arena
         let names = layout.names
         tokenIDs = arena.ints(names["input.tokens"]!)
@@ -100,31 +104,12 @@ public final class ModelExecutor {
     }
 
     /// A weight tensor on the device.
-    public func weight(_ path: String) throws -> FloatRef {
-        guard let slot = arena.layout.names["w:" + path] else { throw ExecutionError.missingWeight(path: path) }
-        return arena[slot]
-    }
+    public func weight(_ path: String) throws -> FloatRef { try parameters.weight(path) }
 
     /// The gradient of a trainable weight (after a backward pass).
     public func gradient(_ path: String) throws -> FloatRef {
-        guard let slot = arena.layout.names["g:" + path] else { throw ExecutionError.missingWeight(path: path) }
-        return arena[slot]
-    }
-
-    public func setWeights(_ values: [String: [Float]]) throws {
-        for spec in model.parameters {
-            guard let v = values[spec.path] else { throw ExecutionError.missingWeight(path: spec.path) }
-            guard v.count == spec.elementCount else {
-                throw ExecutionError.weightShape(path: spec.path, expected: spec.elementCount, found: v.count)
-            }
-            try backend.write(v, to: try weight(spec.path))
-        }
-    }
-
-    public func weights() throws -> [String: [Float]] {
-        var result: [String: [Float]] = [:]
-        for spec in model.parameters { result[spec.path] = try backend.read(try weight(spec.path)) }
-        return result
+        guard let gradient = parameters.gradient(path) else { throw ExecutionError.missingWeight(path: path) }
+        return gradient
     }
 
     /// Uploads one batch: token ids `[B, T]` (batch-major, as padded), labels, and what the step

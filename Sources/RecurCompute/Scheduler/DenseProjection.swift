@@ -23,14 +23,17 @@ public struct DenseProjection: Sendable {
     /// - Parameters:
     ///   - outputGradient: `dy`; overwritten with `dz` when the activation is not linear.
     ///   - inputGradient: nil when nothing upstream needs it (a frozen embedding, say).
+    ///   - kernelGradient: nil for a frozen layer (its input gradient is still formed).
     public func backward(input: FloatRef, kernel: FloatRef, output: FloatRef, outputGradient: FloatRef,
-                         kernelGradient: FloatRef, biasGradient: FloatRef?, inputGradient: FloatRef?) -> [Op] {
+                         kernelGradient: FloatRef?, biasGradient: FloatRef?, inputGradient: FloatRef?) -> [Op] {
         var ops: [Op] = []
         if activation != .linear {
             ops.append(.activationBackward(ActivationBackward(activation, output: output, outputGradient: outputGradient,
                                                               inputGradient: outputGradient)))
         }
-        ops.append(.gemm(GEMM(transposeA: true, m: inputWidth, n: units, k: rows, a: input, b: outputGradient, c: kernelGradient)))
+        if let kernelGradient {
+            ops.append(.gemm(GEMM(transposeA: true, m: inputWidth, n: units, k: rows, a: input, b: outputGradient, c: kernelGradient)))
+        }
         if let biasGradient { ops.append(.sumRows(SumRows(rows: rows, columns: units, input: outputGradient, output: biasGradient))) }
         if let inputGradient {
             ops.append(.gemm(GEMM(transposeB: true, m: rows, n: inputWidth, k: units, a: outputGradient, b: kernel, c: inputGradient)))

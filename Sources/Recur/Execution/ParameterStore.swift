@@ -1,0 +1,90 @@
+/// A model's weights, their gradients and the optimizer's state on one backend, allocated once
+/// and shared by every executor of the model (training and evaluation, full and last partial
+/// batch), so they all see the same weights.
+public final class ParameterStore {
+    public let model: SequentialModel
+    public let backend: Backend
+    public let rule: OptimizerRule
+    let arena: Arena
+    /// `[1]`: the per-step factor of the optimizer's step size (Adam's bias correction).
+    public let stepScale: FloatRef
+    /// `[1]` each: the squared global gradient norm and the clip factor it gives.
+    let squaredNorm: FloatRef
+    let clipFactor: FloatRef
+
+    public init(model: SequentialModel, rule: OptimizerRule = .adam(), backend: Backend) throws {
+        self.model = model
+        self.backend = backend
+        self.rule = rule
+        var layout = ArenaLayout()
+        for spec in model.parameters {
+            _ = layout.reserve("w:" + spec.path, spec.elementCount)
+            guard spec.trainable else { continue }
+            _ = layout.reserve("g:" + spec.path, spec.elementCount)
+            for slot in 0..<rule.slotCount { _ = layout.reserve("s\(slot):" + spec.path, spec.elementCount) }
+        }
+        _ = layout.reserve("optimizer.stepScale", 1)
+        _ = layout.reserve("optimizer.squaredNorm", 1)
+        _ = layout.reserve("optimizer.clipFactor", 1)
+        arena = try Arena(layout, on: backend)
+        stepScale = arena["optimizer.stepScale"]
+        squaredNorm = arena["optimizer.squaredNorm"]
+        clipFactor = arena["optimizer.clipFactor"]
+    }
+
+    public func weight(_ path: String) throws -> FloatRef {
+        guard let slot = arena.layout.names["w:" + path] else { throw ExecutionError.missingWeight(path: path) }
+        return arena[slot]
+    }
+
+    /// The gradient of a trainable weight; nil for a frozen one.
+    public func gradient(_ path: String) -> FloatRef? { arena.layout.names["g:" + path].map { arena[$0] } }
+
+    /// The optimizer's state tensors of a trainable weight, in the rule's order.
+    public func slots(_ path: String) -> [FloatRef] {
+        (0..<rule.slotCount).compactMap { arena.layout.names["s\($0):" + path].map { arena[$0] } }
+    }
+
+    public func setWeights(_ values: [String: [Float]]) throws {
+        for spec in model.parameters {
+            guard let v = values[spec.path] else { throw ExecutionError.missingWeight(path: spec.path) }
+            guard v.count == spec.elementCount else {
+                throw ExecutionError.weightShape(path: spec.path, expected: spec.elementCount, found: v.count)
+            }
+            try backend.write(v, to: try weight(spec.path))
+        }
+    }
+
+    public func weights() throws -> [String: [Float]] {
+        var result: [String: [Float]] = [:]
+        for spec in model.parameters { result[spec.path] = try backend.read(try weight(spec.path)) }
+        return result
+    }
+
+    /// The optimizer update of every trainable weight, built once; the per-step factor comes from
+    /// `stepScale`. Clipping follows Keras: `clipValue` per element, `globalClipNorm` over all
+    /// gradients together (computed and applied on the device, no host round trip).
+    public func updateOps(learningRate: Float, clipValue: Float? = nil, globalClipNorm: Float? = nil) -> [Op] {
+        var ops: [Op] = []
+        let trainable = model.parameters.filter(\.trainable)
+        var gradientScale: FloatRef?
+        if let globalClipNorm {
+            for (i, spec) in trainable.enumerated() {
+                ops.append(.sumOfSquares(SumOfSquares(gradient(spec.path)!, result: squaredNorm, accumulate: i > 0)))
+            }
+            ops.append(.clipScale(ClipScale(sumOfSquares: squaredNorm, clipNorm: globalClipNorm, scale: clipFactor)))
+            gradientScale = clipFactor
+        }
+        for spec in trainable {
+            ops.append(.optimizerUpdate(OptimizerUpdate(rule: rule, parameter: try! weight(spec.path), gradient: gradient(spec.path)!,
+                                                        slots: slots(spec.path), stepSize: learningRate, stepScale: stepScale,
+                                                        gradientScale: gradientScale, clipValue: clipValue)))
+        }
+        return ops
+    }
+
+    /// Uploads the step factor for 1-based optimizer iteration `iteration` (no host wait).
+    public func prepareUpdate(iteration: Int, lane: Int = 0) throws {
+        try backend.upload([rule.stepSize(learningRate: 1, step: iteration)], to: stepScale, lane: lane)
+    }
+}
