@@ -23,10 +23,18 @@ extension ModelExecutor {
         default: forward.append(.copy2D(Copy2D(logits, to: predictions)))
         }
         forwardOps = forward
-        guard options.training else { return }
+        let lossInput = head.input == .logits ? logits : predictions
+        let accuracy: [Op] = [.fill(Fill(correctCount, value: 0)),
+                              .accuracyCount(AccuracyCount(head.loss, input: head.input, batch: b, classes: classes, predictions: lossInput,
+                                                           labels: labels, correct: correctCount))]
+        guard options.training else {
+            metricOps = [.loss(Loss(head.loss, input: head.input, batch: b, classes: classes, predictions: lossInput, labels: labels,
+                                    value: lossValue))] + accuracy
+            return
+        }
         let lastGradient = arena["\(steps.last!.name).outgrad"]
-        var backward: [Op] = [.loss(Loss(head.loss, input: head.input, batch: b, classes: classes, predictions: head.input == .logits ? logits : predictions,
-                                         labels: labels, value: lossValue, predictionsGradient: lastGradient))]
+        var backward: [Op] = accuracy + [.loss(Loss(head.loss, input: head.input, batch: b, classes: classes, predictions: lossInput,
+                                                    labels: labels, value: lossValue, predictionsGradient: lastGradient))]
         for (index, emitter) in backwardEmitters.enumerated().reversed() {
             let inputGradient = index > 0 ? arena["\(steps[index - 1].name).outgrad"] : nil
             backward += try emitter(inputGradient)

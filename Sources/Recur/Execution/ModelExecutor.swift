@@ -38,6 +38,8 @@ public final class ModelExecutor {
     let steps: [LayerStep]
     public internal(set) var forwardOps: [Op] = []
     public internal(set) var backwardOps: [Op] = []
+    /// Loss (without gradient) and accuracy for evaluation; training gets both from `backwardOps`.
+    public internal(set) var metricOps: [Op] = []
 
     // Per-batch inputs.
     public let tokenIDs: IntRef
@@ -45,7 +47,19 @@ public final class ModelExecutor {
     public let labels: LossLabels
     public let stepWords: IntRef
     let embeddingIndex: (sortedRows: IntRef, segmentStarts: IntRef, segmentTokens: IntRef)?
-    public let lossValue: FloatRef
+    /// `[2]`: the batch's mean loss and its number of correct predictions, read back together.
+    public let metrics: FloatRef
+    public var lossValue: FloatRef { metrics.slice(0, 1) }
+    public var correctCount: FloatRef { metrics.slice(1, 1) }
+    /// How many label values a batch holds.
+    public var labelCount: Int {
+        switch labels {
+        case .indices(let ref): return ref.count
+        case .values(let ref): return ref.count
+        }
+    }
+    /// Accuracy's denominator per example: the outputs for binary cross-entropy, 1 otherwise.
+    public var accuracyUnitsPerExample: Int { head.loss == .binaryCrossEntropy ? (model.outputShape.features ?? 1) : 1 }
     /// The model's outputs after the last activation, `[B, C]`.
     public let predictions: FloatRef
 
@@ -66,7 +80,7 @@ public final class ModelExecutor {
         if steps.first?.masks == true { _ = layout.reserve("input.mask", t * b) }
         if loss == .sparseCategoricalCrossEntropy { _ = layout.reserve("input.labels", b, .int32) }
         else { _ = layout.reserve("input.labels", b * classes) }
-        _ = layout.reserve("loss.value", 1)
+        _ = layout.reserve("metrics", 2)
         _ = layout.reserve("predictions", b * classes)
         let needsIndex = options.training && steps.contains { $0.trainsEmbedding }
         if needsIndex {
@@ -81,7 +95,7 @@ public final class ModelExecutor {
         stepWords = arena.ints(names["input.step"]!)
         timestepMask = names["input.mask"].map { arena[$0] }
         labels = loss == .sparseCategoricalCrossEntropy ? .indices(arena.ints(names["input.labels"]!)) : .values(arena["input.labels"])
-        lossValue = arena["loss.value"]
+        metrics = arena["metrics"]
         predictions = arena["predictions"]
         embeddingIndex = needsIndex
             ? (arena.ints(names["input.sortedRows"]!), arena.ints(names["input.segmentStarts"]!), arena.ints(names["input.segmentTokens"]!))

@@ -1,0 +1,156 @@
+import Dispatch
+
+/// How to train: Keras's `compile` and the parts of `fit` that do not change per call.
+public struct TrainingConfiguration: Sendable {
+    public var loss: LossKind
+    public var optimizer: OptimizerRule
+    public var learningRate: Float
+    public var batchSize: Int
+    /// Keras `clipvalue` and `global_clipnorm`.
+    public var clipValue: Float?
+    public var globalClipNorm: Float?
+    /// Seeds the initial weights, the shuffle and the dropout masks.
+    public var seed: UInt64
+
+    public init(loss: LossKind, optimizer: OptimizerRule = .adam(), learningRate: Float = 1e-3, batchSize: Int = 32,
+                clipValue: Float? = nil, globalClipNorm: Float? = nil, seed: UInt64 = 0) {
+        self.loss = loss; self.optimizer = optimizer; self.learningRate = learningRate; self.batchSize = batchSize
+        self.clipValue = clipValue; self.globalClipNorm = globalClipNorm; self.seed = seed
+    }
+}
+
+/// Errors that stop training.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    case nonFiniteLoss(epoch: Int, step: Int, value: Double)
+    case emptyData(String)
+
+    public var description: String {
+        switch self {
+        case let .nonFiniteLoss(epoch, step, value):
+            return "the loss became \(value) at epoch \(epoch), step \(step); lower the learning rate or clip gradients (the last good weights are kept)"
+        case let .emptyData(what): return "\(what) has no examples"
+        }
+    }
+}
+
+/// Keras's `fit` / `evaluate` / `predict` on the compute core: one plan per (batch shape, mode),
+/// built once and reused; the host never waits inside an epoch except to collect the metrics.
+public final class Trainer {
+    public let model: SequentialModel
+    public let configuration: TrainingConfiguration
+    public let parameters: ParameterStore
+    public var backend: Backend { parameters.backend }
+    /// Optimizer iterations so far (Adam's t).
+    public private(set) var iteration = 0
+    private var executors: [String: ModelExecutor] = [:]
+    private let updateOps: [Op]
+
+    public init(model: SequentialModel, configuration: TrainingConfiguration, backend: Backend,
+                initialWeights: [String: [Float]]? = nil) throws {
+        self.model = model
+        self.configuration = configuration
+        parameters = try ParameterStore(model: model, rule: configuration.optimizer, backend: backend)
+        try parameters.setWeights(initialWeights ?? ParameterValues.initial(for: model, seed: configuration.seed))
+        updateOps = parameters.updateOps(learningRate: configuration.learningRate, clipValue: configuration.clipValue,
+                                         globalClipNorm: configuration.globalClipNorm)
+        for op in updateOps { try op.validate() }
+    }
+
+    func executor(batch: Int, time: Int, training: Bool) throws -> ModelExecutor {
+        let key = "\(batch)x\(time)-\(training)"
+        if let existing = executors[key] { return existing }
+        let executor = try ModelExecutor(parameters: parameters, loss: configuration.loss,
+                                         options: .init(batch: batch, time: time, training: training, seed: configuration.seed))
+        for op in executor.forwardOps + executor.backwardOps + executor.metricOps { try op.validate() }
+        executors[key] = executor
+        return executor
+    }
+
+    /// Trains for `epochs` epochs; `validation` is evaluated after each. `onEpoch` sees each
+    /// epoch's metrics as they are known and may stop training by returning false.
+    @discardableResult
+    public func fit(_ data: LabeledSequences, epochs: Int, validation: LabeledSequences? = nil, shuffle: Bool = true,
+                    onEpoch: (EpochMetrics) throws -> Bool = { _ in true }) throws -> History {
+        guard data.count > 0 else { throw TrainingError.emptyData("the training data") }
+        var history = History()
+        for epoch in 0..<epochs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let schedule = BatchSchedule(exampleCount: data.count, batchSize: configuration.batchSize, shuffle: shuffle,
+                                         seed: configuration.seed, epoch: epoch)
+            var pending: [(read: PendingRead, rows: Int, units: Int)] = []
+            for b in 0..<schedule.batchCount {
+                let indices = schedule.batch(b)
+                let executor = try executor(batch: indices.count, time: data.time, training: true)
+                let (ids, labels) = data.rows(indices)
+                iteration += 1
+                try executor.upload(tokenIDs: ids, labels: labels, step: UInt64(iteration))
+                try parameters.prepareUpdate(iteration: iteration)
+                for op in executor.forwardOps + executor.backwardOps + updateOps { try backend.enqueue(op, lane: 0) }
+                try backend.flush()
+                pending.append((try backend.readAsync(executor.metrics, lane: 0), indices.count, executor.accuracyUnitsPerExample))
+            }
+            let (loss, accuracy) = try collect(pending, epoch: epoch)
+            var metrics = EpochMetrics(epoch: epoch + 1, loss: loss, accuracy: accuracy, seconds: 0, steps: schedule.batchCount)
+            if let validation {
+                let result = try evaluate(validation)
+                metrics.validationLoss = result.loss
+                metrics.validationAccuracy = result.accuracy
+            }
+            metrics.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            history.epochs.append(metrics)
+            if try !onEpoch(metrics) { break }
+        }
+        return history
+    }
+
+    /// Mean loss (weighted by batch size, as Keras) and accuracy over the collected batches.
+    private func collect(_ pending: [(read: PendingRead, rows: Int, units: Int)], epoch: Int) throws -> (Double, Double) {
+        var lossSum = 0.0, correct = 0.0, rows = 0, units = 0
+        for (step, item) in pending.enumerated() {
+            let values = try item.read.wait()
+            guard values[0].isFinite else {
+                throw TrainingError.nonFiniteLoss(epoch: epoch + 1, step: step + 1, value: Double(values[0]))
+            }
+            lossSum += Double(values[0]) * Double(item.rows)
+            correct += Double(values[1])
+            rows += item.rows
+            units += item.rows * item.units
+        }
+        return (lossSum / Double(rows), correct / Double(units))
+    }
+
+    /// Keras's `evaluate`: mean loss and accuracy, no dropout, weights unchanged.
+    public func evaluate(_ data: LabeledSequences) throws -> (loss: Double, accuracy: Double) {
+        guard data.count > 0 else { throw TrainingError.emptyData("the evaluation data") }
+        let schedule = BatchSchedule(exampleCount: data.count, batchSize: configuration.batchSize, shuffle: false, seed: 0, epoch: 0)
+        var pending: [(read: PendingRead, rows: Int, units: Int)] = []
+        for b in 0..<schedule.batchCount {
+            let indices = schedule.batch(b)
+            let executor = try executor(batch: indices.count, time: data.time, training: false)
+            let (ids, labels) = data.rows(indices)
+            try executor.upload(tokenIDs: ids, labels: labels)
+            for op in executor.forwardOps + executor.metricOps { try backend.enqueue(op, lane: 0) }
+            pending.append((try backend.readAsync(executor.metrics, lane: 0), indices.count, executor.accuracyUnitsPerExample))
+        }
+        return try collect(pending, epoch: 0)
+    }
+
+    /// Keras's `predict`: the model's outputs `[N, C]` for `count` rows of `time` token ids.
+    public func predict(tokenIDs: [Int32], time: Int) throws -> [Float] {
+        let count = tokenIDs.count / time
+        let classes = model.outputShape.features ?? 1
+        var outputs: [Float] = []
+        outputs.reserveCapacity(count * classes)
+        var start = 0
+        while start < count {
+            let rows = Swift.min(configuration.batchSize, count - start)
+            let executor = try executor(batch: rows, time: time, training: false)
+            let ids = Array(tokenIDs[(start * time)..<((start + rows) * time)])
+            try executor.upload(tokenIDs: ids, labels: [Float](repeating: 0, count: executor.labelCount))
+            for op in executor.forwardOps { try backend.enqueue(op, lane: 0) }
+            outputs += try backend.readAsync(executor.predictions, lane: 0).wait()
+            start += rows
+        }
+        return outputs
+    }
+}
