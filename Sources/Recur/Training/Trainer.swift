@@ -1,7 +1,7 @@
 import Dispatch
 
 /// How to train: Keras's `compile` and the parts of `fit` that do not change per call.
-public struct TrainingConfiguration: Sendable {
+public struct TrainingConfiguration: Sendable, Codable {
     public var loss: LossKind
     public var optimizer: OptimizerRule
     public var learningRate: Float
@@ -41,7 +41,7 @@ public final class Trainer {
     public let parameters: ParameterStore
     public var backend: Backend { parameters.backend }
     /// Optimizer iterations so far (Adam's t).
-    public private(set) var iteration = 0
+    public internal(set) var iteration = 0
     private var executors: [String: ModelExecutor] = [:]
     private let updateOps: [Op]
 
@@ -66,14 +66,18 @@ public final class Trainer {
         return executor
     }
 
-    /// Trains for `epochs` epochs; `validation` is evaluated after each. `onEpoch` sees each
-    /// epoch's metrics as they are known and may stop training by returning false.
+    /// Trains until epoch `epochs`; `validation` is evaluated after each epoch. `resuming` is the
+    /// history of a resumed run: numbering, shuffles and dropout continue from where it stopped.
+    /// Callbacks (early stopping, checkpoints) and `onEpoch` (progress) see each epoch's metrics;
+    /// any of them may stop training by returning false.
     @discardableResult
     public func fit(_ data: LabeledSequences, epochs: Int, validation: LabeledSequences? = nil, shuffle: Bool = true,
+                    resuming: History = History(), callbacks: [TrainingCallback] = [],
                     onEpoch: (EpochMetrics) throws -> Bool = { _ in true }) throws -> History {
         guard data.count > 0 else { throw TrainingError.emptyData("the training data") }
-        var history = History()
-        for epoch in 0..<epochs {
+        var history = resuming
+        defer { for callback in callbacks { try? callback.trainingEnded(history: history, trainer: self) } }
+        for epoch in resuming.epochs.count..<max(epochs, resuming.epochs.count) {
             let start = DispatchTime.now().uptimeNanoseconds
             let schedule = BatchSchedule(exampleCount: data.count, batchSize: configuration.batchSize, shuffle: shuffle,
                                          seed: configuration.seed, epoch: epoch)
@@ -98,7 +102,10 @@ public final class Trainer {
             }
             metrics.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             history.epochs.append(metrics)
-            if try !onEpoch(metrics) { break }
+            var proceed = true
+            for callback in callbacks { proceed = try callback.epochEnded(metrics, history: history, trainer: self) && proceed }
+            proceed = try onEpoch(metrics) && proceed
+            if !proceed { break }
         }
         return history
     }
