@@ -59,6 +59,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "data-pipeline-benchmark", dependencies: ["Recur"], path: "Benchmarks/DataPipeline"),
+        .executableTarget(name: "imdb-accuracy", dependencies: ["Recur"], path: "Benchmarks/IMDBAccuracy"),
         .testTarget(name: "RecurComputeTests", dependencies: ["RecurCompute"], exclude: ["Goldens"]),
         .testTarget(
             name: "RecurTests",
