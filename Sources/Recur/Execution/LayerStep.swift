@@ -19,8 +19,9 @@ struct LayerStep {
     /// Reserves every tensor of every layer and returns the steps in order.
     static func plan(model: SequentialModel, options: ModelExecutor.Options, in layout: inout ArenaLayout) throws -> [LayerStep] {
         let t = options.time
-        if let length = model.inputLength, length != t {
-            throw ExecutionError.inputShape(expected: "sequences of \(length) tokens", found: "\(t)")
+        // A truncated-BPTT segment may be shorter than the model's length, as long as it divides it.
+        if let length = model.inputLength, t > length || length % t != 0 {
+            throw ExecutionError.inputShape(expected: "sequences of \(length) tokens (or segments dividing it)", found: "\(t)")
         }
         var steps: [LayerStep] = []
         var maskActive = false

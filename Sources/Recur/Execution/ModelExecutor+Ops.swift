@@ -183,6 +183,7 @@ extension ModelExecutor {
             biasGradient: biasPath.flatMap { gradientIfTrained($0) } ?? arena["\(prefix).biasGradient"],
             inputGradient: sequenceInputGradient, mask: step.masks ? timestepMask : nil, recurrentDropoutMask: recurrentMask)
         let sequence = RecurrentSequence(shape, prefix: prefix, arena: arena, bindings: bindings)
+        recurrentSequences.append(sequence)
         forward += sequence.forward()
         let returnsSequences = step.outputIsSequence
         return DirectionOps(sequence: sequence, forward: forward) { outputGradient in

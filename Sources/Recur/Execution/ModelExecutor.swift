@@ -40,6 +40,23 @@ public final class ModelExecutor {
     public internal(set) var backwardOps: [Op] = []
     /// Loss (without gradient) and accuracy for evaluation; training gets both from `backwardOps`.
     public internal(set) var metricOps: [Op] = []
+    /// Every recurrent direction, for carrying state between truncated-BPTT segments.
+    public internal(set) var recurrentSequences: [RecurrentSequence] = []
+
+    /// Zeroes every recurrent layer's initial state (the start of a batch).
+    public var resetStateOps: [Op] {
+        recurrentSequences.flatMap { s in [.fill(Fill(s.initialState, value: 0))] + (s.initialCellState.map { [.fill(Fill($0, value: 0))] } ?? []) }
+    }
+
+    /// Copies every recurrent layer's final state into its initial state: the next segment
+    /// starts where this one ended (truncated BPTT).
+    public var carryStateOps: [Op] {
+        recurrentSequences.flatMap { s -> [Op] in
+            var ops: [Op] = [.copy2D(Copy2D(s.finalState, to: s.initialState))]
+            if let final = s.finalCellState, let initial = s.initialCellState { ops.append(.copy2D(Copy2D(final, to: initial))) }
+            return ops
+        }
+    }
 
     // Per-batch inputs.
     public let tokenIDs: IntRef

@@ -11,11 +11,15 @@ public struct TrainingConfiguration: Sendable, Codable {
     public var globalClipNorm: Float?
     /// Seeds the initial weights, the shuffle and the dropout masks.
     public var seed: UInt64
+    /// Truncated BPTT: train on segments of this many timesteps, the recurrent state carried
+    /// from one segment into the next and gradients stopping at segment boundaries (document
+    /// 002). The loss is at the end of the sequence, so the last segment is the one trained.
+    public var tbptt: Int?
 
     public init(loss: LossKind, optimizer: OptimizerRule = .adam(), learningRate: Float = 1e-3, batchSize: Int = 32,
-                clipValue: Float? = nil, globalClipNorm: Float? = nil, seed: UInt64 = 0) {
+                clipValue: Float? = nil, globalClipNorm: Float? = nil, seed: UInt64 = 0, tbptt: Int? = nil) {
         self.loss = loss; self.optimizer = optimizer; self.learningRate = learningRate; self.batchSize = batchSize
-        self.clipValue = clipValue; self.globalClipNorm = globalClipNorm; self.seed = seed
+        self.clipValue = clipValue; self.globalClipNorm = globalClipNorm; self.seed = seed; self.tbptt = tbptt
     }
 }
 
@@ -23,12 +27,14 @@ public struct TrainingConfiguration: Sendable, Codable {
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case nonFiniteLoss(epoch: Int, step: Int, value: Double)
     case emptyData(String)
+    case truncatedBPTT(String)
 
     public var description: String {
         switch self {
         case let .nonFiniteLoss(epoch, step, value):
             return "the loss became \(value) at epoch \(epoch), step \(step); lower the learning rate or clip gradients (the last good weights are kept)"
         case let .emptyData(what): return "\(what) has no examples"
+        case let .truncatedBPTT(reason): return "truncated BPTT: \(reason)"
         }
     }
 }
@@ -84,12 +90,22 @@ public final class Trainer {
             var pending: [(read: PendingRead, rows: Int, units: Int)] = []
             for b in 0..<schedule.batchCount {
                 let indices = schedule.batch(b)
-                let executor = try executor(batch: indices.count, time: data.time, training: true)
                 let (ids, labels) = data.rows(indices)
                 iteration += 1
-                try executor.upload(tokenIDs: ids, labels: labels, step: UInt64(iteration))
+                let segment = try segmentLength(time: data.time)
+                let executor = try executor(batch: indices.count, time: segment, training: true)
                 try parameters.prepareUpdate(iteration: iteration)
-                for op in executor.forwardOps + executor.backwardOps + updateOps { try backend.enqueue(op, lane: 0) }
+                let segments = data.time / segment
+                for s in 0..<segments {
+                    let columns = (s * segment)..<((s + 1) * segment)
+                    let segmentIDs = segments == 1 ? ids : (0..<indices.count).flatMap { row in ids[(row * data.time + columns.lowerBound)..<(row * data.time + columns.upperBound)] }
+                    // One dropout mask per sequence: every segment of a batch draws the same one.
+                    try executor.upload(tokenIDs: segmentIDs, labels: labels, step: UInt64(iteration))
+                    var ops = s == 0 ? (segments > 1 ? executor.resetStateOps : []) : executor.carryStateOps
+                    ops += executor.forwardOps
+                    if s == segments - 1 { ops += executor.backwardOps + updateOps }
+                    for op in ops { try backend.enqueue(op, lane: 0) }
+                }
                 try backend.flush()
                 pending.append((try backend.readAsync(executor.metrics, lane: 0), indices.count, executor.accuracyUnitsPerExample))
             }
@@ -108,6 +124,24 @@ public final class Trainer {
             if !proceed { break }
         }
         return history
+    }
+
+    /// The training segment length: the whole sequence, or the TBPTT segment when it fits.
+    private func segmentLength(time: Int) throws -> Int {
+        guard let k = configuration.tbptt, k < time else { return time }
+        guard k > 0, time % k == 0 else {
+            throw TrainingError.truncatedBPTT("the sequence length \(time) must be a multiple of the segment length \(k)")
+        }
+        for layer in model.layers {
+            switch layer.config {
+            case .bidirectional:
+                throw TrainingError.truncatedBPTT("layer '\(layer.name)' is bidirectional; its backward direction needs the whole sequence")
+            case .recurrent(let r) where r.goBackwards:
+                throw TrainingError.truncatedBPTT("layer '\(layer.name)' reads the sequence backwards")
+            default: continue
+            }
+        }
+        return k
     }
 
     /// Mean loss (weighted by batch size, as Keras) and accuracy over the collected batches.
