@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "recur",
             dependencies: [
-                "RecurCompute",
+                "Recur",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -67,7 +67,7 @@ let package = Package(
             exclude: ["Goldens", "Scripts"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "recurTests", dependencies: ["recur", "RecurCompute"]),
+        .testTarget(name: "recurTests", dependencies: ["recur", "Recur"]),
     ],
     swiftLanguageModes: [.v5]
 )

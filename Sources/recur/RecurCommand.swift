@@ -9,6 +9,7 @@ struct RecurCommand: ParsableCommand {
         Examples:
           recur devices                 list the OpenCL devices and the CPU backend
           recur verify                  check every kernel on every device against the CPU reference
+          recur summary lstm-imdb       print a model summary with Keras's parameter counts
         """,
-        subcommands: [DevicesCommand.self, VerifyCommand.self])
+        subcommands: [DevicesCommand.self, VerifyCommand.self, SummaryCommand.self])
 }

@@ -1,5 +1,5 @@
 import Foundation
-import RecurCompute
+import Recur
 import XCTest
 
 /// The `recur` binary driven as a user drives it: process launch, exit codes, what it prints.
@@ -97,6 +97,25 @@ final class CommandLineTests: XCTestCase {
         let verify = try run(["verify"], environment: ["OCL_ICD_VENDORS": empty.path])
         XCTAssertEqual(verify.status, 2)
         XCTAssertTrue(verify.stderr.contains("no OpenCL driver is installed") && verify.stderr.contains("pocl-opencl-icd"), verify.stderr)
+    }
+
+    func testSummaryPrintsKerasParameterCountsForAPresetAndAModelFile() throws {
+        let preset = try run(["summary", "simplernn-imdb"])
+        XCTAssertEqual(preset.status, 0, preset.stderr)
+        for count in ["320,000", "2,080", "33", "Total params: 322,113"] { XCTAssertTrue(preset.stdout.contains(count), preset.stdout) }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("recur-model-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try ReferencePreset.lstmIMDB.model().kerasJSON().write(to: file, atomically: true, encoding: .utf8)
+        let fromFile = try run(["summary", file.path, "--style", "keras2"])
+        XCTAssertEqual(fromFile.status, 0, fromFile.stderr)
+        XCTAssertTrue(fromFile.stdout.contains("8320") || fromFile.stdout.contains("8,320"), fromFile.stdout)
+    }
+
+    func testSummaryOfAnUnknownModelIsOneLineAndNonZero() throws {
+        let outcome = try run(["summary", "no-such-preset"])
+        XCTAssertNotEqual(outcome.status, 0)
+        XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains("lstm-imdb"), "the message lists the presets: \(outcome.stderr)")
     }
 
     func testHelpShowsExamples() throws {
