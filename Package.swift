@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Recur",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "recur", targets: ["recur"]),
         .library(name: "RecurCompute", targets: ["RecurCompute"]),

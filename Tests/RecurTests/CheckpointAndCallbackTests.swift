@@ -91,3 +91,30 @@ final class CheckpointAndCallbackTests: XCTestCase {
         XCTAssertTrue(try resumed.parameters.weights().values.allSatisfy { $0.allSatisfy(\.isFinite) })
     }
 }
+
+final class StopRequestTests: XCTestCase {
+    /// Stopping mid-epoch keeps the completed epochs; a checkpoint then resumes the interrupted
+    /// epoch from its start, and the history continues without a gap.
+    func testStopMidEpochThenResumeContinuesTheHistoryWithoutAGap() throws {
+        let model = try SequentialModel(inputLength: 5, layers: [
+            .embedding(EmbeddingConfig(inputDim: 7, outputDim: 3)), .recurrent(.lstm(3)), .dense(DenseConfig(1, activation: .sigmoid))])
+        let ids = (0..<(40 * 5)).map { Int32(1 + $0 % 6) }
+        let data = LabeledSequences(tokenIDs: ids, labels: (0..<40).map { Float($0 % 2) }, time: 5)
+        let trainer = try Trainer(model: model, configuration: .init(loss: .binaryCrossEntropy, batchSize: 8, seed: 1), backend: CPUBackend())
+        let stop = StopRequest()
+        let history = try trainer.fit(data, epochs: 5, stop: stop) { metrics in
+            if metrics.epoch == 2 { stop.request() }
+            return true
+        }
+        XCTAssertEqual(history.epochs.map(\.epoch), [1, 2])
+        XCTAssertEqual(history.interruptedEpoch, 3)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("recur-stop-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try trainer.save(to: url, history: history)
+        let (resumed, saved) = try Trainer.resume(from: url, backend: CPUBackend())
+        XCTAssertEqual(saved.interruptedEpoch, 3)
+        let continued = try resumed.fit(data, epochs: 5, resuming: saved)
+        XCTAssertEqual(continued.epochs.map(\.epoch), [1, 2, 3, 4, 5])
+        XCTAssertNil(continued.interruptedEpoch)
+    }
+}

@@ -78,10 +78,11 @@ public final class Trainer {
     /// any of them may stop training by returning false.
     @discardableResult
     public func fit(_ data: LabeledSequences, epochs: Int, validation: LabeledSequences? = nil, shuffle: Bool = true,
-                    resuming: History = History(), callbacks: [TrainingCallback] = [],
+                    resuming: History = History(), callbacks: [TrainingCallback] = [], stop: StopRequest? = nil,
                     onEpoch: (EpochMetrics) throws -> Bool = { _ in true }) throws -> History {
         guard data.count > 0 else { throw TrainingError.emptyData("the training data") }
         var history = resuming
+        history.interruptedEpoch = nil
         defer { for callback in callbacks { try? callback.trainingEnded(history: history, trainer: self) } }
         for epoch in resuming.epochs.count..<max(epochs, resuming.epochs.count) {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -108,6 +109,13 @@ public final class Trainer {
                 }
                 try backend.flush()
                 pending.append((try backend.readAsync(executor.metrics, lane: 0), indices.count, executor.accuracyUnitsPerExample))
+                if stop?.isRequested == true { break }
+            }
+            if stop?.isRequested == true {
+                // Let the queued steps finish (their weights are the ones to keep), then stop.
+                try backend.synchronize()
+                history.interruptedEpoch = epoch + 1
+                return history
             }
             let (loss, accuracy) = try collect(pending, epoch: epoch)
             var metrics = EpochMetrics(epoch: epoch + 1, loss: loss, accuracy: accuracy, seconds: 0, steps: schedule.batchCount)
