@@ -79,6 +79,7 @@ public final class Trainer {
     @discardableResult
     public func fit(_ data: LabeledSequences, epochs: Int, validation: LabeledSequences? = nil, shuffle: Bool = true,
                     resuming: History = History(), callbacks: [TrainingCallback] = [], stop: StopRequest? = nil,
+                    onStep: (_ epoch: Int, _ step: Int, _ steps: Int) -> Void = { _, _, _ in },
                     onEpoch: (EpochMetrics) throws -> Bool = { _ in true }) throws -> History {
         guard data.count > 0 else { throw TrainingError.emptyData("the training data") }
         var history = resuming
@@ -109,6 +110,7 @@ public final class Trainer {
                 }
                 try backend.flush()
                 pending.append((try backend.readAsync(executor.metrics, lane: 0), indices.count, executor.accuracyUnitsPerExample))
+                onStep(epoch + 1, b + 1, schedule.batchCount)
                 if stop?.isRequested == true { break }
             }
             if stop?.isRequested == true {

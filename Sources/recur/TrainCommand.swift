@@ -1,0 +1,69 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Recur
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a reference preset or a Keras model file on a text dataset.",
+        discussion: """
+        Each epoch writes to the output folder, atomically: last.safetensors (resumable), best.safetensors
+        (best validation loss), tokenizer.json, history.json, history.csv and history.svg. Ctrl-C or SIGTERM
+        finishes the step in flight, writes the checkpoint and says how to resume.
+
+        Examples:
+          recur train --preset lstm-imdb --data ../shared/data/imdb/aclImdb_v1.tar.gz
+          recur train --preset bilstm --epochs 3 --batch-size 64 --device cpu
+          recur train --model model.json --data reviews.csv --text-column review --label-column sentiment --classes neg,pos
+          recur train --resume runs/lstm-imdb
+        """)
+
+    @Option(help: "A preset: \(ReferencePreset.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var preset: String?
+    @Option(help: "A Keras model JSON file (model.to_json()), instead of a preset's layers.")
+    var model: String?
+    @Option(help: "The dataset: the IMDB archive or folder, a .csv/.tsv/.jsonl file, or the prefix of name.pos/name.neg files.")
+    var data: String = "../shared/data/imdb/aclImdb_v1.tar.gz"
+    @Option(help: "CSV/JSON-lines column holding the text.") var textColumn: String = "text"
+    @Option(help: "CSV/JSON-lines column holding the label.") var labelColumn: String = "label"
+    @Option(help: "The label values in class order, comma-separated.") var classes: String = "0,1"
+    @Option(help: "auto, cpu, an index, opencl:N, or part of a device name.") var device: String = "auto"
+    @Option(help: "Folder for checkpoints, history and plot (default runs/<preset or model>).") var output: String?
+    @Option(help: "Resume the run in this folder from its last checkpoint.") var resume: String?
+    @Option(help: "Epochs (the preset's by default).") var epochs: Int?
+    @Option(help: "Batch size.") var batchSize: Int?
+    @Option(help: "Learning rate (Keras's default for the optimizer: 0.001).") var learningRate: Float?
+    @Option(help: "Sequence length tokens are padded or cut to.") var maxlen: Int?
+    @Option(help: "Vocabulary size (Keras num_words).") var vocabulary: Int?
+    @Option(help: "Fraction of the training data held out for validation (Keras validation_split).") var validationSplit: Double?
+    @Option(help: "Truncated BPTT segment length.") var tbptt: Int?
+    @Option(help: "Clip gradients to this global norm.") var clipNorm: Float?
+    @Option(help: "Seed for weights, shuffling and dropout.") var seed: UInt64 = 1
+    @Flag(help: "Print kernel build logs when falling back to the CPU.") var verbose = false
+
+    func validate() throws {
+        if resume == nil && (preset == nil) == (model == nil) { throw ValidationError("give exactly one of --preset or --model (or --resume)") }
+        if let preset, ReferencePreset(rawValue: preset) == nil {
+            throw ValidationError("unknown preset '\(preset)'; choose one of \(ReferencePreset.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        for (name, value) in [("--epochs", epochs), ("--batch-size", batchSize), ("--maxlen", maxlen), ("--vocabulary", vocabulary), ("--tbptt", tbptt)] {
+            if let value, value <= 0 { throw ValidationError("\(name) must be positive, got \(value)") }
+        }
+        if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
+        if let validationSplit, !(validationSplit >= 0 && validationSplit < 1) { throw ValidationError("--validation-split must be in [0, 1), got \(validationSplit)") }
+    }
+
+    func run() throws {
+        do { try train() } catch let error as CommandFailure { throw error } catch { throw CommandFailure("\(error)") }
+    }
+
+    func train() throws {
+        let started = Date()
+        let selection = try BackendSelector().select(DeviceRequest(parsing: device))
+        print("device: \(selection.summary)" + (selection.warning.map { " — \($0)" } ?? ""))
+        if verbose, let log = selection.buildLog { print(log) }
+        let run = try TrainingRun(command: self)
+        try run.execute(backend: selection.backend, started: started)
+    }
+}
