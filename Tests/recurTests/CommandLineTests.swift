@@ -118,6 +118,78 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(outcome.stderr.contains("lstm-imdb"), "the message lists the presets: \(outcome.stderr)")
     }
 
+    /// A small CSV where one word decides the label, for driving `recur train`.
+    func writeReviews(to directory: URL) throws -> URL {
+        let good = ["good", "great", "fine"], bad = ["bad", "awful", "poor"], filler = ["movie", "plot", "the", "a"]
+        var lines = ["review,sentiment"]
+        let u = Philox(seed: 3).uniforms(count: 400 * 9, stream: 0)
+        for i in 0..<400 {
+            var words = (0..<8).map { filler[Int(u[i * 9 + $0] * 4)] }
+            words[Int(u[i * 9 + 8] * 8)] = (i % 2 == 0 ? good : bad)[i % 3]
+            lines.append(words.joined(separator: " ") + "," + (i % 2 == 0 ? "pos" : "neg"))
+        }
+        let url = directory.appendingPathComponent("reviews.csv")
+        try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    func trainArguments(_ csv: URL, _ output: URL, epochs: Int) -> [String] {
+        ["train", "--preset", "lstm-imdb", "--data", csv.path, "--text-column", "review", "--label-column", "sentiment",
+         "--classes", "neg,pos", "--maxlen", "8", "--vocabulary", "20", "--epochs", "\(epochs)", "--batch-size", "8",
+         "--device", "cpu", "--output", output.path]
+    }
+
+    /// Ctrl-C mid-run: a clean exit with a checkpoint and the resume command; the resumed run's
+    /// history continues without a gap.
+    func testInterruptedRunResumesWithoutAGapInItsHistory() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recur-train-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let csv = try writeReviews(to: directory), output = directory.appendingPathComponent("run")
+        let process = Process()
+        process.executableURL = recur
+        process.arguments = trainArguments(csv, output, epochs: 500)
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        // Interrupt once at least two epochs have been written.
+        let historyURL = output.appendingPathComponent("history.json")
+        let deadline = Date().addingTimeInterval(60)
+        struct Epochs: Decodable { struct E: Decodable { let epoch: Int }; let epochs: [E]; let interruptedEpoch: Int? }
+        while Date() < deadline {
+            if let data = try? Data(contentsOf: historyURL), let h = try? JSONDecoder().decode(Epochs.self, from: data), h.epochs.count >= 2 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        kill(process.processIdentifier, SIGINT)
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, printed)
+        XCTAssertTrue(printed.contains("resume with: recur train --resume"), printed)
+        let stopped = try JSONDecoder().decode(Epochs.self, from: Data(contentsOf: historyURL))
+        XCTAssertNotNil(stopped.interruptedEpoch)
+        let resumed = try run(["train", "--resume", output.path, "--epochs", "\(stopped.epochs.count + 2)", "--device", "cpu"])
+        XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
+        let final = try JSONDecoder().decode(Epochs.self, from: Data(contentsOf: historyURL))
+        XCTAssertEqual(final.epochs.map(\.epoch), Array(1...(stopped.epochs.count + 2)))
+        for file in ["last.safetensors", "best.safetensors", "tokenizer.json", "history.csv", "history.svg"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent(file).path), file)
+        }
+    }
+
+    func testTrainRejectsBadInputWithOneLine() throws {
+        let unknown = try run(["train", "--preset", "no-such-preset"])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.stderr.contains("unknown preset"), unknown.stderr)
+        let range = try run(["train", "--preset", "lstm-imdb", "--epochs", "0"])
+        XCTAssertNotEqual(range.status, 0)
+        XCTAssertTrue(range.stderr.contains("--epochs must be positive"), range.stderr)
+        let missing = try run(["train", "--preset", "lstm-imdb", "--data", "/nonexistent/reviews.csv", "--device", "cpu"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertEqual(missing.stderr.split(separator: "\n").count, 1, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("/nonexistent/reviews.csv"), missing.stderr)
+    }
+
     func testHelpShowsExamples() throws {
         let outcome = try run(["verify", "--help"])
         XCTAssertEqual(outcome.status, 0)
