@@ -177,6 +177,32 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    func testEvaluateReportsPerClassMetricsAndPredictIsStableAcrossReloads() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recur-eval-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let csv = try writeReviews(to: directory), output = directory.appendingPathComponent("run")
+        let trained = try run(trainArguments(csv, output, epochs: 4))
+        XCTAssertEqual(trained.status, 0, trained.stdout + trained.stderr)
+        XCTAssertTrue(trained.stdout.contains("median") && trained.stdout.contains("best val_acc"), trained.stdout)
+        let evaluated = try run(["evaluate", output.path, "--device", "cpu"])
+        XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
+        for field in ["precision", "recall", "f1-score", "support", "neg", "pos", "macro avg", "weighted avg"] {
+            XCTAssertTrue(evaluated.stdout.contains(field), evaluated.stdout)
+        }
+        let texts = ["the movie great plot", "awful the a movie"]
+        let first = try run(["predict", output.path] + texts), second = try run(["predict", output.path] + texts)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(first.stdout, second.stdout, "a reloaded checkpoint predicts the same numbers")
+        XCTAssertTrue(first.stdout.hasPrefix("pos"), first.stdout)
+        // A damaged checkpoint is a one-line error, not a crash.
+        try Data("not a checkpoint".utf8).write(to: output.appendingPathComponent("best.safetensors"))
+        let damaged = try run(["evaluate", output.path, "--device", "cpu"])
+        XCTAssertEqual(damaged.status, 1)
+        XCTAssertTrue(damaged.stderr.contains("best.safetensors"), damaged.stderr)
+        XCTAssertEqual(damaged.stderr.split(separator: "\n").count, 1, damaged.stderr)
+    }
+
     func testTrainRejectsBadInputWithOneLine() throws {
         let unknown = try run(["train", "--preset", "no-such-preset"])
         XCTAssertNotEqual(unknown.status, 0)
