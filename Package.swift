@@ -48,7 +48,11 @@ let package = Package(
         ),
         .target(
             name: "Recur",
-            dependencies: ["RecurCompute", "CSystemZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: [
+                "RecurCompute", "CSystemZlib",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "recur",

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Hooks into `fit`, as Keras callbacks: called after every epoch (return false to stop) and
 /// once at the end.
@@ -63,6 +64,8 @@ public final class EarlyStopping: TrainingCallback {
         if wait >= patience && history.epochs.count > 1 {
             stoppedEpoch = metrics.epoch
             if restoreBestWeights, let bestWeights { try trainer.parameters.setWeights(bestWeights) }
+            let restored = restoreBestWeights ? "; restored the weights of epoch \(bestEpoch ?? 0)" : ""
+            Logger(label: "recur.training").info("early stopping after epoch \(metrics.epoch): \(patience) epochs without improvement in \(monitor)\(restored)")
             return false
         }
         return true
@@ -86,7 +89,9 @@ public final class ModelCheckpoint: TrainingCallback {
             guard let current = monitor.value(metrics), monitor.isImprovement(current, over: best, minDelta: 0) else { return true }
             best = current
         }
+        let started = Date()
         try trainer.save(to: url, history: history)
+        Logger(label: "recur.checkpoint").debug("epoch \(metrics.epoch): wrote \(url.path) in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
         return true
     }
 }

@@ -1,6 +1,7 @@
 import COpenCL
 import RecurKernels
 import Foundation
+import Logging
 
 /// The kernel programs of one device, built once (from the on-disk cache when it has them).
 /// A family that fails to build is recorded, not thrown: its ops become unsupported and the
@@ -60,6 +61,7 @@ final class OpenCLPrograms {
             }
             if let program, status == CL_SUCCESS, binaryStatus == CL_SUCCESS,
                clBuildProgram(program, 1, &deviceRef, options, nil, nil) == CL_SUCCESS {
+                Logger(label: "recur.opencl").debug("\(family).cl for \(info.name): loaded from the program cache")
                 return (program, true)
             }
             if let program { clReleaseProgram(program) }
@@ -72,6 +74,7 @@ final class OpenCLPrograms {
         }
         try OpenCLStatus.check(status, "clCreateProgramWithSource(\(family))")
         var deviceRef: cl_device_id? = device
+        let started = Date()
         let buildStatus = clBuildProgram(program, 1, &deviceRef, options, nil, nil)
         guard buildStatus == CL_SUCCESS else {
             let log = buildLog(program!, device)
@@ -79,6 +82,7 @@ final class OpenCLPrograms {
             throw ComputeError.programBuildFailed(program: "\(family).cl", device: info.name,
                                                   log: log.isEmpty ? OpenCLStatus.name(buildStatus) : log)
         }
+        Logger(label: "recur.opencl").info("\(family).cl for \(info.name): compiled in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
         if let cache, let binary = programBinary(program!) { cache.store(name: family, key: key, binary: binary) }
         return (program!, false)
     }

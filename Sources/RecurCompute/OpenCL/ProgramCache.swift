@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Compiled OpenCL program binaries on disk, keyed by a hash of the source, the build options,
 /// the device, its driver and its platform, so a second start on the same device does not
@@ -44,7 +45,7 @@ public struct ProgramCache: Sendable {
             try Data(binary).write(to: temporary)
             if rename(temporary.path, final.path) != 0 { try? fm.removeItem(at: temporary) }
         } catch {
-            return
+            Logger(label: "recur.opencl").notice("could not cache the compiled \(name) program in \(directory.path): \(error); it will be compiled again next run")
         }
     }
 }
