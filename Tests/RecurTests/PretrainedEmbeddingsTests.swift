@@ -170,4 +170,11 @@ final class PretrainedEmbeddingsTests: ReaderTestCase {
         XCTAssertEqual(e.vector(row: 1).last, Float(29999 % 97) + 49 / 64)
         XCTAssertEqual(e.missingWords, ["absent"])
     }
+
+    func testTheFormatIsGuessedFromTheNameAndTheFirstLine() throws {
+        XCTAssertEqual(try EmbeddingFileFormat(guessingFrom: "/anywhere/GoogleNews-vectors-negative300.bin"), .word2vecBinary)
+        XCTAssertEqual(try EmbeddingFileFormat(guessingFrom: try write("w2v.txt", "2 3\nthe 1 2 3\nmovie 4 5 6\n")), .word2vecText)
+        XCTAssertEqual(try EmbeddingFileFormat(guessingFrom: try write("glove.txt", "the 1 2 3\nmovie 4 5 6\n")), .glove)
+        XCTAssertThrowsError(try EmbeddingFileFormat(guessingFrom: "/nonexistent/vectors.txt"))
+    }
 }
