@@ -16,6 +16,7 @@ struct TrainCommand: ParsableCommand {
           recur train --preset lstm-imdb --data ../shared/data/imdb/aclImdb_v1.tar.gz
           recur train --preset bilstm --epochs 3 --batch-size 64 --device cpu
           recur train --model model.json --data reviews.csv --text-column review --label-column sentiment --classes neg,pos
+          recur train --preset bigru-w2v --embeddings GoogleNews-vectors-negative300.bin
           recur train --resume runs/lstm-imdb
         """)
 
@@ -40,6 +41,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Truncated BPTT segment length.") var tbptt: Int?
     @Option(help: "Clip gradients to this global norm.") var clipNorm: Float?
     @Option(help: "Seed for weights, shuffling and dropout.") var seed: UInt64 = 1
+    @Option(help: "Pretrained word vectors (word2vec .bin or text, GloVe) for the first Embedding.") var embeddings: String?
+    @Option(help: "The vectors file's format: \(EmbeddingFileFormat.allCases.map(\.rawValue).joined(separator: ", ")) (guessed by default).")
+    var embeddingsFormat: EmbeddingFileFormat?
     @Flag(help: "Print kernel build logs when falling back to the CPU.") var verbose = false
 
     func validate() throws {
@@ -65,5 +69,62 @@ struct TrainCommand: ParsableCommand {
         if verbose, let log = selection.buildLog { print(log) }
         let run = try TrainingRun(command: self)
         try run.execute(backend: selection.backend, started: started)
+    }
+}
+
+extension EmbeddingFileFormat: ExpressibleByArgument {}
+
+extension TrainingRun {
+    init(command c: TrainCommand) throws {
+        if let resume = c.resume {
+            folder = URL(fileURLWithPath: resume)
+            let saved = folder.appendingPathComponent("run.json")
+            guard let data = try? Data(contentsOf: saved) else {
+                throw CommandFailure("\(resume) has no run.json; resume a folder an earlier `recur train` wrote")
+            }
+            settings = try JSONDecoder().decode(Settings.self, from: data)
+            if let epochs = c.epochs { settings.epochs = epochs }
+            configuration = TrainingConfiguration(loss: .binaryCrossEntropy)  // replaced by the checkpoint's
+            resuming = true
+            return
+        }
+        let preset = c.preset.flatMap(ReferencePreset.init(rawValue:))
+        let maxlen = c.maxlen ?? preset?.maxlen ?? 200
+        let vocabulary = c.vocabulary ?? preset?.vocabulary ?? 10_000
+        var model: SequentialModel
+        if let path = c.model {
+            do { model = try SequentialModel(kerasJSON: try Data(contentsOf: URL(fileURLWithPath: path))) }
+            catch { throw CommandFailure("\(path): \(error)") }
+        } else {
+            var layers = preset!.layers()
+            if case .embedding(var embedding) = layers[0] {
+                embedding.inputDim = vocabulary
+                if preset == .bigruW2V && !embedding.trainable && c.embeddings == nil {
+                    // A frozen random embedding would learn nothing: without vectors, train it.
+                    print("note: no pretrained word vectors given (--embeddings FILE); the embedding is trained from scratch")
+                    embedding.trainable = true
+                }
+                layers[0] = .embedding(embedding)
+            }
+            model = try SequentialModel(inputLength: maxlen, layers: layers)
+        }
+        let classes = c.classes.split(separator: ",").map(String.init)
+        let loss: LossKind = (model.outputShape.features ?? 1) > 1 ? .sparseCategoricalCrossEntropy : .binaryCrossEntropy
+        var configuration = preset?.configuration(seed: c.seed) ?? TrainingConfiguration(loss: loss, seed: c.seed)
+        configuration.loss = preset?.loss ?? loss
+        if let b = c.batchSize { configuration.batchSize = b }
+        if let lr = c.learningRate { configuration.learningRate = lr }
+        configuration.tbptt = c.tbptt
+        configuration.globalClipNorm = c.clipNorm
+        self.configuration = configuration
+        let name = c.preset ?? URL(fileURLWithPath: c.model ?? "model").deletingPathExtension().lastPathComponent
+        settings = Settings(name: name, preset: c.preset, modelJSON: model.kerasJSON(), maxlen: maxlen, vocabulary: vocabulary,
+                            oovToken: preset == .bigruW2V ? "<OOV>" : nil,
+                            validationFraction: c.validationSplit ?? preset?.validationFraction ?? 0.2,
+                            epochs: c.epochs ?? preset?.epochs ?? 10, earlyStoppingPatience: preset?.earlyStoppingPatience,
+                            dataPath: c.data, textColumn: c.textColumn, labelColumn: c.labelColumn, classes: classes,
+                            embeddings: c.embeddings, embeddingsFormat: c.embeddingsFormat)
+        folder = URL(fileURLWithPath: c.output ?? "runs/\(name)")
+        resuming = false
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Logging
 import Recur
 
 /// One `recur train` run: its settings resolved from the preset and the flags (or from the
@@ -19,6 +20,9 @@ struct TrainingRun {
         var textColumn: String
         var labelColumn: String
         var classes: [String]
+        /// Pretrained word vectors loaded into the first Embedding before the first epoch.
+        var embeddings: String?
+        var embeddingsFormat: EmbeddingFileFormat?
     }
 
     var settings: Settings
@@ -26,62 +30,27 @@ struct TrainingRun {
     let folder: URL
     let resuming: Bool
 
-    init(command c: TrainCommand) throws {
-        if let resume = c.resume {
-            folder = URL(fileURLWithPath: resume)
-            let saved = folder.appendingPathComponent("run.json")
-            guard let data = try? Data(contentsOf: saved) else {
-                throw CommandFailure("\(resume) has no run.json; resume a folder an earlier `recur train` wrote")
-            }
-            settings = try JSONDecoder().decode(Settings.self, from: data)
-            if let epochs = c.epochs { settings.epochs = epochs }
-            configuration = TrainingConfiguration(loss: .binaryCrossEntropy)  // replaced by the checkpoint's
-            resuming = true
-            return
-        }
-        let preset = c.preset.flatMap(ReferencePreset.init(rawValue:))
-        let maxlen = c.maxlen ?? preset?.maxlen ?? 200
-        let vocabulary = c.vocabulary ?? preset?.vocabulary ?? 10_000
-        var model: SequentialModel
-        if let path = c.model {
-            do { model = try SequentialModel(kerasJSON: try Data(contentsOf: URL(fileURLWithPath: path))) }
-            catch { throw CommandFailure("\(path): \(error)") }
-        } else {
-            var layers = preset!.layers()
-            if case .embedding(var embedding) = layers[0] {
-                embedding.inputDim = vocabulary
-                if preset == .bigruW2V && !embedding.trainable {
-                    // No pretrained vectors are loaded by this command yet: train the embedding.
-                    print("note: no pretrained word vectors given; the embedding is trained from scratch")
-                    embedding.trainable = true
-                }
-                layers[0] = .embedding(embedding)
-            }
-            model = try SequentialModel(inputLength: maxlen, layers: layers)
-        }
-        let classes = c.classes.split(separator: ",").map(String.init)
-        let loss: LossKind = (model.outputShape.features ?? 1) > 1 ? .sparseCategoricalCrossEntropy : .binaryCrossEntropy
-        var configuration = preset?.configuration(seed: c.seed) ?? TrainingConfiguration(loss: loss, seed: c.seed)
-        configuration.loss = preset?.loss ?? loss
-        if let b = c.batchSize { configuration.batchSize = b }
-        if let lr = c.learningRate { configuration.learningRate = lr }
-        configuration.tbptt = c.tbptt
-        configuration.globalClipNorm = c.clipNorm
-        self.configuration = configuration
-        let name = c.preset ?? URL(fileURLWithPath: c.model ?? "model").deletingPathExtension().lastPathComponent
-        settings = Settings(name: name, preset: c.preset, modelJSON: model.kerasJSON(), maxlen: maxlen, vocabulary: vocabulary,
-                            oovToken: preset == .bigruW2V ? "<OOV>" : nil,
-                            validationFraction: c.validationSplit ?? preset?.validationFraction ?? 0.2,
-                            epochs: c.epochs ?? preset?.epochs ?? 10, earlyStoppingPatience: preset?.earlyStoppingPatience,
-                            dataPath: c.data, textColumn: c.textColumn, labelColumn: c.labelColumn, classes: classes)
-        folder = URL(fileURLWithPath: c.output ?? "runs/\(name)")
-        resuming = false
+    /// What a finished or interrupted run leaves for the caller: the trained model (the last
+    /// epoch's weights, or the best when early stopping restored them), the history, the
+    /// tokenizer and the dataset's own test split when it has one.
+    struct Outcome {
+        var trainer: Trainer
+        var history: History
+        var tokenizer: Tokenizer
+        /// The rows trained on (validation rows excluded) and the dataset's test split.
+        var training: LabeledSequences
+        var test: LabeledSequences?
+        var interrupted: Bool { history.interruptedEpoch != nil }
     }
 
-    func execute(backend: Backend, started: Date) throws {
+    @discardableResult
+    func execute(backend: Backend, started: Date) throws -> Outcome {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let logger = Logger(label: "recur.train")
+        let loadStarted = Date()
         let data = try TrainingData.load(settings.dataPath, textColumn: settings.textColumn, labelColumn: settings.labelColumn,
                                          classes: settings.classes)
+        logger.info("read \(settings.dataPath) in \(String(format: "%.2f", Date().timeIntervalSince(loadStarted))) s")
         print("data: \(data.description)")
         let writer = AtomicFileWriter()
         var tokenizer: Tokenizer
@@ -100,13 +69,16 @@ struct TrainingRun {
             let padded = padSequences(tokenizer.sequences(for: texts.map(\.text)), maxlen: settings.maxlen)
             return LabeledSequences(tokenIDs: padded.values, labels: texts.map { Float($0.label) }, time: settings.maxlen)
         }
+        let prepareStarted = Date()
         let all = sequences(data.train)
+        let test = data.test.map(sequences)
         let (training, validation): (LabeledSequences, LabeledSequences?)
         if let fraction = settings.validationFraction, fraction > 0 {
             (training, validation) = all.split(validationFraction: fraction)
         } else {
-            (training, validation) = (all, data.test.map(sequences))
+            (training, validation) = (all, test)
         }
+        logger.info("tokenized and padded \(all.count + (test?.count ?? 0)) texts to \(settings.maxlen) tokens in \(String(format: "%.2f", Date().timeIntervalSince(prepareStarted))) s")
         let last = folder.appendingPathComponent("last.safetensors")
         let trainer: Trainer
         var history = History()
@@ -115,7 +87,12 @@ struct TrainingRun {
             (trainer, history) = try Trainer.resume(from: last, backend: backend)
             print("resuming \(settings.name) after epoch \(history.epochs.count) (\(last.path))")
         } else {
-            trainer = try Trainer(model: try SequentialModel(kerasJSON: settings.modelJSON), configuration: configuration, backend: backend)
+            let model = try SequentialModel(kerasJSON: settings.modelJSON)
+            var weights = ParameterValues.initial(for: model, seed: configuration.seed)
+            if let path = settings.embeddings {
+                try loadEmbeddings(path, into: &weights, of: model, tokenizer: tokenizer)
+            }
+            trainer = try Trainer(model: model, configuration: configuration, backend: backend, initialWeights: weights)
         }
         var callbacks: [TrainingCallback] = [
             ModelCheckpoint(url: last),
@@ -140,25 +117,30 @@ struct TrainingRun {
         var progress = ProgressLine()
         let epochs = settings.epochs
         var stepTimes: [Double] = []
-        let result = try trainer.fit(training, epochs: epochs, validation: validation, resuming: history, callbacks: callbacks, stop: stop,
-                                     onStep: { epoch, step, steps in
-                                         if step == 1 { progress.startEpoch(epoch, of: epochs) }
-                                         progress.step(step, of: steps)
-                                     }, onEpoch: { metrics in
-                                         progress.finish(metrics)
-                                         stepTimes.append(1000 * metrics.seconds / Double(max(metrics.steps, 1)))
-                                         var record = history
-                                         record.epochs.append(metrics)
-                                         history = record
-                                         try HistoryFiles.write(record, to: folder)
-                                         return true
-                                     })
+        let result: History
+        do {
+                result = try trainer.fit(training, epochs: epochs, validation: validation, resuming: history, callbacks: callbacks, stop: stop,
+                                         onStep: { epoch, step, steps in
+                                             if step == 1 { progress.startEpoch(epoch, of: epochs) }
+                                             progress.step(step, of: steps)
+                                         }, onEpoch: { metrics in
+                                             progress.finish(metrics)
+                                             stepTimes.append(1000 * metrics.seconds / Double(max(metrics.steps, 1)))
+                                             var record = history
+                                             record.epochs.append(metrics)
+                                             history = record
+                                             try HistoryFiles.write(record, to: folder)
+                                             return true
+                                         })
+        } catch let error as CheckpointError {
+            throw CommandFailure("\(error) Then resume with: recur train --resume \(folder.path)")
+        }
         if let epoch = result.interruptedEpoch {
             try trainer.save(to: last, history: result)
             try HistoryFiles.write(result, to: folder)
             print("\ninterrupted in epoch \(epoch); checkpoint written to \(last.path)")
             print("resume with: recur train --resume \(folder.path)")
-            return
+            return Outcome(trainer: trainer, history: result, tokenizer: tokenizer, training: training, test: test)
         }
         try HistoryFiles.write(result, to: folder)
         let wall = Date().timeIntervalSince(started)
@@ -169,5 +151,21 @@ struct TrainingRun {
         }
         print(summary)
         print("outputs: \(folder.path)/{last,best}.safetensors, tokenizer.json, history.{json,csv,svg}")
+        return Outcome(trainer: trainer, history: result, tokenizer: tokenizer, training: training, test: test)
+    }
+
+    /// Puts the vectors for the tokenizer's vocabulary into the model's first embedding matrix.
+    func loadEmbeddings(_ path: String, into weights: inout [String: [Float]], of model: SequentialModel, tokenizer: Tokenizer) throws {
+        guard let spec = model.parameters.first(where: { $0.name == "embeddings" }) else {
+            throw CommandFailure("--embeddings: the model has no Embedding layer to load vectors into")
+        }
+        let format = try settings.embeddingsFormat ?? EmbeddingFileFormat(guessingFrom: path)
+        let vectors = try PretrainedEmbeddings.read(path, format: format, for: tokenizer)
+        guard vectors.rows == spec.shape[0], vectors.dimension == spec.shape[1] else {
+            throw CommandFailure("--embeddings: \(path) gives a \(vectors.rows) × \(vectors.dimension) matrix, the model's embedding is "
+                + "\(spec.shape[0]) × \(spec.shape[1]); use vectors of \(spec.shape[1]) values, or a --model file whose Embedding matches")
+        }
+        print("embeddings: \(vectors.summary)")
+        weights[spec.path] = vectors.matrix
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Recur
 import XCTest
 
@@ -216,10 +219,138 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("/nonexistent/reviews.csv"), missing.stderr)
     }
 
-    func testHelpShowsExamples() throws {
-        let outcome = try run(["verify", "--help"])
-        XCTAssertEqual(outcome.status, 0)
-        XCTAssertTrue(outcome.stdout.contains("Examples:"), outcome.stdout)
+    func testHelpShowsExamplesForEveryCommand() throws {
+        for command in [[], ["devices"], ["verify"], ["summary"], ["demo"], ["train"], ["evaluate"], ["predict"]] {
+            let outcome = try run(command + ["--help"])
+            XCTAssertEqual(outcome.status, 0, "\(command)")
+            XCTAssertTrue(outcome.stdout.contains("Examples:"), "\(command): \(outcome.stdout)")
+        }
+    }
+
+    func temporaryDirectory(_ name: String) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recur-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    /// `make demo`'s job, smaller: the LSTM beats the order-blind baseline, which sits at chance;
+    /// the plot is valid SVG; the checkpoint reloads to the same numbers.
+    func testDemoBeatsTheOrderBlindBaselineAndWritesItsFiles() throws {
+        let directory = try temporaryDirectory("demo")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outcome = try run(["demo", "--device", "cpu", "--pairs", "1500", "--epochs", "4", "--output", directory.path])
+        XCTAssertEqual(outcome.status, 0, outcome.stdout + outcome.stderr)
+        XCTAssertTrue(outcome.stdout.contains("Epoch 4/4") && outcome.stdout.contains("ms/step - loss:"), outcome.stdout)
+        let line = try XCTUnwrap(outcome.stdout.split(separator: "\n").first { $0.contains("test accuracy on") }, outcome.stdout)
+        let numbers = line.split(separator: " ").filter { $0.contains(".") }.compactMap { Double($0) }
+        XCTAssertEqual(numbers.count, 2, String(line))
+        XCTAssertEqual(numbers[1], 0.5, "the baseline cannot use word order: \(line)")
+        XCTAssertGreaterThan(numbers[0], 0.75, String(line))
+        XCTAssertTrue(outcome.stdout.contains("reloaded predicts the trained model's 750 probabilities exactly"), outcome.stdout)
+        let predictions = outcome.stdout.split(separator: "\n").filter { $0.contains("the rule says") }
+        XCTAssertEqual(predictions.count, 2, outcome.stdout)
+        for prediction in predictions {
+            let words = prediction.split(separator: " ")
+            let rule = try XCTUnwrap(words.firstIndex(of: "says")).advanced(by: 1)
+            XCTAssertEqual(String(words[0]), words[rule].trimmingCharacters(in: CharacterSet(charactersIn: ")")), "predicted as the rule says: \(prediction)")
+        }
+        let svg = try Data(contentsOf: directory.appendingPathComponent("history.svg"))
+        XCTAssertTrue(XMLParser(data: svg).parse(), "history.svg parses as XML")
+        XCTAssertTrue(String(decoding: svg, as: UTF8.self).contains("<polyline"))
+        // The run folder is an ordinary training run: evaluate and predict read it.
+        let evaluated = try run(["evaluate", directory.path, "--device", "cpu", "--data", directory.appendingPathComponent("corpus-test.jsonl").path])
+        XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
+        XCTAssertTrue(evaluated.stdout.contains("750 examples"), evaluated.stdout)
+    }
+
+    /// bigru-w2v with pretrained vectors: they are loaded, found, and stay frozen through training.
+    func testTrainLoadsPretrainedEmbeddingsAndKeepsThemFrozen() throws {
+        let directory = try temporaryDirectory("embeddings")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let csv = try writeReviews(to: directory), output = directory.appendingPathComponent("run")
+        let words = ["good", "great", "fine", "bad", "awful", "poor", "movie", "plot"]
+        let vectors = words.enumerated().map { i, word in (word, (0..<300).map { Float(i + 1) + Float($0) / 512 }) }
+        let glove = directory.appendingPathComponent("vectors.txt")
+        try vectors.map { word, v in ([word] + v.map { "\($0)" }).joined(separator: " ") }.joined(separator: "\n").write(to: glove, atomically: true, encoding: .utf8)
+        let arguments = ["train", "--preset", "bigru-w2v", "--data", csv.path, "--text-column", "review", "--label-column", "sentiment",
+                         "--classes", "neg,pos", "--maxlen", "8", "--vocabulary", "20", "--epochs", "1", "--batch-size", "32",
+                         "--device", "cpu", "--output", output.path, "--embeddings", glove.path]
+        let trained = try run(arguments)
+        XCTAssertEqual(trained.status, 0, trained.stdout + trained.stderr)
+        XCTAssertTrue(trained.stdout.contains("embeddings: found 8 of"), trained.stdout)
+        XCTAssertFalse(trained.stdout.contains("trained from scratch"), trained.stdout)
+        let checkpoint = try SafetensorsFile.read(from: output.appendingPathComponent("last.safetensors"))
+        let matrix = try checkpoint.tensor(named: "embedding/embeddings").floats()
+        let rows = stride(from: 0, to: matrix.count, by: 300).map { Array(matrix[$0..<($0 + 300)]) }
+        for (word, vector) in vectors {
+            XCTAssertTrue(rows.contains(vector), "\(word)'s vector is a row of the embedding after training")
+        }
+        var lstm = arguments
+        lstm[2] = "lstm-imdb"  // a 32-wide embedding: 300-value vectors do not fit
+        let mismatched = try run(lstm)
+        XCTAssertEqual(mismatched.status, 1)
+        XCTAssertTrue(mismatched.stderr.contains("use vectors of 32 values"), mismatched.stderr)
+    }
+
+    func testResumingFromADamagedCheckpointIsOneLine() throws {
+        let directory = try temporaryDirectory("damaged")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let csv = try writeReviews(to: directory), output = directory.appendingPathComponent("run")
+        XCTAssertEqual(try run(trainArguments(csv, output, epochs: 1)).status, 0)
+        let last = output.appendingPathComponent("last.safetensors")
+        let bytes = try Data(contentsOf: last)
+        try bytes.prefix(bytes.count / 2).write(to: last)
+        let resumed = try run(["train", "--resume", output.path, "--epochs", "2", "--device", "cpu"])
+        XCTAssertEqual(resumed.status, 1, resumed.stdout)
+        XCTAssertEqual(resumed.stderr.split(separator: "\n").count, 1, resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("last.safetensors"), resumed.stderr)
+        let unreadable = try run(["predict", directory.appendingPathComponent("nowhere").path, "some text"])
+        XCTAssertEqual(unreadable.status, 1)
+        XCTAssertEqual(unreadable.stderr.split(separator: "\n").count, 1, unreadable.stderr)
+    }
+
+    /// A disk that fills up between two epochs: one line, a non-zero exit, and the previous
+    /// checkpoint intact. The disk is a small tmpfs in a private mount namespace.
+    func testAFullDiskKeepsThePreviousCheckpoint() throws {
+        guard shell("unshare -rm true") == 0 else { throw XCTSkip("needs unshare with user and mount namespaces to make a full disk") }
+        let directory = try temporaryDirectory("full")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let csv = try writeReviews(to: directory), output = directory.appendingPathComponent("run")
+        XCTAssertEqual(try run(trainArguments(csv, output, epochs: 1)).status, 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: output.path)
+        let sizes = try files.map { try FileManager.default.attributesOfItem(atPath: output.appendingPathComponent($0).path)[.size] as! Int }
+        let last = try Data(contentsOf: output.appendingPathComponent("last.safetensors"))
+        // Room for what is there, not for a second copy of last.safetensors beside the first.
+        let pages = sizes.map { ($0 + 4095) / 4096 }.reduce(0, +) + 2
+        XCTAssertLessThan(2 * 4096, last.count, "the checkpoint must be larger than the spare room")
+        let disk = directory.appendingPathComponent("disk")
+        try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
+        let script = "mount -t tmpfs -o size=\(pages * 4096) tmpfs '\(disk.path)' && cp -a '\(output.path)/.' '\(disk.path)/' && "
+            + "{ '\(recur.path)' train --resume '\(disk.path)' --epochs 3 --device cpu > '\(directory.path)/out.txt' 2> '\(directory.path)/err.txt'; "
+            + "echo \\$? > '\(directory.path)/status.txt'; } && cmp -s '\(disk.path)/last.safetensors' '\(output.path)/last.safetensors' "
+            + "&& echo intact > '\(directory.path)/checkpoint.txt'"
+        // The tmpfs lives only as long as its namespace, so the survivor is compared in there.
+        let status = shell("unshare -rm sh -c \"\(script)\"")
+        XCTAssertEqual(status, 0)
+        let code = try String(contentsOf: directory.appendingPathComponent("status.txt"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let stderr = try String(contentsOf: directory.appendingPathComponent("err.txt"), encoding: .utf8)
+        XCTAssertEqual(code, "1", stderr)
+        XCTAssertEqual(stderr.split(separator: "\n").count, 1, stderr)
+        XCTAssertTrue(stderr.contains("No space left on device") || stderr.contains("no space"), stderr)
+        XCTAssertTrue(stderr.contains("unchanged") && stderr.contains("--resume"), "says the previous checkpoint is intact and how to go on: \(stderr)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("checkpoint.txt").path),
+                      "last.safetensors on the full disk is byte for byte the one written before")
+    }
+
+    func shell(_ command: String) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 }
 
