@@ -1,5 +1,5 @@
 # Recur — build, test and demo targets. `make test` is what CI runs on a clean clone.
-DEB_PACKAGES := ocl-icd-opencl-dev opencl-headers libclblast-dev pocl-opencl-icd libopenblas-dev zlib1g-dev
+DEB_PACKAGES := ocl-icd-opencl-dev opencl-headers libclblast-dev pocl-opencl-icd libopenblas-dev zlib1g-dev clblast-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_TEST_FLAGS ?=
 

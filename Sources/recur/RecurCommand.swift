@@ -18,7 +18,7 @@ struct RecurCommand: ParsableCommand {
         Diagnostics (kernel compiles, checkpoint writes, early stopping) go to standard error through
         swift-log; set RECUR_LOG_LEVEL to trace, debug, info, notice (the default), warning or error.
         """,
-        subcommands: [DevicesCommand.self, VerifyCommand.self, SummaryCommand.self, DemoCommand.self, TrainCommand.self,
+        subcommands: [DevicesCommand.self, VerifyCommand.self, SummaryCommand.self, DemoCommand.self, TrainCommand.self, TuneCommand.self,
                       EvaluateCommand.self, PredictCommand.self])
 
     static func main() {

@@ -20,13 +20,17 @@ public final class OpenCLBackend: Backend {
     public var buildFailures: [String: ComputeError] { programs.failures }
     /// How many kernel programs came from the on-disk cache instead of the compiler.
     public var programCacheHits: Int { programs.cacheHits }
+    /// The tuned CLBlast parameters in force on this device, when `recur tune` stored some.
+    public private(set) var appliedTuning: CLBlastTuning?
 
     /// - Parameters:
     ///   - sourceOverrides: replaces a kernel family's source (kernel development, and the tests
     ///     that check a broken kernel is caught).
     ///   - profiling: enables OpenCL profiling events on the queues (for the benchmark's phases).
+    ///   - tuning: where `recur tune` stored CLBlast parameters for devices; the device's are
+    ///     applied before its first GEMM (nil: CLBlast's built-in parameters).
     public init(entry: OpenCLDeviceEntry, cache: ProgramCache? = ProgramCache(), sourceOverrides: [String: String] = [:],
-                profiling: Bool = false) throws {
+                profiling: Bool = false, tuning: CLBlastTuningStore? = CLBlastTuningStore()) throws {
         device = entry.info
         deviceID = entry.device
         self.profiling = profiling
@@ -38,7 +42,15 @@ public final class OpenCLBackend: Backend {
         self.context = context
         programs = OpenCLPrograms(context: context, device: entry.device, info: entry.info, cache: cache,
                                   sourceOverrides: sourceOverrides)
+        appliedTuning = tuning?.load(for: entry.info)
+        appliedTuning?.apply(to: entry.device)
         _ = try queue(0)
+    }
+
+    /// Applies tuned CLBlast parameters from now on (CLBlast recompiles a kernel at its next use).
+    public func applyTuning(_ tuning: CLBlastTuning) -> [(kernel: String, status: Int32)] {
+        appliedTuning = tuning
+        return tuning.apply(to: deviceID)
     }
 
     deinit {

@@ -6,6 +6,10 @@ public struct OpenCLDeviceEntry: @unchecked Sendable {
     public let info: DeviceInfo
     /// GPUs are preferred when no device is named.
     public let isGPU: Bool
+    /// Positions in the ICD loader's platform list and in that platform's device list, as
+    /// OpenCL tools such as CLBlast's tuners (`-platform P -device D`) number them.
+    public let platformIndex: Int
+    public let deviceIndex: Int
     let platform: cl_platform_id
     let device: cl_device_id
 }
@@ -31,13 +35,15 @@ public enum OpenCLDiscovery {
             return Result(devices: [], problem: "clGetPlatformIDs failed")
         }
         var entries: [OpenCLDeviceEntry] = []
-        for case let platform? in platforms {
+        for (platformIndex, platform) in platforms.enumerated() {
+            guard let platform else { continue }
             let platformName = platformString(platform, CL_PLATFORM_NAME)
             var deviceCount: cl_uint = 0
             guard clGetDeviceIDs(platform, cl_device_type(CL_DEVICE_TYPE_ALL), 0, nil, &deviceCount) == CL_SUCCESS, deviceCount > 0 else { continue }
             var devices = [cl_device_id?](repeating: nil, count: Int(deviceCount))
             guard clGetDeviceIDs(platform, cl_device_type(CL_DEVICE_TYPE_ALL), deviceCount, &devices, nil) == CL_SUCCESS else { continue }
-            for case let device? in devices {
+            for (deviceIndex, device) in devices.enumerated() {
+                guard let device else { continue }
                 let index = entries.count
                 let info = DeviceInfo(
                     kind: .opencl, identifier: "opencl:\(index)",
@@ -48,7 +54,7 @@ public enum OpenCLDiscovery {
                     maxAllocationBytes: deviceValue(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE, as: cl_ulong.self))
                 let type = deviceValue(device, CL_DEVICE_TYPE, as: cl_device_type.self)
                 entries.append(OpenCLDeviceEntry(info: info, isGPU: type & cl_device_type(CL_DEVICE_TYPE_GPU) != 0,
-                                                 platform: platform, device: device))
+                                                 platformIndex: platformIndex, deviceIndex: deviceIndex, platform: platform, device: device))
             }
         }
         return Result(devices: entries, problem: entries.isEmpty ? "the OpenCL platforms have no devices" : nil)
