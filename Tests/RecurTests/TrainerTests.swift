@@ -68,6 +68,29 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// A Bidirectional layer's directions on two OpenCL queues at once give bit for bit what one
+    /// queue gives: they share only their input, and each sum keeps its order.
+    func testConcurrentDirectionsChangeNothing() throws {
+        guard let entry = OpenCLDiscovery.discover().devices.first else { throw XCTSkip("no OpenCL device") }
+        let model = try SequentialModel(inputLength: 8, layers: [
+            .embedding(EmbeddingConfig(inputDim: 10, outputDim: 6, maskZero: true)),
+            .bidirectional(BidirectionalConfig(.lstm(5, returnSequences: true, dropout: 0.2, recurrentDropout: 0.2))),
+            .bidirectional(BidirectionalConfig(.gru(4), mergeMode: .sum)), .dense(DenseConfig(1, activation: .sigmoid))])
+        let data = orderTask(count: 40, seed: 3)
+        var results: [(History, [String: [Float]])] = []
+        for concurrent in [false, true] {
+            let trainer = try Trainer(model: model, configuration: .init(loss: .binaryCrossEntropy, batchSize: 8, seed: 2),
+                                      backend: try OpenCLBackend(entry: entry))
+            trainer.concurrentDirections = concurrent
+            let history = try trainer.fit(data, epochs: 2, validation: data)
+            results.append((history, try trainer.parameters.weights()))
+        }
+        XCTAssertEqual(results[0].0.epochs.map(\.loss), results[1].0.epochs.map(\.loss))
+        XCTAssertEqual(results[0].0.epochs.map(\.validationLoss), results[1].0.epochs.map(\.validationLoss))
+        XCTAssertEqual(results[0].1.keys.sorted(), results[1].1.keys.sorted())
+        for (path, weights) in results[0].1 { XCTAssertTrue(weights == results[1].1[path], "\(path) differs") }
+    }
+
     func testTrainingIsIdenticalRunToRun() throws {
         let data = orderTask(count: 50, seed: 4)
         var losses: [[Double]] = []

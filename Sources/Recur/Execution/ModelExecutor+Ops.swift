@@ -1,28 +1,28 @@
 extension ModelExecutor {
     /// A layer's backward: given the gradient of its output, append the ops that form its
     /// weights' gradients and (when `inputGradient` is given) the gradient of its input.
-    typealias BackwardEmitter = (_ inputGradient: FloatRef?) throws -> [Op]
+    typealias BackwardEmitter = (_ inputGradient: FloatRef?) throws -> Plan
 
     func buildOps() throws {
-        var forward: [Op] = []
+        var forward = Plan()
         var backwardEmitters: [BackwardEmitter] = []
         var current: FloatRef? = nil
         var streams: UInt32 = 0
         func nextStream() -> UInt32 { streams += 1; return streams }
         for step in steps {
-            let (ops, output, backward) = try emit(step, input: current, nextStream: nextStream)
-            forward += ops
+            let (plan, output, backward) = try emit(step, input: current, nextStream: nextStream)
+            forward.append(plan)
             backwardEmitters.append(backward)
             current = output
         }
         guard let logits = current else { throw ExecutionError.unsupported(layer: model.name, reason: "the model has no layers") }
         let (b, classes) = (options.batch, model.outputShape.features ?? 1)
         switch head.finalActivation {
-        case .sigmoid?: forward.append(.activationForward(ActivationForward(.sigmoid, input: logits, output: predictions)))
-        case .softmax?: forward.append(.softmax(Softmax(rows: b, columns: classes, input: logits, output: predictions)))
-        default: forward.append(.copy2D(Copy2D(logits, to: predictions)))
+        case .sigmoid?: try forward.append(.activationForward(ActivationForward(.sigmoid, input: logits, output: predictions)))
+        case .softmax?: try forward.append(.softmax(Softmax(rows: b, columns: classes, input: logits, output: predictions)))
+        default: try forward.append(.copy2D(Copy2D(logits, to: predictions)))
         }
-        forwardOps = forward
+        forwardPlan = forward
         let lossInput = head.input == .logits ? logits : predictions
         let accuracy: [Op] = [.fill(Fill(correctCount, value: 0)),
                               .accuracyCount(AccuracyCount(head.loss, input: head.input, batch: b, classes: classes, predictions: lossInput,
@@ -33,18 +33,28 @@ extension ModelExecutor {
             return
         }
         let lastGradient = arena["\(steps.last!.name).outgrad"]
-        var backward: [Op] = accuracy + [.loss(Loss(head.loss, input: head.input, batch: b, classes: classes, predictions: lossInput,
-                                                    labels: labels, value: lossValue, predictionsGradient: lastGradient))]
+        var backward = try Plan(accuracy + [.loss(Loss(head.loss, input: head.input, batch: b, classes: classes, predictions: lossInput,
+                                                       labels: labels, value: lossValue, predictionsGradient: lastGradient))])
         for (index, emitter) in backwardEmitters.enumerated().reversed() {
             let inputGradient = index > 0 ? arena["\(steps[index - 1].name).outgrad"] : nil
-            backward += try emitter(inputGradient)
+            backward.append(try emitter(inputGradient))
         }
-        backwardOps = backward
+        backwardPlan = backward
     }
 
     func gradientIfTrained(_ path: String) -> FloatRef? { options.training ? parameters.gradient(path) : nil }
 
-    func emit(_ step: LayerStep, input: FloatRef?, nextStream: () -> UInt32) throws -> ([Op], FloatRef, BackwardEmitter) {
+    func emit(_ step: LayerStep, input: FloatRef?, nextStream: () -> UInt32) throws -> (Plan, FloatRef, BackwardEmitter) {
+        if case .bidirectional(let bi) = step.layer.config {
+            guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
+            return try emitBidirectional(bi, step: step, input: input, nextStream: nextStream)
+        }
+        let (ops, output, backward) = try emitOps(step, input: input, nextStream: nextStream)
+        return (try Plan(ops), output, { try Plan(backward($0)) })
+    }
+
+    /// A layer whose ops all run in order on one lane.
+    func emitOps(_ step: LayerStep, input: FloatRef?, nextStream: () -> UInt32) throws -> ([Op], FloatRef, (FloatRef?) throws -> [Op]) {
         let (b, t) = (options.batch, options.time)
         let outRows = step.rows(options, sequence: step.outputIsSequence)
         let outgrad = options.training ? arena["\(step.name).outgrad"] : nil
@@ -108,37 +118,50 @@ extension ModelExecutor {
             let output = step.outputIsSequence ? direction.sequence.sequenceOutput : direction.sequence.finalState
             return (direction.forward, output, { _ in outgrad.map(direction.backward) ?? [] })
 
-        case .bidirectional(let bi):
-            guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
-            let count = step.layer.parameters.count / 2
-            let target = step.trainedBelow ? arena["\(steps[step.index - 1].name).outgrad"] : nil
-            let scratch = target == nil ? nil : arena["\(step.name).backwardInputGradient"]
-            let forwardDirection = try direction(bi.forwardLayer, prefix: "\(step.name).forward", parameters: Array(step.layer.parameters[..<count]),
-                                                 step: step, input: input, inputGradientTarget: target, nextStream: nextStream)
-            let backwardDirection = try direction(bi.backwardLayer, prefix: "\(step.name).backward", parameters: Array(step.layer.parameters[count...]),
-                                                  step: step, input: input, inputGradientTarget: scratch, nextStream: nextStream)
-            let pick: (RecurrentSequence) -> FloatRef = { step.outputIsSequence ? $0.sequenceOutput : $0.finalState }
-            let merge = BidirectionalMerge(bi.mergeMode, rows: outRows, width: bi.layer.units)
-            let out = arena["\(step.name).out"]
-            let ops = forwardDirection.forward + backwardDirection.forward
-                + merge.forward(forward: pick(forwardDirection.sequence), backward: pick(backwardDirection.sequence), output: out)
-            return (ops, out, { [self] _ in
-                guard let outgrad else { return [] }
-                let fg = arena["\(step.name).forward.outgrad"], bg = arena["\(step.name).backward.outgrad"]
-                var ops = merge.backward(outputGradient: outgrad, forward: pick(forwardDirection.sequence), backward: pick(backwardDirection.sequence),
-                                         forwardGradient: fg, backwardGradient: bg)
-                let (forwardGradient, backwardGradient): (FloatRef, FloatRef)
-                switch bi.mergeMode {
-                case .sum: (forwardGradient, backwardGradient) = (outgrad, outgrad)
-                case .ave: (forwardGradient, backwardGradient) = (fg, fg)
-                default: (forwardGradient, backwardGradient) = (fg, bg)
-                }
-                ops += forwardDirection.backward(forwardGradient) + backwardDirection.backward(backwardGradient)
-                if let target, let scratch { ops.append(.axpby(Axpby(alpha: 1, x: scratch, beta: 1, y: target))) }
-                return ops
-            })
+        case .bidirectional:
+            throw ExecutionError.unsupported(layer: step.name, reason: "a Bidirectional layer is emitted as a plan")
         }
     }
+
+    /// A Bidirectional layer: its two directions side by side on two lanes (or in turn on one),
+    /// then the merge.
+    func emitBidirectional(_ bi: BidirectionalConfig, step: LayerStep, input: FloatRef, nextStream: () -> UInt32) throws -> (Plan, FloatRef, BackwardEmitter) {
+        let outRows = step.rows(options, sequence: step.outputIsSequence)
+        let outgrad = options.training ? arena["\(step.name).outgrad"] : nil
+        let concurrent = options.concurrentDirections
+        func both(_ plan: inout Plan, _ first: [Op], _ second: [Op]) throws {
+            if concurrent { try plan.appendConcurrently(first, second) } else { try plan.append(contentsOf: first + second) }
+        }
+        let count = step.layer.parameters.count / 2
+        let target = step.trainedBelow ? arena["\(steps[step.index - 1].name).outgrad"] : nil
+        let scratch = target == nil ? nil : arena["\(step.name).backwardInputGradient"]
+        let forwardDirection = try direction(bi.forwardLayer, prefix: "\(step.name).forward", parameters: Array(step.layer.parameters[..<count]),
+                                             step: step, input: input, inputGradientTarget: target, nextStream: nextStream)
+        let backwardDirection = try direction(bi.backwardLayer, prefix: "\(step.name).backward", parameters: Array(step.layer.parameters[count...]),
+                                              step: step, input: input, inputGradientTarget: scratch, nextStream: nextStream)
+        let pick: (RecurrentSequence) -> FloatRef = { step.outputIsSequence ? $0.sequenceOutput : $0.finalState }
+        let merge = BidirectionalMerge(bi.mergeMode, rows: outRows, width: bi.layer.units)
+        let out = arena["\(step.name).out"]
+        var plan = Plan()
+        try both(&plan, forwardDirection.forward, backwardDirection.forward)
+        try plan.append(contentsOf: merge.forward(forward: pick(forwardDirection.sequence), backward: pick(backwardDirection.sequence), output: out))
+        return (plan, out, { [self] _ in
+            guard let outgrad else { return Plan() }
+            let fg = arena["\(step.name).forward.outgrad"], bg = arena["\(step.name).backward.outgrad"]
+            var plan = try Plan(merge.backward(outputGradient: outgrad, forward: pick(forwardDirection.sequence), backward: pick(backwardDirection.sequence),
+                                               forwardGradient: fg, backwardGradient: bg))
+            let (forwardGradient, backwardGradient): (FloatRef, FloatRef)
+            switch bi.mergeMode {
+            case .sum: (forwardGradient, backwardGradient) = (outgrad, outgrad)
+            case .ave: (forwardGradient, backwardGradient) = (fg, fg)
+            default: (forwardGradient, backwardGradient) = (fg, bg)
+            }
+            try both(&plan, forwardDirection.backward(forwardGradient), backwardDirection.backward(backwardGradient))
+            if let target, let scratch { try plan.append(.axpby(Axpby(alpha: 1, x: scratch, beta: 1, y: target))) }
+            return plan
+        })
+    }
+
 }
 
 extension ModelExecutor {

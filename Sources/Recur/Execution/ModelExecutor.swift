@@ -13,9 +13,14 @@ public final class ModelExecutor {
         /// What masked timesteps output in `return_sequences` layers (Keras 3: the carried state).
         public var maskedOutput: MaskedOutput
 
-        public init(batch: Int, time: Int, training: Bool, dropout: Bool? = nil, seed: UInt64 = 0, maskedOutput: MaskedOutput = .carried) {
+        /// Runs the two directions of a Bidirectional layer on two lanes (queues) at once; they
+        /// share only their input and meet again at the merge. Results are identical either way.
+        public var concurrentDirections: Bool
+
+        public init(batch: Int, time: Int, training: Bool, dropout: Bool? = nil, seed: UInt64 = 0, maskedOutput: MaskedOutput = .carried,
+                    concurrentDirections: Bool = true) {
             self.batch = batch; self.time = time; self.training = training; self.dropout = training && (dropout ?? true)
-            self.seed = seed; self.maskedOutput = maskedOutput
+            self.seed = seed; self.maskedOutput = maskedOutput; self.concurrentDirections = concurrentDirections
         }
     }
 
@@ -36,8 +41,12 @@ public final class ModelExecutor {
     public let head: Head
     let arena: Arena
     let steps: [LayerStep]
-    public internal(set) var forwardOps: [Op] = []
-    public internal(set) var backwardOps: [Op] = []
+    /// The forward and backward passes; the two directions of a Bidirectional layer are on
+    /// lanes 0 and 1 when `Options.concurrentDirections` is on.
+    public internal(set) var forwardPlan = Plan()
+    public internal(set) var backwardPlan = Plan()
+    public var forwardOps: [Op] { forwardPlan.ops }
+    public var backwardOps: [Op] { backwardPlan.ops }
     /// Loss (without gradient) and accuracy for evaluation; training gets both from `backwardOps`.
     public internal(set) var metricOps: [Op] = []
     /// Every recurrent direction, for carrying state between truncated-BPTT segments.

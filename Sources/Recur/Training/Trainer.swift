@@ -49,6 +49,9 @@ public final class Trainer {
     /// Optimizer iterations so far (Adam's t).
     public internal(set) var iteration = 0
     private var executors: [String: ModelExecutor] = [:]
+    /// Runs a Bidirectional layer's directions on two lanes at once (see `ModelExecutor.Options`);
+    /// set before the first step. Off only to check that it changes nothing.
+    public var concurrentDirections = true
     private let updateOps: [Op]
 
     public init(model: SequentialModel, configuration: TrainingConfiguration, backend: Backend,
@@ -66,7 +69,8 @@ public final class Trainer {
         let key = "\(batch)x\(time)-\(training)"
         if let existing = executors[key] { return existing }
         let executor = try ModelExecutor(parameters: parameters, loss: configuration.loss,
-                                         options: .init(batch: batch, time: time, training: training, seed: configuration.seed))
+                                         options: .init(batch: batch, time: time, training: training, seed: configuration.seed,
+                                                        concurrentDirections: concurrentDirections))
         for op in executor.forwardOps + executor.backwardOps + executor.metricOps { try op.validate() }
         executors[key] = executor
         return executor
@@ -103,10 +107,12 @@ public final class Trainer {
                     let segmentIDs = segments == 1 ? ids : (0..<indices.count).flatMap { row in ids[(row * data.time + columns.lowerBound)..<(row * data.time + columns.upperBound)] }
                     // One dropout mask per sequence: every segment of a batch draws the same one.
                     try executor.upload(tokenIDs: segmentIDs, labels: labels, step: UInt64(iteration))
-                    var ops = s == 0 ? (segments > 1 ? executor.resetStateOps : []) : executor.carryStateOps
-                    ops += executor.forwardOps
-                    if s == segments - 1 { ops += executor.backwardOps + updateOps }
-                    for op in ops { try backend.enqueue(op, lane: 0) }
+                    for op in s == 0 ? (segments > 1 ? executor.resetStateOps : []) : executor.carryStateOps { try backend.enqueue(op, lane: 0) }
+                    try executor.forwardPlan.enqueue(on: backend, flush: false)
+                    if s == segments - 1 {
+                        try executor.backwardPlan.enqueue(on: backend, flush: false)
+                        for op in updateOps { try backend.enqueue(op, lane: 0) }
+                    }
                 }
                 try backend.flush()
                 pending.append((try backend.readAsync(executor.metrics, lane: 0), indices.count, executor.accuracyUnitsPerExample))
@@ -180,7 +186,8 @@ public final class Trainer {
             let executor = try executor(batch: indices.count, time: data.time, training: false)
             let (ids, labels) = data.rows(indices)
             try executor.upload(tokenIDs: ids, labels: labels)
-            for op in executor.forwardOps + executor.metricOps { try backend.enqueue(op, lane: 0) }
+            try executor.forwardPlan.enqueue(on: backend, flush: false)
+            for op in executor.metricOps { try backend.enqueue(op, lane: 0) }
             pending.append((try backend.readAsync(executor.metrics, lane: 0), indices.count, executor.accuracyUnitsPerExample))
         }
         return try collect(pending, epoch: 0)
@@ -198,7 +205,7 @@ public final class Trainer {
             let executor = try executor(batch: rows, time: time, training: false)
             let ids = Array(tokenIDs[(start * time)..<((start + rows) * time)])
             try executor.upload(tokenIDs: ids, labels: [Float](repeating: 0, count: executor.labelCount))
-            for op in executor.forwardOps { try backend.enqueue(op, lane: 0) }
+            try executor.forwardPlan.enqueue(on: backend, flush: false)
             outputs += try backend.readAsync(executor.predictions, lane: 0).wait()
             start += rows
         }

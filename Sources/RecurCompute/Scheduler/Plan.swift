@@ -11,6 +11,16 @@ public struct Plan: Sendable {
 
     public init() {}
 
+    /// A plan of `ops`, in order, on one lane.
+    public init(_ ops: [Op], lane: Int = 0) throws {
+        try append(contentsOf: ops, lane: lane)
+    }
+
+    /// Every op in order, whatever its lane (for validation and single-lane consumers).
+    public var ops: [Op] {
+        entries.compactMap { if case .op(let op, _) = $0 { return op }; return nil }
+    }
+
     /// Validates `op` and appends it.
     public mutating func append(_ op: Op, lane: Int = 0) throws {
         try op.validate()
@@ -53,13 +63,14 @@ public struct Plan: Sendable {
     }
 
     /// Enqueues every op. Returns without waiting on OpenCL; the CPU backend runs as it goes.
-    public func enqueue(on backend: Backend) throws {
+    /// Without `flush`, the device may not start on them until a later flush or wait.
+    public func enqueue(on backend: Backend, flush: Bool = true) throws {
         for entry in entries {
             switch entry {
             case .op(let op, let lane): try backend.enqueue(op, lane: lane)
             case .join(let lane, let waiting): try backend.join(lane: lane, into: waiting)
             }
         }
-        try backend.flush()
+        if flush { try backend.flush() }
     }
 }
