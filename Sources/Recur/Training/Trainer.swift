@@ -48,8 +48,8 @@ public final class Trainer {
     public var backend: Backend { parameters.backend }
     /// Optimizer iterations so far (Adam's t).
     public internal(set) var iteration = 0
-    private var executors: [String: ModelExecutor] = [:]
-    private let updateOps: [Op]
+    var executors: [String: ModelExecutor] = [:]
+    let updateOps: [Op]
 
     public init(model: SequentialModel, configuration: TrainingConfiguration, backend: Backend,
                 initialWeights: [String: [Float]]? = nil) throws {
