@@ -11,5 +11,5 @@ struct RecurCommand: ParsableCommand {
           recur verify                  check every kernel on every device against the CPU reference
           recur summary lstm-imdb       print a model summary with Keras's parameter counts
         """,
-        subcommands: [DevicesCommand.self, VerifyCommand.self, SummaryCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self])
+        subcommands: [DevicesCommand.self, VerifyCommand.self, SummaryCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self, BenchCommand.self])
 }
