@@ -5,10 +5,12 @@ import RecurCompute
 public struct StepPlan: Sendable, Hashable {
     public var warmUp: Int
     public var steps: Int
-    public init(warmUp: Int, steps: Int) { self.warmUp = warmUp; self.steps = steps }
+    /// Also time `steps` steps queued back to back (OpenCL; on the CPU it is the same thing).
+    public var pipelined: Bool
+    public init(warmUp: Int, steps: Int, pipelined: Bool = true) { self.warmUp = warmUp; self.steps = steps; self.pipelined = pipelined }
 
     /// `--quick`: enough to see the order of magnitude, every preset on every device in minutes.
-    public static let quick = StepPlan(warmUp: 1, steps: 3)
+    public static let quick = StepPlan(warmUp: 1, steps: 3, pipelined: false)
     /// The default: a median that holds to a few percent.
     public static let standard = StepPlan(warmUp: 3, steps: 10)
 }
@@ -16,13 +18,20 @@ public struct StepPlan: Sendable, Hashable {
 /// Times one case on one backend: a fresh trainer (the preset's initial weights for the seed),
 /// `warmUp` + `steps` training steps on a synthetic batch, then as many inference steps.
 public enum CaseMeasurement {
-    public static func run(_ benchmark: BenchmarkCase, on backend: Backend, plan: StepPlan, peak: SGEMMPeak?) throws -> BenchmarkRecord {
+    /// `afterwards` gets the trainer once timed (its kernels built and warm): `--quick` profiles
+    /// its phases there instead of warming up a second backend.
+    public static func run(_ benchmark: BenchmarkCase, on backend: Backend, plan: StepPlan, peak: SGEMMPeak?,
+                           afterwards: (Trainer) throws -> Void = { _ in }) throws -> BenchmarkRecord {
         let trainer = try Trainer(model: benchmark.model, configuration: benchmark.configuration, backend: backend)
         let batch = SyntheticBatch(for: benchmark)
+        let pipelinedSteps = plan.pipelined ? plan.steps : 0
         let train = try trainer.timeTrainingSteps(tokenIDs: batch.tokenIDs, labels: batch.labels, time: benchmark.time,
-                                                  warmUp: plan.warmUp, steps: plan.steps)
-        let infer = try trainer.timeInferenceSteps(tokenIDs: batch.tokenIDs, time: benchmark.time, warmUp: plan.warmUp, steps: plan.steps)
-        return record(benchmark, device: backend.device, plan: plan, train: train, infer: infer, peakBytes: trainer.deviceBytes, peak: peak)
+                                                  warmUp: plan.warmUp, steps: plan.steps, pipelinedSteps: pipelinedSteps)
+        let infer = try trainer.timeInferenceSteps(tokenIDs: batch.tokenIDs, time: benchmark.time, warmUp: plan.warmUp, steps: plan.steps,
+                                                   pipelinedSteps: pipelinedSteps)
+        let peakBytes = trainer.deviceBytes
+        try afterwards(trainer)
+        return record(benchmark, device: backend.device, plan: plan, train: train, infer: infer, peakBytes: peakBytes, peak: peak)
     }
 
     /// The record for measured times: rates from the medians, FLOPs from ``FLOPCount``.

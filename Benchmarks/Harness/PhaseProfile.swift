@@ -62,11 +62,21 @@ public struct StepPhaseClassifier {
 public enum PhaseProfile {
     public static let idle = "idle between commands"
 
+    /// A fresh trainer on `backend`, one warm-up step, then the profiled step.
     public static func run(_ benchmark: BenchmarkCase, on backend: OpenCLBackend) throws -> [PhaseTime] {
         let trainer = try Trainer(model: benchmark.model, configuration: benchmark.configuration, backend: backend)
         let batch = SyntheticBatch(for: benchmark)
-        // A warm-up step first: kernels compiled, CLBlast tuned, caches warm.
+        // A warm-up step first: kernels compiled, CLBlast's programs built, caches warm.
         _ = try trainer.timeTrainingSteps(tokenIDs: batch.tokenIDs, labels: batch.labels, time: benchmark.time, warmUp: 1, steps: 0)
+        return try run(benchmark, trainer: trainer)
+    }
+
+    /// The profiled step on a trainer already warm, whose backend has profiling enabled.
+    public static func run(_ benchmark: BenchmarkCase, trainer: Trainer) throws -> [PhaseTime] {
+        guard let backend = trainer.backend as? OpenCLBackend else {
+            throw BenchmarkError.invalid("a phase profile needs an OpenCL backend, not \(trainer.backend.device.identifier)")
+        }
+        let batch = SyntheticBatch(for: benchmark)
         let (executor, forward, backward, update) = try trainer.trainingStepOps(batch: benchmark.batch, time: benchmark.time)
         let classifier = StepPhaseClassifier(executor: executor)
         try backend.synchronize()

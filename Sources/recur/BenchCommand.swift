@@ -28,7 +28,7 @@ struct BenchCommand: ParsableCommand {
           recur bench --quick --compare Benchmarks/results/OLD.json
         """)
 
-    @Flag(name: .long, help: "Few steps (1 warm-up, 3 timed) and a small SGEMM peak: minutes for everything.")
+    @Flag(name: .long, help: "Few steps (1 warm-up, 3 timed, no pipelined pass); phases profiled on the timed trainer: minutes for everything.")
     var quick = false
 
     @Option(name: .long, parsing: .upToNextOption, help: "Only these presets (default: all seven).")

@@ -46,7 +46,7 @@ struct BenchRun {
         var peaks: [String: SGEMMPeak] = [:]
         if !options.noPeak {
             for target in targets {
-                let size = target.entry?.isGPU == true ? 4096 : (options.quick ? 512 : 1024)
+                let size = target.entry?.isGPU == true ? 4096 : 1024
                 let peak = try SGEMMPeakMeasurement.measure(on: target.backend, size: size, repeats: options.quick ? 2 : 4)
                 peaks[peak.device] = peak
                 report.sgemmPeaks.append(peak)
@@ -74,10 +74,17 @@ struct BenchRun {
             let benchmark = try BenchmarkCase.preset(preset)
             var measured: [BenchmarkRecord] = []
             for target in targets {
-                var record = try measure(benchmark, on: target.backend, peak: peaks[target.backend.device.identifier])
-                if !options.noPhases, let entry = target.entry {
-                    record.phases = try profile(benchmark, entry: entry, selector: selector, profilers: &profilers)
+                var phases: [PhaseTime]?
+                var record = try measure(benchmark, on: target.backend, peak: peaks[target.backend.device.identifier]) { trainer in
+                    // --quick profiles the timed trainer itself (its backend has profiling queues).
+                    guard options.quick, !options.noPhases, target.entry != nil else { return }
+                    progress("\(benchmark.name) on \(target.backend.device.identifier): profiling one step …")
+                    phases = try PhaseProfile.run(benchmark, trainer: trainer)
                 }
+                if !options.quick, !options.noPhases, let entry = target.entry {
+                    phases = try profile(benchmark, entry: entry, selector: selector, profilers: &profilers)
+                }
+                record.phases = phases
                 measured.append(record)
             }
             report.results += measured
@@ -126,9 +133,10 @@ struct BenchRun {
         }
     }
 
-    func measure(_ benchmark: BenchmarkCase, on backend: Backend, peak: SGEMMPeak?) throws -> BenchmarkRecord {
+    func measure(_ benchmark: BenchmarkCase, on backend: Backend, peak: SGEMMPeak?,
+                 afterwards: (Trainer) throws -> Void = { _ in }) throws -> BenchmarkRecord {
         progress("\(benchmark.name) on \(backend.device.identifier) …")
-        let record = try CaseMeasurement.run(benchmark, on: backend, plan: plan, peak: peak)
+        let record = try CaseMeasurement.run(benchmark, on: backend, plan: plan, peak: peak, afterwards: afterwards)
         progress("\(benchmark.name) on \(backend.device.identifier): train \(Table.format(record.trainMsMedian, 1)) ms/step, infer \(Table.format(record.inferMsMedian, 1)) ms/step")
         return record
     }
@@ -234,7 +242,10 @@ struct BenchRun {
         var targets: [Target] = []
         var seen = Set<String>()
         for entry in entries where seen.insert(entry.info.identifier).inserted {
-            let backend = try OpenCLBackend(entry: entry, cache: selector.cache, sourceOverrides: selector.sourceOverrides)
+            // --quick times on profiling queues and profiles the same trainer afterwards (no second
+            // context to build and warm); the default keeps timed queues plain and profiles apart.
+            let backend = try OpenCLBackend(entry: entry, cache: selector.cache, sourceOverrides: selector.sourceOverrides,
+                                            profiling: options.quick && !options.noPhases)
             if let (family, _) = backend.buildFailures.min(by: { $0.key < $1.key }) {
                 print("\(entry.info.identifier): kernel program '\(family).cl' failed to build; skipping this device (recur verify --device \(entry.info.identifier) --verbose shows the log)")
                 continue

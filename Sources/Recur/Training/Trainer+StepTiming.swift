@@ -17,9 +17,10 @@ extension Trainer {
     /// Runs `warmUp` then `steps` training steps on one batch exactly as ``fit`` runs a step
     /// (upload, forward, backward, update, an asynchronous read of the metrics), timing each
     /// from its upload until its metrics reach the host. Then, on a device whose work is queued
-    /// asynchronously, `steps` more steps back to back for the pipelined rate. The weights
-    /// change: use a trainer made for the measurement.
-    public func timeTrainingSteps(tokenIDs: [Int32], labels: [Float], time: Int, warmUp: Int, steps: Int) throws -> StepTimes {
+    /// asynchronously, `pipelinedSteps` (default `steps`; 0 skips it) more steps back to back for
+    /// the pipelined rate. The weights change: use a trainer made for the measurement.
+    public func timeTrainingSteps(tokenIDs: [Int32], labels: [Float], time: Int, warmUp: Int, steps: Int,
+                                  pipelinedSteps: Int? = nil) throws -> StepTimes {
         let batch = tokenIDs.count / Swift.max(time, 1)
         let executor = try executor(batch: batch, time: time, training: true)
         func enqueueStep() throws -> PendingRead {
@@ -39,13 +40,13 @@ extension Trainer {
             if index == 0 { firstLoss = Double(values[0]) }
             if index >= warmUp { samples.append(elapsed) }
         }
-        let pipelined = try pipelinedMean(samples: samples, steps: steps) { try enqueueStep() }
+        let pipelined = try pipelinedMean(samples: samples, steps: pipelinedSteps ?? steps) { try enqueueStep() }
         return StepTimes(milliseconds: samples, pipelinedMilliseconds: pipelined, firstLoss: firstLoss)
     }
 
     /// Runs `warmUp` then `steps` inference steps on one batch as ``predict`` runs one (upload,
-    /// forward, read the predictions back), timing each.
-    public func timeInferenceSteps(tokenIDs: [Int32], time: Int, warmUp: Int, steps: Int) throws -> StepTimes {
+    /// forward, read the predictions back), timing each; then the pipelined rate as for training.
+    public func timeInferenceSteps(tokenIDs: [Int32], time: Int, warmUp: Int, steps: Int, pipelinedSteps: Int? = nil) throws -> StepTimes {
         let batch = tokenIDs.count / Swift.max(time, 1)
         let executor = try executor(batch: batch, time: time, training: false)
         let labels = [Float](repeating: 0, count: executor.labelCount)
@@ -61,7 +62,7 @@ extension Trainer {
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             if index >= warmUp { samples.append(elapsed) }
         }
-        let pipelined = try pipelinedMean(samples: samples, steps: steps) { try enqueueStep() }
+        let pipelined = try pipelinedMean(samples: samples, steps: pipelinedSteps ?? steps) { try enqueueStep() }
         return StepTimes(milliseconds: samples, pipelinedMilliseconds: pipelined, firstLoss: nil)
     }
 
