@@ -68,6 +68,11 @@ final class CaseMeasurementTests: XCTestCase {
     }
 
     func testAProfileNeedsAProfilingBackend() throws {
+        let benchmark = try BenchmarkCase.recurrent(tiny)
+        let cpuTrainer = try Trainer(model: benchmark.model, configuration: benchmark.configuration, backend: CPUBackend(threads: 1))
+        XCTAssertThrowsError(try PhaseProfile.run(benchmark, trainer: cpuTrainer)) { error in
+            XCTAssertEqual("\(error)", "a phase profile needs an OpenCL backend, not cpu")
+        }
         guard let entry = OpenCLDiscovery.discover().devices.first else { throw XCTSkip("no OpenCL device") }
         XCTAssertThrowsError(try OpenCLBackend(entry: entry).beginEventLog())
     }
