@@ -30,6 +30,8 @@ struct BenchRun {
         let cells = try selectedCells()
         let selector = BackendSelector()
         let targets = try selectedTargets(selector)
+        // Read the old report first: a bad path should not wait for the whole run.
+        let old = try options.compare.map { try BenchmarkReport.read(from: URL(fileURLWithPath: $0)) }
         let machine = MachineInfo.current()
         let date = ISO8601DateFormatter().string(from: Date())
         var report = BenchmarkReport(date: date, command: (["recur"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
@@ -126,8 +128,7 @@ struct BenchRun {
         for warning in report.warnings { print(warning) }
 
         try save(report, sweeps: sweeps)
-        if let compare = options.compare {
-            let old = try BenchmarkReport.read(from: URL(fileURLWithPath: compare))
+        if let compare = options.compare, let old {
             print("\nchange since \(compare) (\(old.date), commit \(old.commit)); negative is faster:")
             print(BenchTables.comparison(BenchmarkComparison.rows(old: old.results + old.sweeps, new: report.results + report.sweeps)))
         }
