@@ -3,7 +3,7 @@ DEB_PACKAGES := ocl-icd-opencl-dev opencl-headers libclblast-dev pocl-opencl-icd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_TEST_FLAGS ?=
 
-.PHONY: deps build release test demo verify gpu clean
+.PHONY: deps build release test demo verify bench gpu clean
 
 # Installs the Debian packages the build and the OpenCL tests need, only when one is missing.
 deps:
@@ -33,6 +33,12 @@ demo: release
 
 verify: release
 	.build/release/recur verify
+
+# Every reference preset on every device (OpenCL and the CPU backend), tables on the terminal
+# and a JSON report under Benchmarks/results/. BENCH_FLAGS=--quick for a few minutes' run.
+BENCH_FLAGS ?=
+bench: release
+	.build/release/recur bench $(BENCH_FLAGS)
 
 # A self-contained binary for a GPU host without Swift (see README: verifying a new GPU host):
 # .gpu/ holds the stripped binary, its libraries and run.sh; .gpucarry/recur-gpu.tgz is the

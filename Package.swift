@@ -57,11 +57,13 @@ let package = Package(
         .executableTarget(
             name: "recur",
             dependencies: [
-                "Recur",
+                "Recur", "RecurBenchmark",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The benchmark harness behind `recur bench`: timing, FLOP counts, reports, sweeps, peers.
+        .target(name: "RecurBenchmark", dependencies: ["Recur", "RecurCompute"], path: "Benchmarks/Harness"),
         .executableTarget(name: "data-pipeline-benchmark", dependencies: ["Recur"], path: "Benchmarks/DataPipeline"),
         .executableTarget(name: "imdb-accuracy", dependencies: ["Recur"], path: "Benchmarks/IMDBAccuracy"),
         .testTarget(name: "RecurComputeTests", dependencies: ["RecurCompute"], exclude: ["Goldens"]),
@@ -71,6 +73,7 @@ let package = Package(
             exclude: ["Goldens", "Scripts"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "RecurBenchmarkTests", dependencies: ["RecurBenchmark", "Recur", "RecurCompute"]),
         .testTarget(name: "recurTests", dependencies: ["recur", "Recur"]),
     ],
     swiftLanguageModes: [.v5]

@@ -19,7 +19,7 @@ struct RecurCommand: ParsableCommand {
         swift-log; set RECUR_LOG_LEVEL to trace, debug, info, notice (the default), warning or error.
         """,
         subcommands: [DevicesCommand.self, VerifyCommand.self, SummaryCommand.self, DemoCommand.self, TrainCommand.self, TuneCommand.self,
-                      EvaluateCommand.self, PredictCommand.self])
+                      EvaluateCommand.self, PredictCommand.self, BenchCommand.self])
 
     static func main() {
         let level = ProcessInfo.processInfo.environment["RECUR_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .notice

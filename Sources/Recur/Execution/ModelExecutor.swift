@@ -143,6 +143,10 @@ public final class ModelExecutor {
         }
     }
 
+    /// Bytes of this plan's arena on the device (activations, saved gates, gradients of
+    /// activations, batch inputs); the weights are the ``ParameterStore``'s.
+    public var deviceBytes: Int { arena.layout.byteCount }
+
     /// A weight tensor on the device.
     public func weight(_ path: String) throws -> FloatRef { try parameters.weight(path) }
 

@@ -32,6 +32,9 @@ public final class ParameterStore {
         clipFactor = arena["optimizer.clipFactor"]
     }
 
+    /// Bytes on the device: weights, gradients, optimizer state and the step scalars.
+    public var deviceBytes: Int { arena.layout.byteCount }
+
     public func weight(_ path: String) throws -> FloatRef {
         guard let slot = arena.layout.names["w:" + path] else { throw ExecutionError.missingWeight(path: path) }
         return arena[slot]

@@ -48,11 +48,11 @@ public final class Trainer {
     public var backend: Backend { parameters.backend }
     /// Optimizer iterations so far (Adam's t).
     public internal(set) var iteration = 0
-    private var executors: [String: ModelExecutor] = [:]
+    var executors: [String: ModelExecutor] = [:]
     /// Runs a Bidirectional layer's directions on two lanes at once (see `ModelExecutor.Options`);
     /// set before the first step. Off only to check that it changes nothing.
     public var concurrentDirections = true
-    private let updateOps: [Op]
+    let updateOps: [Op]
 
     public init(model: SequentialModel, configuration: TrainingConfiguration, backend: Backend,
                 initialWeights: [String: [Float]]? = nil) throws {

@@ -1,21 +1,21 @@
 import COpenCL
 
 extension OpenCLBackend {
-    /// Row-major GEMM through CLBlast, batched-strided when `batch > 1`. No event is requested,
-    /// so nothing is created per call and nothing waits.
+    /// Row-major GEMM through CLBlast, batched-strided when `batch > 1`. No event is requested
+    /// (unless a profile is being recorded), so nothing is created per call and nothing waits.
     func gemm(_ o: GEMM, lane: Int) throws {
         var queue: cl_command_queue? = try self.queue(lane)
         let ta = o.transposeA ? CLBlastTransposeYes : CLBlastTransposeNo
         let tb = o.transposeB ? CLBlastTransposeYes : CLBlastTransposeNo
-        let status: CLBlastStatusCode
-        if o.batch == 1 {
-            status = CLBlastSgemm(CLBlastLayoutRowMajor, ta, tb, o.m, o.n, o.k, o.alpha,
-                                  o.a.clMem, o.a.offset, o.lda, o.b.clMem, o.b.offset, o.ldb, o.beta,
-                                  o.c.clMem, o.c.offset, o.ldc, &queue, nil)
-        } else {
-            status = CLBlastSgemmStridedBatched(CLBlastLayoutRowMajor, ta, tb, o.m, o.n, o.k, o.alpha,
-                                                o.a.clMem, o.a.offset, o.lda, o.strideA, o.b.clMem, o.b.offset, o.ldb, o.strideB,
-                                                o.beta, o.c.clMem, o.c.offset, o.ldc, o.strideC, o.batch, &queue, nil)
+        let status: CLBlastStatusCode = loggingEvent { event in
+            if o.batch == 1 {
+                return CLBlastSgemm(CLBlastLayoutRowMajor, ta, tb, o.m, o.n, o.k, o.alpha,
+                                    o.a.clMem, o.a.offset, o.lda, o.b.clMem, o.b.offset, o.ldb, o.beta,
+                                    o.c.clMem, o.c.offset, o.ldc, &queue, event)
+            }
+            return CLBlastSgemmStridedBatched(CLBlastLayoutRowMajor, ta, tb, o.m, o.n, o.k, o.alpha,
+                                              o.a.clMem, o.a.offset, o.lda, o.strideA, o.b.clMem, o.b.offset, o.ldb, o.strideB,
+                                              o.beta, o.c.clMem, o.c.offset, o.ldc, o.strideC, o.batch, &queue, event)
         }
         guard status == CLBlastSuccess else {
             throw ComputeError.clblast(routine: o.batch == 1 ? "Sgemm" : "SgemmStridedBatched", status: status.rawValue)

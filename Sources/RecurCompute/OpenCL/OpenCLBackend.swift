@@ -15,6 +15,8 @@ public final class OpenCLBackend: Backend {
     /// Host arrays of uploads still in flight, kept alive until their copy completes.
     private var inflightUploads: [(event: cl_event, keepAlive: AnyObject)] = []
     let profiling: Bool
+    /// Events of the commands queued while a profile is recorded (see `beginEventLog`).
+    var eventLog: [cl_event]?
 
     /// Why some op families cannot run here (kernel programs that failed to build).
     public var buildFailures: [String: ComputeError] { programs.failures }
@@ -56,6 +58,7 @@ public final class OpenCLBackend: Backend {
     deinit {
         for queue in queues { clFinish(queue) }
         for upload in inflightUploads { clReleaseEvent(upload.event) }
+        for event in eventLog ?? [] { clReleaseEvent(event) }
         for queue in queues { clReleaseCommandQueue(queue) }
         clReleaseContext(context)
     }
@@ -144,6 +147,7 @@ public final class OpenCLBackend: Backend {
         let status = clEnqueueWriteBuffer(try queue(lane), tensor.clMem, cl_bool(CL_FALSE), tensor.offset * 4, values.count * 4,
                                           box.pointer, 0, nil, &event)
         try OpenCLStatus.check(status, "clEnqueueWriteBuffer (async)")
+        if eventLog != nil { clRetainEvent(event); eventLog!.append(event!) }
         inflightUploads.append((event!, box))
         counters.uploads += 1
         releaseCompletedUploads()
@@ -179,6 +183,7 @@ public final class OpenCLBackend: Backend {
         let status = clEnqueueReadBuffer(try queue(lane), tensor.clMem, cl_bool(CL_FALSE), tensor.offset * 4, tensor.count * 4,
                                          pending.storage.pointer, 0, nil, &event)
         try OpenCLStatus.check(status, "clEnqueueReadBuffer (async)")
+        if eventLog != nil { clRetainEvent(event); eventLog!.append(event!) }
         pending.event = event
         counters.asyncReads += 1
         try OpenCLStatus.check(clFlush(try queue(lane)), "clFlush")
@@ -252,13 +257,15 @@ public final class OpenCLBackend: Backend {
             for d in 0..<global.count { globalSize[d] = (global[d] + local[d] - 1) / local[d] * local[d] }
         }
         let queue = try queue(lane)
-        let status = globalSize.withUnsafeBufferPointer { g in
-            if let local {
-                return local.withUnsafeBufferPointer { l in
-                    clEnqueueNDRangeKernel(queue, kernel, cl_uint(global.count), nil, g.baseAddress, l.baseAddress, 0, nil, nil)
+        let status = loggingEvent { event in
+            globalSize.withUnsafeBufferPointer { g in
+                if let local {
+                    return local.withUnsafeBufferPointer { l in
+                        clEnqueueNDRangeKernel(queue, kernel, cl_uint(global.count), nil, g.baseAddress, l.baseAddress, 0, nil, event)
+                    }
                 }
+                return clEnqueueNDRangeKernel(queue, kernel, cl_uint(global.count), nil, g.baseAddress, nil, 0, nil, event)
             }
-            return clEnqueueNDRangeKernel(queue, kernel, cl_uint(global.count), nil, g.baseAddress, nil, 0, nil, nil)
         }
         try OpenCLStatus.check(status, "clEnqueueNDRangeKernel(\(name))")
         counters.launches += 1

@@ -1,0 +1,86 @@
+import Recur
+import RecurCompute
+
+/// How many steps to time.
+public struct StepPlan: Sendable, Hashable {
+    public var warmUp: Int
+    public var steps: Int
+    /// Also time `steps` steps queued back to back (OpenCL; on the CPU it is the same thing).
+    public var pipelined: Bool
+    public init(warmUp: Int, steps: Int, pipelined: Bool = true) { self.warmUp = warmUp; self.steps = steps; self.pipelined = pipelined }
+
+    /// `--quick`: enough to see the order of magnitude, every preset on every device in minutes.
+    public static let quick = StepPlan(warmUp: 1, steps: 3, pipelined: false)
+    /// The default: a median that holds to a few percent.
+    public static let standard = StepPlan(warmUp: 3, steps: 10)
+}
+
+/// Times one case on one backend: a fresh trainer (the preset's initial weights for the seed),
+/// `warmUp` + `steps` training steps on a synthetic batch, then as many inference steps.
+public enum CaseMeasurement {
+    /// `afterwards` gets the trainer once timed (its kernels built and warm): `--quick` profiles
+    /// its phases there instead of warming up a second backend.
+    public static func run(_ benchmark: BenchmarkCase, on backend: Backend, plan: StepPlan, peak: SGEMMPeak?,
+                           afterwards: (Trainer) throws -> Void = { _ in }) throws -> BenchmarkRecord {
+        let trainer = try Trainer(model: benchmark.model, configuration: benchmark.configuration, backend: backend)
+        let batch = SyntheticBatch(for: benchmark)
+        let pipelinedSteps = plan.pipelined ? plan.steps : 0
+        let train = try trainer.timeTrainingSteps(tokenIDs: batch.tokenIDs, labels: batch.labels, time: benchmark.time,
+                                                  warmUp: plan.warmUp, steps: plan.steps, pipelinedSteps: pipelinedSteps)
+        // The report keeps only training's pipelined rate, so inference skips that pass.
+        let infer = try trainer.timeInferenceSteps(tokenIDs: batch.tokenIDs, time: benchmark.time, warmUp: plan.warmUp, steps: plan.steps,
+                                                   pipelinedSteps: 0)
+        let peakBytes = trainer.deviceBytes
+        try afterwards(trainer)
+        return record(benchmark, device: backend.device, plan: plan, train: train, infer: infer, peakBytes: peakBytes, peak: peak)
+    }
+
+    /// The record for measured times: rates from the medians, FLOPs from ``FLOPCount``.
+    public static func record(_ benchmark: BenchmarkCase, device: DeviceInfo, plan: StepPlan, train: StepTimes, infer: StepTimes,
+                              peakBytes: Int, peak: SGEMMPeak?) -> BenchmarkRecord {
+        let t = SampleStatistics(train.milliseconds), i = SampleStatistics(infer.milliseconds)
+        let flops = benchmark.flops
+        let perSecond = { (ms: Double) in ms > 0 ? 1000 / ms : 0 }
+        let gflops = flops.training * perSecond(t.median) / 1e9
+        let document = benchmark.sweep == nil ? DocumentTiming.forPreset(benchmark.name) : nil
+        return BenchmarkRecord(
+            preset: benchmark.name, device: device.identifier, deviceName: device.name, batch: benchmark.batch, time: benchmark.time,
+            steps: plan.steps, warmup: plan.warmUp,
+            trainMsMedian: t.median, trainMsMin: t.min, trainMsMax: t.max, trainMsPipelined: train.pipelinedMilliseconds,
+            inferMsMedian: i.median, inferMsMin: i.min, inferMsMax: i.max,
+            sequencesPerS: Double(benchmark.batch) * perSecond(t.median),
+            tokensPerS: Double(benchmark.batch * benchmark.time) * perSecond(t.median),
+            inferSequencesPerS: Double(benchmark.batch) * perSecond(i.median),
+            trainFlops: flops.training, inferFlops: flops.inference, gflopsPerS: gflops,
+            inferGflopsPerS: flops.inference * perSecond(i.median) / 1e9,
+            fractionOfPeak: peak.flatMap { $0.gflopsPerS > 0 ? gflops / $0.gflopsPerS : nil },
+            peakBytes: peakBytes, firstLoss: train.firstLoss,
+            documentMs: document?.typicalMilliseconds, documentSpeedUp: document?.speedUp(overMilliseconds: t.median),
+            phases: nil, sweep: benchmark.sweep?.sweep.rawValue, cell: benchmark.sweep?.cell.rawValue, sweepValue: benchmark.sweep?.value)
+    }
+
+    /// Devices whose first-step losses differ from the first device's by more than `tolerance`
+    /// (relative, at least absolute for losses below 1): one warning line per disagreement.
+    public static func lossWarnings(_ records: [BenchmarkRecord], tolerance: Double = 1e-3) -> [String] {
+        var warnings: [String] = []
+        let byPreset = Dictionary(grouping: records, by: \.preset)
+        for preset in records.map(\.preset).uniqued() {
+            let group = byPreset[preset] ?? []
+            guard let reference = group.first(where: { $0.device == "cpu" }) ?? group.first, let expected = reference.firstLoss else { continue }
+            for other in group where other.device != reference.device {
+                guard let loss = other.firstLoss else { continue }
+                if abs(loss - expected) > tolerance * Swift.max(1, abs(expected)) {
+                    warnings.append("warning: \(preset): first-step loss on \(other.device) is \(loss), on \(reference.device) \(expected) (differ by more than \(tolerance))")
+                }
+            }
+        }
+        return warnings
+    }
+}
+
+extension Array where Element: Hashable {
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// Runs `Benchmarks/peers/peers.py` (Keras on TensorFlow, PyTorch) for the same configuration
+/// as Recur, and reads the JSON object on the last line of its output.
+public struct PeerRunner {
+    public static let frameworks = ["keras", "torch"]
+    public let script: URL
+    public let python: String
+
+    /// Finds the script: `$RECUR_PEERS_SCRIPT`, then `Benchmarks/peers/peers.py` under the
+    /// current directory, then beside the repository the executable was built in
+    /// (`.build/<config>/recur` → `../../Benchmarks/peers`). Nil with the reason when it or
+    /// python3 is missing.
+    public static func locate(executable: String = CommandLine.arguments[0]) -> (runner: PeerRunner?, problem: String?) {
+        let fileManager = FileManager.default
+        var candidates: [URL] = []
+        if let path = ProcessInfo.processInfo.environment["RECUR_PEERS_SCRIPT"], !path.isEmpty { candidates.append(URL(fileURLWithPath: path)) }
+        candidates.append(URL(fileURLWithPath: fileManager.currentDirectoryPath).appendingPathComponent("Benchmarks/peers/peers.py"))
+        let binary = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
+        candidates.append(binary.deletingLastPathComponent().appendingPathComponent("../../../Benchmarks/peers/peers.py").standardized)
+        guard let script = candidates.first(where: { fileManager.fileExists(atPath: $0.path) }) else {
+            return (nil, "peers: Benchmarks/peers/peers.py not found (run from the repository root, or set RECUR_PEERS_SCRIPT); running without peers")
+        }
+        let python = ProcessInfo.processInfo.environment["RECUR_PYTHON"] ?? "python3"
+        guard (try? Self.capture(python, ["--version"])) != nil else {
+            return (nil, "peers: \(python) not found; running without peers")
+        }
+        return (PeerRunner(script: script, python: python), nil)
+    }
+
+    /// `{"keras": "3.x"|null, "tensorflow": …, "torch": …}` from `--probe`.
+    public func probe() -> [String: String] {
+        guard let output = try? Self.capture(python, [script.path, "--probe"]), let line = output.lastLine,
+              let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return [:] }
+        return object.compactMapValues { $0 as? String }
+    }
+
+    /// One framework on one preset; an unavailable framework is a record with its reason, a
+    /// crash is one with the exit status.
+    public func run(framework: String, preset: String, batch: Int, plan: StepPlan) -> PeerRecord {
+        var record = PeerRecord(preset: preset, framework: framework, available: false)
+        let arguments = [script.path, "--framework", framework, "--preset", preset, "--batch", String(batch),
+                         "--steps", String(Swift.max(plan.steps, 1)), "--warmup", String(plan.warmUp)]
+        do {
+            guard let line = try Self.capture(python, arguments).lastLine else {
+                record.reason = "the peers script printed nothing"
+                return record
+            }
+            return Self.parse(line, preset: preset, framework: framework)
+        } catch {
+            record.reason = "\(error)"
+            return record
+        }
+    }
+
+    /// Reads the script's answer line.
+    public static func parse(_ line: String, preset: String, framework: String) -> PeerRecord {
+        var record = PeerRecord(preset: preset, framework: framework, available: false)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            record.reason = "the peers script's last line is not JSON: \(line.prefix(200))"
+            return record
+        }
+        record.available = object["available"] as? Bool ?? false
+        record.reason = object["reason"] as? String
+        record.frameworkVersion = object["framework_version"] as? String
+        record.threads = object["threads"] as? Int
+        record.firstLoss = object["first_loss"] as? Double
+        if let train = object["train_ms"] as? [Double], !train.isEmpty { record.trainMsMedian = SampleStatistics(train).median }
+        if let infer = object["infer_ms"] as? [Double], !infer.isEmpty { record.inferMsMedian = SampleStatistics(infer).median }
+        if record.available && record.trainMsMedian == nil {
+            record.available = false
+            record.reason = "no train_ms in the peers script's answer"
+        }
+        return record
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Runs a program to the end and returns its stdout (its stderr is dropped: frameworks log there).
+    static func capture(_ program: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "\(program) \(arguments.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "") exited with status \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension String {
+    var lastLine: String? {
+        split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map(String.init)
+    }
+}

@@ -1,0 +1,97 @@
+import Dispatch
+
+/// Wall-clock times of repeated steps on one fixed batch, for the benchmark harness.
+public struct StepTimes: Sendable {
+    /// One entry per measured step, in milliseconds: from the step's first upload to its result
+    /// being on the host (the loss for training, the predictions for inference).
+    public var milliseconds: [Double]
+    /// Mean milliseconds per step when the measured steps are queued back to back and the host
+    /// waits only for the last one, as `fit` runs an epoch (on the CPU backend: the mean of
+    /// `milliseconds`, which is the same thing there).
+    public var pipelinedMilliseconds: Double
+    /// The loss of the first step (before any update); nil for inference.
+    public var firstLoss: Double?
+}
+
+extension Trainer {
+    /// Runs `warmUp` then `steps` training steps on one batch exactly as ``fit`` runs a step
+    /// (upload, forward, backward, update, an asynchronous read of the metrics), timing each
+    /// from its upload until its metrics reach the host. Then, on a device whose work is queued
+    /// asynchronously, `pipelinedSteps` (default `steps`; 0 skips it) more steps back to back for
+    /// the pipelined rate. The weights change: use a trainer made for the measurement.
+    public func timeTrainingSteps(tokenIDs: [Int32], labels: [Float], time: Int, warmUp: Int, steps: Int,
+                                  pipelinedSteps: Int? = nil) throws -> StepTimes {
+        let batch = tokenIDs.count / Swift.max(time, 1)
+        let executor = try executor(batch: batch, time: time, training: true)
+        func enqueueStep() throws -> PendingRead {
+            iteration += 1
+            try parameters.prepareUpdate(iteration: iteration)
+            try executor.upload(tokenIDs: tokenIDs, labels: labels, step: UInt64(iteration))
+            try executor.forwardPlan.enqueue(on: backend, flush: false)
+            try executor.backwardPlan.enqueue(on: backend, flush: false)
+            for op in updateOps { try backend.enqueue(op, lane: 0) }
+            try backend.flush()
+            return try backend.readAsync(executor.metrics, lane: 0)
+        }
+        var samples: [Double] = []
+        var firstLoss: Double?
+        for index in 0..<(warmUp + steps) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let values = try enqueueStep().wait()
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            if index == 0 { firstLoss = Double(values[0]) }
+            if index >= warmUp { samples.append(elapsed) }
+        }
+        let pipelined = try pipelinedMean(samples: samples, steps: pipelinedSteps ?? steps) { try enqueueStep() }
+        return StepTimes(milliseconds: samples, pipelinedMilliseconds: pipelined, firstLoss: firstLoss)
+    }
+
+    /// Runs `warmUp` then `steps` inference steps on one batch as ``predict`` runs one (upload,
+    /// forward, read the predictions back), timing each; then the pipelined rate as for training.
+    public func timeInferenceSteps(tokenIDs: [Int32], time: Int, warmUp: Int, steps: Int, pipelinedSteps: Int? = nil) throws -> StepTimes {
+        let batch = tokenIDs.count / Swift.max(time, 1)
+        let executor = try executor(batch: batch, time: time, training: false)
+        let labels = [Float](repeating: 0, count: executor.labelCount)
+        func enqueueStep() throws -> PendingRead {
+            try executor.upload(tokenIDs: tokenIDs, labels: labels)
+            try executor.forwardPlan.enqueue(on: backend, flush: false)
+            return try backend.readAsync(executor.predictions, lane: 0)
+        }
+        var samples: [Double] = []
+        for index in 0..<(warmUp + steps) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try enqueueStep().wait()
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            if index >= warmUp { samples.append(elapsed) }
+        }
+        let pipelined = try pipelinedMean(samples: samples, steps: pipelinedSteps ?? steps) { try enqueueStep() }
+        return StepTimes(milliseconds: samples, pipelinedMilliseconds: pipelined, firstLoss: nil)
+    }
+
+    private func pipelinedMean(samples: [Double], steps: Int, _ step: () throws -> PendingRead) throws -> Double {
+        guard backend.device.kind != .cpu, steps > 0 else { return samples.reduce(0, +) / Double(Swift.max(samples.count, 1)) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        // Every read stays alive until it completes: its host buffer is the copy's destination.
+        var reads: [PendingRead] = []
+        for _ in 0..<steps { reads.append(try step()) }
+        for read in reads { _ = try read.wait() }
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 / Double(steps)
+    }
+
+    /// Bytes this trainer holds on its device: weights, gradients and optimizer state, plus the
+    /// arena of every plan built so far (one per batch shape and mode).
+    public var deviceBytes: Int { parameters.deviceBytes + executors.values.reduce(0) { $0 + $1.deviceBytes } }
+
+    /// The ops of one training step in order, each with the part of the step it belongs to, for
+    /// a profiled step (on one lane, so each command's time is its own): uploads are the caller's (``ModelExecutor/upload(tokenIDs:labels:step:lane:)``).
+    public func trainingStepOps(batch: Int, time: Int) throws -> (executor: ModelExecutor, forward: [Op], backward: [Op], update: [Op]) {
+        let executor = try executor(batch: batch, time: time, training: true)
+        return (executor, executor.forwardOps, executor.backwardOps, updateOps)
+    }
+
+    /// Advances the optimizer's iteration and uploads its step factor, as a training step does.
+    public func prepareNextUpdate() throws {
+        iteration += 1
+        try parameters.prepareUpdate(iteration: iteration)
+    }
+}

@@ -1,0 +1,79 @@
+import XCTest
+import Recur
+import RecurCompute
+@testable import RecurBenchmark
+
+final class CaseMeasurementTests: XCTestCase {
+    let tiny = SweepPoint(sweep: .time, cell: .lstm, time: 5, batch: 3, hidden: 4, embedding: 6)
+
+    /// A real (tiny) run on the CPU backend: the counts, the derived rates and the memory add
+    /// up, and the first loss is the loss `fit` reports for the same batch before any update.
+    func testATinyCPURunRecordsWhatItMeasured() throws {
+        let benchmark = try BenchmarkCase.recurrent(tiny)
+        let backend = CPUBackend(threads: 1)
+        let record = try CaseMeasurement.run(benchmark, on: backend, plan: StepPlan(warmUp: 1, steps: 3), peak: nil)
+        XCTAssertEqual(record.steps, 3)
+        XCTAssertEqual(record.device, "cpu")
+        XCTAssertLessThanOrEqual(record.trainMsMin, record.trainMsMedian)
+        XCTAssertLessThanOrEqual(record.trainMsMedian, record.trainMsMax)
+        XCTAssertEqual(record.tokensPerS, record.sequencesPerS * 5, accuracy: 1e-6 * record.tokensPerS)
+        XCTAssertEqual(record.trainFlops, benchmark.flops.training)
+        XCTAssertEqual(record.gflopsPerS, record.trainFlops / record.trainMsMedian / 1e6, accuracy: 1e-9 * record.gflopsPerS)
+        XCTAssertNil(record.fractionOfPeak)
+
+        // Memory: the parameter store plus the training and inference plans.
+        let trainer = try Trainer(model: benchmark.model, configuration: benchmark.configuration, backend: backend)
+        let parametersOnly = trainer.deviceBytes
+        let params = benchmark.model.parameters.reduce(0) { $0 + $1.elementCount }
+        XCTAssertGreaterThanOrEqual(parametersOnly, params * 4 * 4)  // weights, gradients, Adam's two slots
+        XCTAssertGreaterThan(record.peakBytes, parametersOnly)
+
+        let batch = SyntheticBatch(for: benchmark)
+        let history = try trainer.fit(LabeledSequences(tokenIDs: batch.tokenIDs, labels: batch.labels, time: 5), epochs: 1, shuffle: false)
+        XCTAssertEqual(try XCTUnwrap(record.firstLoss), history.epochs[0].loss, accuracy: 1e-6)
+    }
+
+    func testSyntheticBatchesAvoidPaddingAndHaveValidLabels() {
+        let batch = SyntheticBatch(batch: 4, time: 50, vocabulary: 7, classes: 2, loss: .sparseCategoricalCrossEntropy)
+        XCTAssertEqual(batch.tokenIDs.count, 200)
+        XCTAssertTrue(batch.tokenIDs.allSatisfy { (1..<7).contains($0) })
+        XCTAssertEqual(Set(batch.tokenIDs).count, 6)
+        XCTAssertTrue(batch.labels.allSatisfy { $0 == 0 || $0 == 1 })
+        XCTAssertEqual(batch.labels.count, 4)
+        XCTAssertEqual(SyntheticBatch(batch: 4, time: 50, vocabulary: 7, classes: 2, loss: .sparseCategoricalCrossEntropy).tokenIDs, batch.tokenIDs)
+    }
+
+    /// On OpenCL (PoCL here) the first loss matches the CPU backend's, and one profiled step
+    /// puts its commands into the recurrent phases.
+    func testOpenCLFirstLossMatchesTheCPUAndAProfiledStepHasPhases() throws {
+        guard let entry = OpenCLDiscovery.discover().devices.first else { throw XCTSkip("no OpenCL device") }
+        let benchmark = try BenchmarkCase.recurrent(tiny)
+        let plan = StepPlan(warmUp: 0, steps: 1)
+        let device = try CaseMeasurement.run(benchmark, on: try OpenCLBackend(entry: entry), plan: plan, peak: nil)
+        let cpu = try CaseMeasurement.run(benchmark, on: CPUBackend(threads: 1), plan: plan, peak: nil)
+        XCTAssertEqual(CaseMeasurement.lossWarnings([cpu, device]), [])
+        XCTAssertEqual(try XCTUnwrap(device.firstLoss), try XCTUnwrap(cpu.firstLoss), accuracy: 1e-4)
+
+        let phases = try PhaseProfile.run(benchmark, on: try OpenCLBackend(entry: entry, profiling: true))
+        let names = Set(phases.map(\.phase))
+        for phase in [StepPhase.inputGEMM, .recurrentGEMMForward, .cellForward, .cellBackward, .recurrentGEMMBackward,
+                      .weightGradients, .inputGradientGEMM, .optimizer, .hostTransfers, .embedding] {
+            XCTAssertTrue(names.contains(phase.rawValue), "missing \(phase.rawValue) in \(names)")
+        }
+        // T = 5: five recurrent GEMMs and five cell kernels forward, four dh·Uᵀ backward.
+        XCTAssertEqual(phases.first { $0.phase == StepPhase.recurrentGEMMForward.rawValue }?.commands, 5)
+        XCTAssertEqual(phases.first { $0.phase == StepPhase.cellForward.rawValue }?.commands, 5)
+        XCTAssertEqual(phases.first { $0.phase == StepPhase.recurrentGEMMBackward.rawValue }?.commands, 4)
+        XCTAssertTrue(phases.allSatisfy { $0.ms >= 0 })
+    }
+
+    func testAProfileNeedsAProfilingBackend() throws {
+        let benchmark = try BenchmarkCase.recurrent(tiny)
+        let cpuTrainer = try Trainer(model: benchmark.model, configuration: benchmark.configuration, backend: CPUBackend(threads: 1))
+        XCTAssertThrowsError(try PhaseProfile.run(benchmark, trainer: cpuTrainer)) { error in
+            XCTAssertEqual("\(error)", "a phase profile needs an OpenCL backend, not cpu")
+        }
+        guard let entry = OpenCLDiscovery.discover().devices.first else { throw XCTSkip("no OpenCL device") }
+        XCTAssertThrowsError(try OpenCLBackend(entry: entry).beginEventLog())
+    }
+}

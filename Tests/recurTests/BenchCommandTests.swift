@@ -1,0 +1,66 @@
+import Foundation
+import XCTest
+
+/// `recur bench` driven as a user drives it: one-line errors for bad input, the JSON scripts read.
+final class BenchCommandTests: XCTestCase {
+    struct Outcome { let status: Int32; let stdout: String; let stderr: String }
+
+    func run(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("recur")
+        process.arguments = ["bench"] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                       stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func testBadPresetDeviceSweepAndCompareFileAreOneLineErrors() throws {
+        let cases: [([String], String)] = [
+            (["--preset", "gpt-4"], "Error: unknown preset 'gpt-4'; choose one of: simplernn-imdb"),
+            (["--device", "tpu"], "Error: unknown device 'tpu'"),
+            (["--device", "opencl:99"], "Error: unknown device 'opencl:99'"),
+            (["--sweep", "z"], "Error: unknown sweep 'z'; choose t, b, h, deepbench or all"),
+        ]
+        for (arguments, message) in cases {
+            let outcome = try run(arguments)
+            XCTAssertEqual(outcome.status, 1, "\(arguments): \(outcome.stderr)")
+            XCTAssertTrue(outcome.stderr.hasPrefix(message), "\(arguments): \(outcome.stderr)")
+            XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr)
+        }
+        let missing = try run(["--preset", "stacked-simplernn", "--device", "cpu", "--steps", "1", "--warmup", "0", "--no-peak",
+                               "--no-save", "--compare", "/nonexistent/old.json"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("Error: /nonexistent/old.json cannot be read"), missing.stderr)
+    }
+
+    func testHelpShowsExamples() throws {
+        let outcome = try run(["--help"])
+        XCTAssertEqual(outcome.status, 0)
+        XCTAssertTrue(outcome.stdout.contains("recur bench --quick"), outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("--preset lstm-imdb --device cpu --json"), outcome.stdout)
+    }
+
+    /// One preset on the CPU backend, one step: the table prints and the JSON has the fields
+    /// scripts rely on.
+    func testOnePresetOnTheCPUWritesTheJSONScriptsRead() throws {
+        let json = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: json) }
+        let outcome = try run(["--preset", "stacked-simplernn", "--device", "cpu", "--steps", "1", "--warmup", "0", "--no-peak",
+                               "--no-save", "--json", json.path])
+        XCTAssertEqual(outcome.status, 0, outcome.stdout + outcome.stderr)
+        XCTAssertTrue(outcome.stdout.contains("stacked-simplernn  cpu"), outcome.stdout)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
+        let results = try XCTUnwrap(object["results"] as? [[String: Any]])
+        XCTAssertEqual(results.count, 1)
+        for key in ["train_ms_median", "train_ms_min", "train_ms_max", "infer_ms_median", "gflops_per_s", "steps", "peak_bytes", "first_loss"] {
+            XCTAssertNotNil(results[0][key], key)
+        }
+        XCTAssertEqual(results[0]["steps"] as? Int, 1)
+        XCTAssertEqual(results[0]["document_ms"] as? Double, 74)
+    }
+}
