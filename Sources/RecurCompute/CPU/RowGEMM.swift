@@ -1,0 +1,109 @@
+/// `C[r, :] = alpha · A[r, :] · B + beta · C[r, :]` for a range of rows `r`: the per-timestep
+/// recurrent product (`[B, H] × [H, G·H]`) on a batch tile, where an OpenBLAS call per step costs
+/// more in overhead than the product itself for the small H of text RNNs.
+///
+/// Every element is `Σ_k A[r,k]·B[k,j]` accumulated in ascending `k`, a multiply then an add per
+/// term, whichever block (4 rows or 1, 16 columns, 8 or a tail) computes it — so a row's result
+/// does not depend on how the batch was split into tiles, and runs are repeatable for any thread
+/// count. (Not `addProduct`: without FMA in the build's target it becomes a libm `fmaf` per lane.)
+public enum RowGEMM {
+    public typealias Vector = SIMD8<Float>
+
+    public static func multiply(rows: Range<Int>, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                                b: UnsafePointer<Float>, ldb: Int, beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        var r = rows.lowerBound
+        while r + 4 <= rows.upperBound {
+            fourRows(r, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            r += 4
+        }
+        while r < rows.upperBound {
+            oneRow(r, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            r += 1
+        }
+    }
+
+    @inline(__always)
+    static func finish(_ acc: Vector, alpha: Float, beta: Float, _ p: UnsafeMutablePointer<Float>, count: Int) {
+        var v = acc
+        if alpha != 1 { v *= alpha }
+        if beta != 0 { v = v + beta * (count == 8 ? VectorMath.load(p) : VectorMath.load(p, count: count)) }
+        if count == 8 { VectorMath.store(v, p) } else { VectorMath.store(v, p, count: count) }
+    }
+
+    /// The 8 columns from `j` of row `row` of B, or the `count` < 8 there, zero-padded.
+    @inline(__always)
+    static func bRow(_ b: UnsafePointer<Float>, _ count: Int) -> Vector {
+        count == 8 ? VectorMath.load(b) : VectorMath.load(b, count: count)
+    }
+
+    @inline(__always)
+    static func fourRows(_ r: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                         b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let a0 = a + r * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda
+        let c0 = c + r * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
+        var j = 0
+        while j + 16 <= n {
+            var s00 = Vector(), s01 = Vector(), s10 = Vector(), s11 = Vector()
+            var s20 = Vector(), s21 = Vector(), s30 = Vector(), s31 = Vector()
+            var bp = b + j
+            for kk in 0..<k {
+                let b0 = VectorMath.load(bp), b1 = VectorMath.load(bp + 8)
+                let x0 = Vector(repeating: a0[kk]), x1 = Vector(repeating: a1[kk])
+                s00 += x0 * b0; s01 += x0 * b1
+                s10 += x1 * b0; s11 += x1 * b1
+                let x2 = Vector(repeating: a2[kk]), x3 = Vector(repeating: a3[kk])
+                s20 += x2 * b0; s21 += x2 * b1
+                s30 += x3 * b0; s31 += x3 * b1
+                bp += ldb
+            }
+            finish(s00, alpha: alpha, beta: beta, c0 + j, count: 8); finish(s01, alpha: alpha, beta: beta, c0 + j + 8, count: 8)
+            finish(s10, alpha: alpha, beta: beta, c1 + j, count: 8); finish(s11, alpha: alpha, beta: beta, c1 + j + 8, count: 8)
+            finish(s20, alpha: alpha, beta: beta, c2 + j, count: 8); finish(s21, alpha: alpha, beta: beta, c2 + j + 8, count: 8)
+            finish(s30, alpha: alpha, beta: beta, c3 + j, count: 8); finish(s31, alpha: alpha, beta: beta, c3 + j + 8, count: 8)
+            j += 16
+        }
+        while j < n {
+            let width = Swift.min(8, n - j)
+            var s0 = Vector(), s1 = Vector(), s2 = Vector(), s3 = Vector()
+            var bp = b + j
+            for kk in 0..<k {
+                let b0 = bRow(bp, width)
+                s0 += Vector(repeating: a0[kk]) * b0; s1 += Vector(repeating: a1[kk]) * b0
+                s2 += Vector(repeating: a2[kk]) * b0; s3 += Vector(repeating: a3[kk]) * b0
+                bp += ldb
+            }
+            finish(s0, alpha: alpha, beta: beta, c0 + j, count: width); finish(s1, alpha: alpha, beta: beta, c1 + j, count: width)
+            finish(s2, alpha: alpha, beta: beta, c2 + j, count: width); finish(s3, alpha: alpha, beta: beta, c3 + j, count: width)
+            j += width
+        }
+    }
+
+    @inline(__always)
+    static func oneRow(_ r: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                       b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let a0 = a + r * lda, c0 = c + r * ldc
+        var j = 0
+        while j + 16 <= n {
+            var s00 = Vector(), s01 = Vector()
+            var bp = b + j
+            for kk in 0..<k {
+                let x0 = Vector(repeating: a0[kk])
+                s00 += x0 * VectorMath.load(bp); s01 += x0 * VectorMath.load(bp + 8)
+                bp += ldb
+            }
+            finish(s00, alpha: alpha, beta: beta, c0 + j, count: 8); finish(s01, alpha: alpha, beta: beta, c0 + j + 8, count: 8)
+            j += 16
+        }
+        while j < n {
+            let width = Swift.min(8, n - j)
+            var s0 = Vector()
+            var bp = b + j
+            for kk in 0..<k {
+                s0 += Vector(repeating: a0[kk]) * bRow(bp, width)
+                bp += ldb
+            }
+            finish(s0, alpha: alpha, beta: beta, c0 + j, count: width)
+            j += width
+        }
+    }
+}
