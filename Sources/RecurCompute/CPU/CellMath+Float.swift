@@ -8,6 +8,15 @@
 extension CellMath {
     public typealias Vector = SIMD8<Float>
 
+    /// ``VectorMath/apply(_:_:)`` with the default activations inlined at the call site (the
+    /// generic switch is too large to inline and passes its vectors through memory).
+    @inline(__always)
+    static func activate(_ activation: Activation, _ x: Vector) -> Vector {
+        if activation == .tanh { return VectorMath.tanh(x) }
+        if activation == .sigmoid { return VectorMath.sigmoid(x) }
+        return VectorMath.apply(activation, x)
+    }
+
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>, _ width: Int) -> Vector {
         width == 8 ? VectorMath.load(p) : VectorMath.load(p, count: width)
@@ -38,26 +47,26 @@ extension CellMath {
                 let out: Vector
                 switch cell.kind {
                 case .simpleRNN:
-                    out = VectorMath.apply(act, load(x + j, w) + load(r + j, w) + load(bias + j, w))
+                    out = activate(act, load(x + j, w) + load(r + j, w) + load(bias + j, w))
                     store(out, saved + j, w)
                 case .lstm:
                     let cp = p.previousCellState! + b * h, cn = p.cellState! + b * h
-                    let i = VectorMath.apply(ract, load(x + j, w) + load(r + j, w) + load(bias + j, w))
-                    let f = VectorMath.apply(ract, load(x + h + j, w) + load(r + h + j, w) + load(bias + h + j, w))
-                    let g = VectorMath.apply(act, load(x + 2 * h + j, w) + load(r + 2 * h + j, w) + load(bias + 2 * h + j, w))
-                    let o = VectorMath.apply(ract, load(x + 3 * h + j, w) + load(r + 3 * h + j, w) + load(bias + 3 * h + j, w))
+                    let i = activate(ract, load(x + j, w) + load(r + j, w) + load(bias + j, w))
+                    let f = activate(ract, load(x + h + j, w) + load(r + h + j, w) + load(bias + h + j, w))
+                    let g = activate(act, load(x + 2 * h + j, w) + load(r + 2 * h + j, w) + load(bias + 2 * h + j, w))
+                    let o = activate(ract, load(x + 3 * h + j, w) + load(r + 3 * h + j, w) + load(bias + 3 * h + j, w))
                     let c = f * load(cp + j, w) + i * g
                     store(c, cn + j, w)
-                    out = o * VectorMath.apply(act, c)
+                    out = o * activate(act, c)
                     store(i, saved + j, w); store(f, saved + h + j, w); store(g, saved + 2 * h + j, w); store(o, saved + 3 * h + j, w)
                 default: // reset-after GRU
                     let bx = bias, bh = bias + 3 * h
                     var hbar = load(hp + j, w)
                     if let rd { hbar *= load(rd + j, w) }
-                    let z = VectorMath.apply(ract, load(x + j, w) + load(bx + j, w) + load(r + j, w) + load(bh + j, w))
-                    let rr = VectorMath.apply(ract, load(x + h + j, w) + load(bx + h + j, w) + load(r + h + j, w) + load(bh + h + j, w))
+                    let z = activate(ract, load(x + j, w) + load(bx + j, w) + load(r + j, w) + load(bh + j, w))
+                    let rr = activate(ract, load(x + h + j, w) + load(bx + h + j, w) + load(r + h + j, w) + load(bh + h + j, w))
                     let ph = load(r + 2 * h + j, w) + load(bh + 2 * h + j, w)
-                    let hh = VectorMath.apply(act, load(x + 2 * h + j, w) + load(bx + 2 * h + j, w) + rr * ph)
+                    let hh = activate(act, load(x + 2 * h + j, w) + load(bx + 2 * h + j, w) + rr * ph)
                     out = z * hbar + (1 - z) * hh
                     store(z, saved + j, w); store(rr, saved + h + j, w); store(hh, saved + 2 * h + j, w); store(ph, saved + 3 * h + j, w)
                 }
@@ -94,7 +103,7 @@ extension CellMath {
                 case .lstm:
                     let cp = p.previousCellState! + b * h, cn = p.cellState! + b * h, dc = p.cellGradient! + b * h
                     let i = load(saved + j, w), f = load(saved + h + j, w), g = load(saved + 2 * h + j, w), o = load(saved + 3 * h + j, w)
-                    let tc = VectorMath.apply(act, load(cn + j, w))
+                    let tc = activate(act, load(cn + j, w))
                     let dct = load(dc + j, w) + dh * o * VectorMath.derivative(act, output: tc)
                     store(dct * g * VectorMath.derivative(ract, output: i), dz + j, w)
                     store(dct * load(cp + j, w) * VectorMath.derivative(ract, output: f), dz + h + j, w)

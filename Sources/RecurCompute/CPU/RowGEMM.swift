@@ -2,10 +2,10 @@
 /// recurrent product (`[B, H] × [H, G·H]`) on a batch tile, where an OpenBLAS call per step costs
 /// more in overhead than the product itself for the small H of text RNNs.
 ///
-/// Every element is `Σ_k A[r,k]·B[k,j]` accumulated in ascending `k`, a multiply then an add per
-/// term, whichever block (4 rows or 1, 16 columns, 8 or a tail) computes it — so a row's result
-/// does not depend on how the batch was split into tiles, and runs are repeatable for any thread
-/// count. (Not `addProduct`: without FMA in the build's target it becomes a libm `fmaf` per lane.)
+/// Every element is `Σ_k A[r,k]·B[k,j]` accumulated in ascending `k` with the same multiply-add
+/// per term, whichever block (4 rows or 1, 16 columns, 8 or a tail) computes it — so a row's
+/// result does not depend on how the batch was split into tiles, and runs are repeatable for any
+/// thread count.
 public enum RowGEMM {
     public typealias Vector = SIMD8<Float>
 
@@ -20,6 +20,17 @@ public enum RowGEMM {
             oneRow(r, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             r += 1
         }
+    }
+
+    /// `acc += x · y`: fused where the build targets FMA (`RECUR_FMA`, see Package.swift), else a
+    /// multiply and an add — `addProduct` without FMA hardware is a libm `fmaf` call per lane.
+    @inline(__always)
+    static func madd(_ acc: inout Vector, _ x: Vector, _ y: Vector) {
+        #if RECUR_FMA
+        acc.addProduct(x, y)
+        #else
+        acc += x * y
+        #endif
     }
 
     @inline(__always)
@@ -49,11 +60,11 @@ public enum RowGEMM {
             for kk in 0..<k {
                 let b0 = VectorMath.load(bp), b1 = VectorMath.load(bp + 8)
                 let x0 = Vector(repeating: a0[kk]), x1 = Vector(repeating: a1[kk])
-                s00 += x0 * b0; s01 += x0 * b1
-                s10 += x1 * b0; s11 += x1 * b1
+                madd(&s00, x0, b0); madd(&s01, x0, b1)
+                madd(&s10, x1, b0); madd(&s11, x1, b1)
                 let x2 = Vector(repeating: a2[kk]), x3 = Vector(repeating: a3[kk])
-                s20 += x2 * b0; s21 += x2 * b1
-                s30 += x3 * b0; s31 += x3 * b1
+                madd(&s20, x2, b0); madd(&s21, x2, b1)
+                madd(&s30, x3, b0); madd(&s31, x3, b1)
                 bp += ldb
             }
             finish(s00, alpha: alpha, beta: beta, c0 + j, count: 8); finish(s01, alpha: alpha, beta: beta, c0 + j + 8, count: 8)
@@ -68,8 +79,8 @@ public enum RowGEMM {
             var bp = b + j
             for kk in 0..<k {
                 let b0 = bRow(bp, width)
-                s0 += Vector(repeating: a0[kk]) * b0; s1 += Vector(repeating: a1[kk]) * b0
-                s2 += Vector(repeating: a2[kk]) * b0; s3 += Vector(repeating: a3[kk]) * b0
+                madd(&s0, Vector(repeating: a0[kk]), b0); madd(&s1, Vector(repeating: a1[kk]), b0)
+                madd(&s2, Vector(repeating: a2[kk]), b0); madd(&s3, Vector(repeating: a3[kk]), b0)
                 bp += ldb
             }
             finish(s0, alpha: alpha, beta: beta, c0 + j, count: width); finish(s1, alpha: alpha, beta: beta, c1 + j, count: width)
@@ -88,7 +99,7 @@ public enum RowGEMM {
             var bp = b + j
             for kk in 0..<k {
                 let x0 = Vector(repeating: a0[kk])
-                s00 += x0 * VectorMath.load(bp); s01 += x0 * VectorMath.load(bp + 8)
+                madd(&s00, x0, VectorMath.load(bp)); madd(&s01, x0, VectorMath.load(bp + 8))
                 bp += ldb
             }
             finish(s00, alpha: alpha, beta: beta, c0 + j, count: 8); finish(s01, alpha: alpha, beta: beta, c0 + j + 8, count: 8)
@@ -99,7 +110,7 @@ public enum RowGEMM {
             var s0 = Vector()
             var bp = b + j
             for kk in 0..<k {
-                s0 += Vector(repeating: a0[kk]) * bRow(bp, width)
+                madd(&s0, Vector(repeating: a0[kk]), bRow(bp, width))
                 bp += ldb
             }
             finish(s0, alpha: alpha, beta: beta, c0 + j, count: width)
