@@ -11,14 +11,27 @@ public enum RowGEMM {
 
     public static func multiply(rows: Range<Int>, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                                 b: UnsafePointer<Float>, ldb: Int, beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        var r = rows.lowerBound
-        while r + 4 <= rows.upperBound {
-            fourRows(r, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-            r += 4
-        }
-        while r < rows.upperBound {
-            oneRow(r, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-            r += 1
+        // Blocks of rows whose A (≈ 32 KB) stays in L1 while 16-column panels of B go past them,
+        // each panel (k × 16) reused by every 4 rows of the block instead of streamed from L2.
+        let blockRows = Swift.max(4, (8192 / Swift.max(k, 1)) & ~3)
+        var block = rows.lowerBound
+        while block < rows.upperBound {
+            let end = Swift.min(rows.upperBound, block + blockRows)
+            var j = 0
+            while j < n {
+                let columns = j..<Swift.min(n, j + 16)
+                var r = block
+                while r + 4 <= end {
+                    fourRows(r, columns: columns, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                    r += 4
+                }
+                while r < end {
+                    oneRow(r, columns: columns, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                    r += 1
+                }
+                j = columns.upperBound
+            }
+            block = end
         }
     }
 
@@ -48,11 +61,12 @@ public enum RowGEMM {
     }
 
     @inline(__always)
-    static func fourRows(_ r: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+    static func fourRows(_ r: Int, columns: Range<Int>, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
                          b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         let a0 = a + r * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda
         let c0 = c + r * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
-        var j = 0
+        let n = columns.upperBound
+        var j = columns.lowerBound
         while j + 16 <= n {
             var s00 = Vector(), s01 = Vector(), s10 = Vector(), s11 = Vector()
             var s20 = Vector(), s21 = Vector(), s30 = Vector(), s31 = Vector()
@@ -90,10 +104,11 @@ public enum RowGEMM {
     }
 
     @inline(__always)
-    static func oneRow(_ r: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+    static func oneRow(_ r: Int, columns: Range<Int>, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
                        b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         let a0 = a + r * lda, c0 = c + r * ldc
-        var j = 0
+        let n = columns.upperBound
+        var j = columns.lowerBound
         while j + 16 <= n {
             var s00 = Vector(), s01 = Vector()
             var bp = b + j
