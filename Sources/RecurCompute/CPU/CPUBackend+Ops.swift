@@ -217,7 +217,20 @@ extension CPUBackend {
                 }
             case let .adam(beta1, beta2, epsilon):
                 let first = slots[0], second = slots[1]
-                for i in range {
+                // Eight at a time with the scalar loop's exact operations (IEEE sqrt and divide
+                // are correctly rounded in either form): the scalar loop did not vectorize.
+                typealias V = SIMD8<Float>
+                var start = range.lowerBound
+                while start + 8 <= range.upperBound {
+                    let gi = VectorMath.clamp(VectorMath.load(g + start) * scale, -clip, clip)
+                    let m0 = VectorMath.load(first + start), v0 = VectorMath.load(second + start)
+                    let m = m0 + (gi - m0) * (1 - beta1)
+                    let v = v0 + (gi * gi - v0) * (1 - beta2)
+                    VectorMath.store(m, first + start); VectorMath.store(v, second + start)
+                    VectorMath.store(VectorMath.load(w + start) - step * m / (v.squareRoot() + epsilon), w + start)
+                    start += 8
+                }
+                for i in start..<range.upperBound {
                     let gi = gradient(i)
                     let m = first[i] + (gi - first[i]) * (1 - beta1)
                     let v = second[i] + (gi * gi - second[i]) * (1 - beta2)

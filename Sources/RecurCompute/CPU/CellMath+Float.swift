@@ -10,7 +10,7 @@ extension CellMath {
 
     /// ``VectorMath/apply(_:_:)`` with the default activations inlined at the call site (the
     /// generic switch is too large to inline and passes its vectors through memory).
-    @inline(__always)
+    @_transparent
     static func activate(_ activation: Activation, _ x: Vector) -> Vector {
         if activation == .tanh { return VectorMath.tanh(x) }
         if activation == .sigmoid { return VectorMath.sigmoid(x) }
