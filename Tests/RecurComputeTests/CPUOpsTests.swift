@@ -125,6 +125,19 @@ final class CPUOpsTests: XCTestCase {
         XCTAssertEqual(index.segmentTokens, [0, 1, 3, -1, -1, -1])
     }
 
+    /// The counting sort (vocabulary up to 8× the occurrences) and the comparison sort (larger
+    /// vocabularies) build the same index: the ids are the same, only the vocabulary bound differs.
+    func testEmbeddingGradientIndexIsTheSameFromCountingAndComparisonSorts() {
+        var random = SeededGenerator(seed: 77)
+        for (batch, time) in [(1, 1), (3, 7), (16, 40)] {
+            let ids = random.ints(batch * time, in: -2...40)
+            // 41 ≤ 8·occurrences takes the counting sort except for B = T = 1; 41 + 8·occurrences never does.
+            let counted = EmbeddingGradientIndex(tokenIDs: ids, batch: batch, time: time, vocabulary: 41)
+            let sorted = EmbeddingGradientIndex(tokenIDs: ids, batch: batch, time: time, vocabulary: 41 + 8 * batch * time)
+            XCTAssertEqual(counted, sorted, "B=\(batch) T=\(time)")
+        }
+    }
+
     /// Runs the gradient for `ids` and returns (table gradient, reference sums per token).
     func embeddingGradient(ids: [Int32], batch: Int, time: Int, vocabulary: Int, width: Int, gradient: [Float],
                            on backend: CPUBackend, prefill: Float) throws -> [Float] {

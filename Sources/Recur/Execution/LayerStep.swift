@@ -60,11 +60,16 @@ struct LayerStep {
         case .embedding, .dense:
             _ = layout.reserve("\(name).out", outRows * outputWidth)
         case .dropout(let d):
-            _ = layout.reserve("\(name).out", outRows * outputWidth)
-            if options.dropout && d.rate > 0 { _ = layout.reserve("\(name).mask", outRows * outputWidth) }
+            // Inactive dropout hands its input on; it needs no buffers of its own.
+            if options.dropout && d.rate > 0 {
+                _ = layout.reserve("\(name).out", outRows * outputWidth)
+                _ = layout.reserve("\(name).mask", outRows * outputWidth)
+            }
         case .spatialDropout1D(let d):
-            _ = layout.reserve("\(name).out", outRows * outputWidth)
-            if options.dropout && d.rate > 0 { _ = layout.reserve("\(name).mask", options.batch * outputWidth) }
+            if options.dropout && d.rate > 0 {
+                _ = layout.reserve("\(name).out", outRows * outputWidth)
+                _ = layout.reserve("\(name).mask", options.batch * outputWidth)
+            }
         case .recurrent(let r):
             try reserveDirection(r, prefix: name, options: options, in: &layout)
         case .bidirectional(let bi):

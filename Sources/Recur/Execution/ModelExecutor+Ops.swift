@@ -73,18 +73,19 @@ extension ModelExecutor {
             })
 
         case .dropout(let d):
-            let out = arena["\(step.name).out"]
             guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
-            guard options.dropout && d.rate > 0 else { return ([.copy2D(Copy2D(input, to: out))], out, { g in g.map { [.copy2D(Copy2D(outgrad!, to: $0))] } ?? [] }) }
+            // Inactive (inference, or rate 0): the layer is the identity and passes its input on, no copy.
+            guard options.dropout && d.rate > 0 else { return ([], input, { g in g.map { [.copy2D(Copy2D(outgrad!, to: $0))] } ?? [] }) }
+            let out = arena["\(step.name).out"]
             let mask = arena["\(step.name).mask"]
             let ops: [Op] = [.dropoutMask(DropoutMask(mask: mask, rate: Float(d.rate), seed: options.seed, stepTensor: stepWords, stream: nextStream())),
                              .multiply(Multiply(input, mask, output: out))]
             return (ops, out, { g in g.map { [.multiply(Multiply(outgrad!, mask, output: $0))] } ?? [] })
 
         case .spatialDropout1D(let d):
-            let out = arena["\(step.name).out"]
             guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
-            guard options.dropout && d.rate > 0 else { return ([.copy2D(Copy2D(input, to: out))], out, { g in g.map { [.copy2D(Copy2D(outgrad!, to: $0))] } ?? [] }) }
+            guard options.dropout && d.rate > 0 else { return ([], input, { g in g.map { [.copy2D(Copy2D(outgrad!, to: $0))] } ?? [] }) }
+            let out = arena["\(step.name).out"]
             let mask = arena["\(step.name).mask"]
             // One mask per (sequence, channel), held across time: whole channels drop.
             let ops: [Op] = [.dropoutMask(DropoutMask(mask: mask, rate: Float(d.rate), seed: options.seed, stepTensor: stepWords, stream: nextStream())),

@@ -1,17 +1,26 @@
 extension CPUBackend {
     func cellForward(_ o: CellForward) {
-        let pointers = CellMath.ForwardPointers<Float>(
+        let pointers = forwardPointers(o)
+        parallelRows(o.batch, work: o.batch * o.cell.gateWidth) { CellMath.forwardFast(o.cell, rows: $0, pointers) }
+    }
+
+    func cellBackward(_ o: CellBackward) {
+        let pointers = backwardPointers(o)
+        parallelRows(o.batch, work: o.batch * o.cell.gateWidth) { CellMath.backwardFast(o.cell, rows: $0, pointers) }
+    }
+
+    func forwardPointers(_ o: CellForward) -> CellMath.ForwardPointers<Float> {
+        CellMath.ForwardPointers<Float>(
             projectedInput: o.projectedInput.hostPointer, projectedState: o.projectedState.hostPointer,
             bias: o.bias.hostPointer, previousState: o.previousState.hostPointer, state: o.state.hostPointer,
             previousCellState: o.previousCellState.map { UnsafePointer($0.hostPointer) }, cellState: o.cellState?.hostPointer,
             gates: o.gates.hostPointer, mask: o.mask.map { UnsafePointer($0.hostPointer) },
             sequenceOutput: o.sequenceOutput?.hostPointer,
             recurrentDropoutMask: o.recurrentDropoutMask.map { UnsafePointer($0.hostPointer) }, droppedState: o.droppedState?.hostPointer)
-        parallelRows(o.batch, work: o.batch * o.cell.gateWidth) { CellMath.forward(o.cell, rows: $0, pointers) }
     }
 
-    func cellBackward(_ o: CellBackward) {
-        let pointers = CellMath.BackwardPointers<Float>(
+    func backwardPointers(_ o: CellBackward) -> CellMath.BackwardPointers<Float> {
+        CellMath.BackwardPointers<Float>(
             gates: o.gates.hostPointer, previousState: o.previousState.map { UnsafePointer($0.hostPointer) },
             previousCellState: o.previousCellState.map { UnsafePointer($0.hostPointer) },
             cellState: o.cellState.map { UnsafePointer($0.hostPointer) }, mask: o.mask.map { UnsafePointer($0.hostPointer) },
@@ -21,7 +30,6 @@ extension CPUBackend {
             recurrentDropoutMask: o.recurrentDropoutMask.map { UnsafePointer($0.hostPointer) },
             carriedGradient: o.carriedGradient.hostPointer, cellGradient: o.cellGradient?.hostPointer,
             gateGradient: o.gateGradient.hostPointer, recurrentGateGradient: o.recurrentGateGradient?.hostPointer)
-        parallelRows(o.batch, work: o.batch * o.cell.gateWidth) { CellMath.backward(o.cell, rows: $0, pointers) }
     }
 
     func gruResetGateForward(_ o: GRUResetGateForward) {

@@ -90,13 +90,21 @@ extension CPUBackend {
         parallelRows(o.x.count, work: o.x.count) { range in for i in range { y[i] = alpha * x[i] + beta * y[i] } }
     }
 
+    /// Each column's sum runs over the rows in order, as a column-at-a-time loop would, but the
+    /// input is read row by row (a column walk strides through `rows · columns` floats: the bias
+    /// gradient over all T·B rows of a sequence).
     func sumRows(_ o: SumRows) {
         let x = o.input.hostPointer, y = o.output.hostPointer, n = o.columns
         parallelRows(n, work: o.rows * n) { columns in
-            for c in columns {
-                var sum: Float = 0
-                for r in 0..<o.rows { sum += x[r * n + c] }
-                y[c] = (o.beta == 0 ? 0 : o.beta * y[c]) + sum
+            let width = columns.count
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { sums in
+                let sum = sums.baseAddress!
+                sum.initialize(repeating: 0, count: width)
+                for r in 0..<o.rows {
+                    let row = x + r * n + columns.lowerBound
+                    for c in 0..<width { sum[c] += row[c] }
+                }
+                for c in 0..<width { y[columns.lowerBound + c] = (o.beta == 0 ? 0 : o.beta * y[columns.lowerBound + c]) + sum[c] }
             }
         }
     }
@@ -163,33 +171,70 @@ extension CPUBackend {
         o.correct.hostPointer[0] += Float(correct)
     }
 
+    /// The rule is chosen once per tensor, not per element, so each loop is plain arithmetic
+    /// over pointers that the compiler vectorizes (the embedding table is most of a step's
+    /// parameters).
     func optimizerUpdate(_ o: OptimizerUpdate) {
         let w = o.parameter.hostPointer, g = o.gradient.hostPointer
         let scale = o.gradientScale.map { $0.hostPointer[0] } ?? 1
         let slots = o.slots.map { $0.hostPointer }
         let clip = o.clipValue ?? .infinity
         let step = o.stepSize * (o.stepScale.map { $0.hostPointer[0] } ?? 1)
+        @inline(__always) func gradient(_ i: Int) -> Float { Swift.min(Swift.max(g[i] * scale, -clip), clip) }
         parallelRows(o.parameter.count, work: o.parameter.count) { range in
-            for i in range {
-                let gi = Swift.min(Swift.max(g[i] * scale, -clip), clip)
-                switch o.rule {
-                case let .sgd(momentum, nesterov):
-                    if momentum == 0 { w[i] -= step * gi; continue }
-                    let v = momentum * slots[0][i] - step * gi
-                    slots[0][i] = v
+            switch o.rule {
+            case let .sgd(momentum, nesterov):
+                if momentum == 0 {
+                    for i in range { w[i] -= step * gradient(i) }
+                    return
+                }
+                let velocity = slots[0]
+                for i in range {
+                    let gi = gradient(i)
+                    let v = momentum * velocity[i] - step * gi
+                    velocity[i] = v
                     w[i] += nesterov ? momentum * v - step * gi : v
-                case let .rmsprop(rho, epsilon, momentum):
-                    let s = rho * slots[0][i] + (1 - rho) * gi * gi
-                    slots[0][i] = s
-                    let increment = step * gi / (s + epsilon).squareRoot()
-                    if momentum == 0 { w[i] -= increment; continue }
-                    let m = momentum * slots[1][i] + increment
-                    slots[1][i] = m
+                }
+            case let .rmsprop(rho, epsilon, momentum):
+                let square = slots[0]
+                if momentum == 0 {
+                    for i in range {
+                        let gi = gradient(i)
+                        let s = rho * square[i] + (1 - rho) * gi * gi
+                        square[i] = s
+                        w[i] -= step * gi / (s + epsilon).squareRoot()
+                    }
+                    return
+                }
+                let moment = slots[1]
+                for i in range {
+                    let gi = gradient(i)
+                    let s = rho * square[i] + (1 - rho) * gi * gi
+                    square[i] = s
+                    let m = momentum * moment[i] + step * gi / (s + epsilon).squareRoot()
+                    moment[i] = m
                     w[i] -= m
-                case let .adam(beta1, beta2, epsilon):
-                    let m = slots[0][i] + (gi - slots[0][i]) * (1 - beta1)
-                    let v = slots[1][i] + (gi * gi - slots[1][i]) * (1 - beta2)
-                    slots[0][i] = m; slots[1][i] = v
+                }
+            case let .adam(beta1, beta2, epsilon):
+                let first = slots[0], second = slots[1]
+                // Eight at a time with the scalar loop's exact operations (IEEE sqrt and divide
+                // are correctly rounded in either form): the scalar loop did not vectorize.
+                typealias V = SIMD8<Float>
+                var start = range.lowerBound
+                while start + 8 <= range.upperBound {
+                    let gi = VectorMath.clamp(VectorMath.load(g + start) * scale, -clip, clip)
+                    let m0 = VectorMath.load(first + start), v0 = VectorMath.load(second + start)
+                    let m = m0 + (gi - m0) * (1 - beta1)
+                    let v = v0 + (gi * gi - v0) * (1 - beta2)
+                    VectorMath.store(m, first + start); VectorMath.store(v, second + start)
+                    VectorMath.store(VectorMath.load(w + start) - step * m / (v.squareRoot() + epsilon), w + start)
+                    start += 8
+                }
+                for i in start..<range.upperBound {
+                    let gi = gradient(i)
+                    let m = first[i] + (gi - first[i]) * (1 - beta1)
+                    let v = second[i] + (gi * gi - second[i]) * (1 - beta2)
+                    first[i] = m; second[i] = v
                     w[i] -= step * m / (v.squareRoot() + epsilon)
                 }
             }

@@ -84,7 +84,7 @@ public final class OpenCLBackend: Backend {
     /// The kernel program an op kind runs from (nil: CLBlast).
     static func family(of kind: OpKind) -> String? {
         switch kind {
-        case .gemm: return nil
+        case .gemm, .recurrentLoop: return nil
         case .cellForward, .cellBackward: return "lstm"
         case .gruResetGateForward, .gruResetGateBackward: return "gru"
         case .embeddingGather, .embeddingGradient: return "embedding"

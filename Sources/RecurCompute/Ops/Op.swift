@@ -25,6 +25,7 @@ public enum Op: Hashable, Sendable {
     case sumOfSquares(SumOfSquares)
     case clipScale(ClipScale)
     case clipByValue(ClipByValue)
+    case recurrentLoop(RecurrentLoop)
 
     public var description: any OpDescription {
         switch self {
@@ -52,6 +53,7 @@ public enum Op: Hashable, Sendable {
         case .sumOfSquares(let o): return o
         case .clipScale(let o): return o
         case .clipByValue(let o): return o
+        case .recurrentLoop(let o): return o
         }
     }
 

@@ -74,4 +74,6 @@ public enum OpKind: String, CaseIterable, Sendable, Codable {
     case sumOfSquares
     case clipScale
     case clipByValue
+    /// A container: a recurrent direction's per-timestep ops (``RecurrentLoop``).
+    case recurrentLoop
 }

@@ -51,7 +51,11 @@ public struct Plan: Sendable {
     /// The op kinds the plan needs, for choosing a backend that supports all of them.
     public var kinds: Set<OpKind> {
         var kinds = Set<OpKind>()
-        for case let .op(op, _) in entries { kinds.insert(op.kind) }
+        func add(_ op: Op) {
+            kinds.insert(op.kind)
+            if case .recurrentLoop(let loop) = op { loop.steps.forEach(add) }
+        }
+        for case let .op(op, _) in entries { add(op) }
         return kinds
     }
 

@@ -16,10 +16,11 @@ extension RecurrentSequence {
         }
         if let dc = work.cellGradient { ops.append(.fill(Fill(dc, value: 0))) }
         let order = Array(processingOrder.reversed())
+        var steps: [Op] = []
         for (index, time) in order.enumerated() {
             let gateGradient = work.gateGradients.row(time, width: b * g)
             let recurrentGateGradient = work.recurrentGateGradients?.row(time, width: b * g)
-            ops.append(.cellBackward(CellBackward(
+            steps.append(.cellBackward(CellBackward(
                 cell: cell, batch: b, gates: work.gates.row(time, width: b * cell.savedWidth),
                 previousState: stateRow(work.states, previousRow(time)),
                 previousCellState: work.cellStates.map { stateRow($0, previousRow(time)) },
@@ -31,22 +32,23 @@ extension RecurrentSequence {
                 cellGradient: work.cellGradient, gateGradient: gateGradient, recurrentGateGradient: recurrentGateGradient)))
             if shape.resetBefore {
                 // d(r ⊙ h̄) = dh̃_pre · U_hᵀ, then the r gate's part.
-                ops.append(.gemm(GEMM(transposeB: true, m: b, n: h, k: h, a: gateGradient.slice(2 * h, b * g - 2 * h),
-                                      b: bindings.recurrentKernel.slice(2 * h, h * g - 2 * h), c: work.resetGradient!, lda: g, ldb: g)))
-                ops.append(.gruResetGateBackward(GRUResetGateBackward(
+                steps.append(.gemm(GEMM(transposeB: true, m: b, n: h, k: h, a: gateGradient.slice(2 * h, b * g - 2 * h),
+                                        b: bindings.recurrentKernel.slice(2 * h, h * g - 2 * h), c: work.resetGradient!, lda: g, ldb: g)))
+                steps.append(.gruResetGateBackward(GRUResetGateBackward(
                     cell: cell, batch: b, gates: work.gates.row(time, width: b * cell.savedWidth),
                     previousState: stateRow(work.states, previousRow(time)), resetStateGradient: work.resetGradient!,
                     recurrentDropoutMask: bindings.recurrentDropoutMask, carriedGradient: work.carried, gateGradient: gateGradient)))
             }
             guard index < order.count - 1 else { continue }
             if shape.resetBefore {
-                ops.append(.gemm(GEMM(transposeB: true, m: b, n: h, k: 2 * h, a: gateGradient, b: bindings.recurrentKernel,
-                                      c: work.recurrentGradient, lda: g, ldb: g)))
+                steps.append(.gemm(GEMM(transposeB: true, m: b, n: h, k: 2 * h, a: gateGradient, b: bindings.recurrentKernel,
+                                        c: work.recurrentGradient, lda: g, ldb: g)))
             } else {
-                ops.append(.gemm(GEMM(transposeB: true, m: b, n: h, k: g, a: recurrentGateGradient ?? gateGradient,
-                                      b: bindings.recurrentKernel, c: work.recurrentGradient)))
+                steps.append(.gemm(GEMM(transposeB: true, m: b, n: h, k: g, a: recurrentGateGradient ?? gateGradient,
+                                        b: bindings.recurrentKernel, c: work.recurrentGradient)))
             }
         }
+        ops.append(.recurrentLoop(RecurrentLoop(batch: b, steps: steps)))
         // Weight gradients: one GEMM each over all T·B rows.
         let rows = t * b
         ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: bindings.input, b: work.gateGradients, c: bindings.kernelGradient)))

@@ -8,6 +8,7 @@ extension RecurrentSequence {
         if let dropped = work.droppedStates, let rd = bindings.recurrentDropoutMask {
             ops.append(.multiply(Multiply(initialState, rd, output: stateRow(dropped, initialRow))))
         }
+        var steps: [Op] = []
         for time in processingOrder {
             let previous = stateRow(work.states, previousRow(time))
             let operand = work.droppedStates.map { stateRow($0, previousRow(time)) } ?? previous
@@ -15,18 +16,18 @@ extension RecurrentSequence {
             let gates = work.gates.row(time, width: b * cell.savedWidth)
             if shape.resetBefore {
                 let resetState = work.resetStates!.row(time, width: b * h)
-                ops.append(.gemm(GEMM(m: b, n: 2 * h, k: h, a: operand, b: bindings.recurrentKernel, c: work.stepProjection,
-                                      ldb: g, ldc: g)))
-                ops.append(.gruResetGateForward(GRUResetGateForward(
+                steps.append(.gemm(GEMM(m: b, n: 2 * h, k: h, a: operand, b: bindings.recurrentKernel, c: work.stepProjection,
+                                        ldb: g, ldc: g)))
+                steps.append(.gruResetGateForward(GRUResetGateForward(
                     cell: cell, batch: b, projectedInput: projectedInput, projectedState: work.stepProjection, bias: bindings.bias,
                     previousState: previous, gates: gates, resetState: resetState, recurrentDropoutMask: bindings.recurrentDropoutMask)))
-                ops.append(.gemm(GEMM(m: b, n: h, k: h, a: resetState,
-                                      b: bindings.recurrentKernel.slice(2 * h, h * g - 2 * h),
-                                      c: work.stepProjection.slice(2 * h, b * g - 2 * h), ldb: g, ldc: g)))
+                steps.append(.gemm(GEMM(m: b, n: h, k: h, a: resetState,
+                                        b: bindings.recurrentKernel.slice(2 * h, h * g - 2 * h),
+                                        c: work.stepProjection.slice(2 * h, b * g - 2 * h), ldb: g, ldc: g)))
             } else {
-                ops.append(.gemm(GEMM(m: b, n: g, k: h, a: operand, b: bindings.recurrentKernel, c: work.stepProjection)))
+                steps.append(.gemm(GEMM(m: b, n: g, k: h, a: operand, b: bindings.recurrentKernel, c: work.stepProjection)))
             }
-            ops.append(.cellForward(CellForward(
+            steps.append(.cellForward(CellForward(
                 cell: cell, batch: b, projectedInput: projectedInput, projectedState: work.stepProjection, bias: bindings.bias,
                 previousState: previous, state: stateRow(work.states, nextRow(time)),
                 previousCellState: work.cellStates.map { stateRow($0, previousRow(time)) },
@@ -36,6 +37,7 @@ extension RecurrentSequence {
                 recurrentDropoutMask: bindings.recurrentDropoutMask,
                 droppedState: work.droppedStates.map { stateRow($0, nextRow(time)) })))
         }
+        ops.append(.recurrentLoop(RecurrentLoop(batch: b, steps: steps)))
         return ops
     }
 }

@@ -8,6 +8,9 @@
 ///   and recurrent-kernel gradients as ONE GEMM each over all timesteps, and the bias as one
 ///   row sum.
 ///
+/// The per-step ops of each pass come grouped in one ``RecurrentLoop``: the OpenCL backend
+/// enqueues them one by one, the CPU backend runs the whole loop per batch tile on each worker.
+///
 /// States live in `[T+1, B, H]` arranged so that both directions come out aligned with time and
 /// need no reversal: the forward direction starts at row 0 and writes row t+1 at time t; the
 /// reverse direction (`go_backwards`, Bidirectional's second half) starts at row T and writes row

@@ -1,0 +1,102 @@
+import Dispatch
+
+extension CPUBackend {
+    /// One step of a loop with its host pointers resolved once per loop, not per timestep.
+    enum LoopStep {
+        case product(n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int)
+        case cellForward(RecurrentCell, CellMath.ForwardPointers<Float>)
+        case cellBackward(RecurrentCell, CellMath.BackwardPointers<Float>)
+        case other(Op)
+    }
+
+    /// Runs the loop tile by tile: each worker takes a contiguous block of batch rows through
+    /// every timestep on its own (rows never meet inside a recurrence), so a sequence costs one
+    /// thread dispatch. The recurrent products run in ``RowGEMM``; a transposed `B` (the
+    /// backward's `dZ · Uᵀ`) is transposed once per loop into scratch memory.
+    func recurrentLoop(_ o: RecurrentLoop) {
+        var transposed: [TransposeKey: UnsafePointer<Float>] = [:]
+        var needed: [TransposeKey: Int] = [:]
+        for case .gemm(let g) in o.steps where g.transposeB {
+            needed[TransposeKey(address: Int(bitPattern: g.b.hostPointer), rows: g.n, columns: g.k, stride: g.ldb)] = g.n * g.k
+        }
+        let scratch = needed.isEmpty ? nil : loopScratch(upTo: needed.values.reduce(0, +))
+        var scratchUsed = 0
+        let steps: [LoopStep] = o.steps.map { op in
+            switch op {
+            case .gemm(let g):
+                var b = UnsafePointer(g.b.hostPointer), ldb = g.ldb
+                if g.transposeB {
+                    let key = TransposeKey(address: Int(bitPattern: b), rows: g.n, columns: g.k, stride: g.ldb)
+                    if let done = transposed[key] {
+                        b = done
+                    } else {
+                        let destination = scratch! + scratchUsed
+                        scratchUsed += g.n * g.k
+                        // Bᵀ: [k, n] from B = [n, k] at stride ldb.
+                        for row in 0..<g.n { for column in 0..<g.k { destination[column * g.n + row] = b[row * g.ldb + column] } }
+                        b = UnsafePointer(destination)
+                        transposed[key] = b
+                    }
+                    ldb = g.n
+                }
+                return .product(n: g.n, k: g.k, alpha: g.alpha, a: g.a.hostPointer, lda: g.lda, b: b, ldb: ldb,
+                                beta: g.beta, c: g.c.hostPointer, ldc: g.ldc)
+            case .cellForward(let c): return .cellForward(c.cell, forwardPointers(c))
+            case .cellBackward(let c): return .cellBackward(c.cell, backwardPointers(c))
+            default: return .other(op)
+            }
+        }
+        counters.launches += o.steps.count
+        counters.gemms += steps.reduce(0) { if case .product = $1 { return $0 + 1 }; return $0 }
+        let tiles = Swift.min(threads, Swift.max(1, o.batch / Self.minimumTileRows))
+        if tiles <= 1 { runLoop(steps, rows: 0..<o.batch); return }
+        steps.withUnsafeBufferPointer { steps in
+            DispatchQueue.concurrentPerform(iterations: tiles) { tile in
+                let rows = (o.batch * tile / tiles)..<(o.batch * (tile + 1) / tiles)
+                runLoop(steps, rows: rows)
+            }
+        }
+    }
+
+    /// Below this many rows per worker, a tile is not worth a thread.
+    static let minimumTileRows = 4
+
+    func runLoop<S: Collection>(_ steps: S, rows: Range<Int>) where S.Element == LoopStep {
+        for step in steps {
+            switch step {
+            case let .product(n, k, alpha, a, lda, b, ldb, beta, c, ldc):
+                RowGEMM.multiply(rows: rows, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            case let .cellForward(cell, pointers):
+                CellMath.forwardFast(cell, rows: rows, pointers)
+            case let .cellBackward(cell, pointers):
+                CellMath.backwardFast(cell, rows: rows, pointers)
+            case .other(let op):
+                runRows(op, rows: rows)
+            }
+        }
+    }
+
+    /// The row-wise ops of a loop other than the product and the cells, on `rows`.
+    func runRows(_ op: Op, rows: Range<Int>) {
+        switch op {
+        case .gruResetGateForward(let o):
+            CellMath.gruResetGateForward(o.cell, rows: rows, projectedInput: o.projectedInput.hostPointer,
+                                         projectedState: o.projectedState.hostPointer, bias: o.bias.hostPointer,
+                                         previousState: o.previousState.hostPointer, gates: o.gates.hostPointer,
+                                         resetState: o.resetState.hostPointer,
+                                         recurrentDropoutMask: o.recurrentDropoutMask.map { UnsafePointer($0.hostPointer) })
+        case .gruResetGateBackward(let o):
+            CellMath.gruResetGateBackward(o.cell, rows: rows, gates: o.gates.hostPointer, previousState: o.previousState.hostPointer,
+                                          resetStateGradient: o.resetStateGradient.hostPointer,
+                                          recurrentDropoutMask: o.recurrentDropoutMask.map { UnsafePointer($0.hostPointer) },
+                                          carriedGradient: o.carriedGradient.hostPointer, gateGradient: o.gateGradient.hostPointer)
+        default:
+            preconditionFailure("\(op.kind.rawValue) is not a row-wise loop op; RecurrentLoop.validate() rejects it")
+        }
+    }
+
+    struct TransposeKey: Hashable {
+        let address: Int, rows: Int, columns: Int, stride: Int
+    }
+}
