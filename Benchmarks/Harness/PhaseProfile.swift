@@ -93,7 +93,7 @@ public enum PhaseProfile {
                 try executor.upload(tokenIDs: batch.tokenIDs, labels: batch.labels, step: UInt64(trainer.iteration))
             }
             for (ops, stage) in [(forward, StepPhaseClassifier.Stage.forward), (backward, .backward), (update, .update)] {
-                for op in ops { try record(classifier.phase(of: op, in: stage)) { try backend.enqueue(op, lane: 0) } }
+                for op in ops.flatMap(\.flattened) { try record(classifier.phase(of: op, in: stage)) { try backend.enqueue(op, lane: 0) } }
             }
             try record(.hostTransfers) { _ = try backend.readAsync(executor.metrics, lane: 0).wait() }
         } catch {

@@ -37,3 +37,12 @@ public struct RecurrentLoop: OpDescription, Hashable {
         }
     }
 }
+
+extension Op {
+    /// The op itself, or a loop's steps in order: what a backend that runs loops step by step
+    /// enqueues (for counting and profiling ops one by one).
+    public var flattened: [Op] {
+        if case .recurrentLoop(let loop) = self { return loop.steps.flatMap(\.flattened) }
+        return [self]
+    }
+}
