@@ -38,12 +38,14 @@ enum BenchTables {
         let devices = recur.map(\.device).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let header = ["preset", "peer", "version", "threads", "train ms", "infer ms", "first loss"] + devices.map { "Recur \($0) speed-up" }
         let rows = peers.map { p -> [String] in
-            guard p.available else { return [p.preset, p.framework, "unavailable: \(p.reason ?? "?")", "", "", "", ""] + devices.map { _ in "" } }
+            guard p.available else { return [p.preset, p.framework, "unavailable", "", "", "", ""] + devices.map { _ in "—" } }
             return [p.preset, p.framework, p.frameworkVersion ?? "?", p.threads.map(String.init) ?? "?",
                     p.trainMsMedian.map(ms) ?? "—", p.inferMsMedian.map(ms) ?? "—", p.firstLoss.map { Table.format($0, 5) } ?? "—"]
                 + devices.map { d in p.speedUps?[d].map { Table.format($0, 2) + "x" } ?? "—" }
         }
-        return Table.render(header: header, rows: rows)
+        // Reasons are sentences: below the table, so they do not widen its columns.
+        let reasons = peers.filter { !$0.available }.map { "\($0.preset) in \($0.framework): \($0.reason ?? "no reason given")" }
+        return ([Table.render(header: header, rows: rows)] + reasons).joined(separator: "\n")
     }
 
     static func sweeps(_ records: [BenchmarkRecord]) -> String {

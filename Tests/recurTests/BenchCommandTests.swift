@@ -3,21 +3,7 @@ import XCTest
 
 /// `recur bench` driven as a user drives it: one-line errors for bad input, the JSON scripts read.
 final class BenchCommandTests: XCTestCase {
-    struct Outcome { let status: Int32; let stdout: String; let stderr: String }
-
-    func run(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("recur")
-        process.arguments = ["bench"] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
-    }
+    func run(_ arguments: [String]) throws -> RecurOutcome { try runRecur(["bench"] + arguments) }
 
     func testBadPresetDeviceSweepAndCompareFileAreOneLineErrors() throws {
         let cases: [([String], String)] = [

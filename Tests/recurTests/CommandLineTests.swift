@@ -7,30 +7,14 @@ import XCTest
 
 /// The `recur` binary driven as a user drives it: process launch, exit codes, what it prints.
 final class CommandLineTests: XCTestCase {
-    struct Outcome { let status: Int32; let stdout: String; let stderr: String }
+    var recur: URL { recurExecutable }
 
-    /// The `recur` executable SwiftPM built next to the test bundle.
-    var recur: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("recur")
-    }
-
-    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = recur
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> RecurOutcome {
+        try runRecur(arguments, environment: extra)
     }
 
     /// Runs `recur verify` with `files` (name → kernel source) overriding the embedded kernels.
-    func verify(withKernels files: [String: String]) throws -> Outcome {
+    func verify(withKernels files: [String: String]) throws -> RecurOutcome {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recur-kernels-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
