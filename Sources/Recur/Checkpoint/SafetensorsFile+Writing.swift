@@ -52,7 +52,7 @@ struct SafetensorsHeaderText {
 
     mutating func appendMetadata(_ entries: [(key: String, value: String)]) {
         appendKey(SafetensorsFile.metadataKey)
-        text += "{" + entries.map { Self.quoted($0.key) + ":" + Self.quoted($0.value) }.joined(separator: ",") + "}"
+        text += "{" + entries.map { JSONStringLiteral.quoted($0.key) + ":" + JSONStringLiteral.quoted($0.value) }.joined(separator: ",") + "}"
     }
 
     mutating func appendTensor(name: String, dtype: SafetensorsDType, shape: [Int], begin: Int, end: Int) {
@@ -72,28 +72,6 @@ struct SafetensorsHeaderText {
     private mutating func appendKey(_ key: String) {
         if !isFirst { text += "," }
         isFirst = false
-        text += Self.quoted(key) + ":"
-    }
-
-    /// A JSON string literal: quote, backslash and control characters escaped; everything else,
-    /// non-ASCII included, written as UTF-8.
-    static func quoted(_ string: String) -> String {
-        var result = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\u{08}": result += "\\b"
-            case "\u{0C}": result += "\\f"
-            case "\u{00}"..."\u{1F}":
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        text += JSONStringLiteral.quoted(key) + ":"
     }
 }

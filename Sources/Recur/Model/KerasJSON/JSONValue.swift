@@ -29,7 +29,7 @@ indirect enum JSONValue: Hashable, Sendable {
         case .bool(let value): output += value ? "true" : "false"
         case .int(let value): output += String(value)
         case .double(let value): output += "\(value)"   // Swift and Python both print 0.2, 0.0, 1e-07
-        case .string(let value): Self.writeString(value, to: &output)
+        case .string(let value): output += JSONStringLiteral.quoted(value)
         case .array(let values):
             output += "["
             for (index, value) in values.enumerated() {
@@ -41,29 +41,11 @@ indirect enum JSONValue: Hashable, Sendable {
             output += "{"
             for (index, (key, value)) in members.enumerated() {
                 if index > 0 { output += ", " }
-                Self.writeString(key, to: &output)
+                output += JSONStringLiteral.quoted(key)
                 output += ": "
                 value.write(to: &output)
             }
             output += "}"
         }
-    }
-
-    private static func writeString(_ string: String, to output: inout String) {
-        output += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
     }
 }
