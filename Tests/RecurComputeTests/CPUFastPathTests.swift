@@ -42,7 +42,7 @@ final class CPUFastPathTests: XCTestCase {
     }
 
     func testRowGEMMMatchesNaiveProductOnOddShapes() {
-        var random = SeededGenerator(seed: 21)
+        var random = SplitMix64(seed: 21)
         for (m, n, k) in [(1, 1, 1), (3, 7, 5), (4, 16, 32), (7, 33, 9), (9, 48, 3), (5, 8, 1), (6, 100, 17)] {
             for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-1, 0.25)] {
                 let lda = k + 2, ldb = n + 3, ldc = n + 1
@@ -81,7 +81,7 @@ final class CPUFastPathTests: XCTestCase {
     func testFastCellMathMatchesGenericReference() {
         for cell in Self.fastCells {
             for (batch, extras) in [(1, false), (5, true), (6, false)] {
-                var random = SeededGenerator(seed: UInt64(cell.units * 31 + batch))
+                var random = SplitMix64(seed: UInt64(cell.units * 31 + batch))
                 let h = cell.units, g = cell.gateWidth, sw = cell.savedWidth
                 let label = "\(cell.kind.name) H=\(h) B=\(batch) \(cell.activation)/\(cell.recurrentActivation) extras=\(extras)"
                 let x = random.floats(batch * g, in: -2...2), r = random.floats(batch * g, in: -2...2)

@@ -7,7 +7,7 @@ import Foundation
 /// each file readable.)
 final class CPULossAndOptimizerTests: XCTestCase {
     var cpu: CPUBackend!
-    var rng = SeededGenerator(seed: 777)
+    var rng = SplitMix64(seed: 777)
 
     override func setUp() { cpu = CPUBackend() }
 

@@ -14,7 +14,7 @@ final class CPUOpsTests: XCTestCase {
     static let absolute: Float = 1e-6
 
     var cpu: CPUBackend!
-    var rng = SeededGenerator(seed: 2024)
+    var rng = SplitMix64(seed: 2024)
 
     override func setUp() { cpu = CPUBackend() }
 
@@ -128,7 +128,7 @@ final class CPUOpsTests: XCTestCase {
     /// The counting sort (vocabulary up to 8× the occurrences) and the comparison sort (larger
     /// vocabularies) build the same index: the ids are the same, only the vocabulary bound differs.
     func testEmbeddingGradientIndexIsTheSameFromCountingAndComparisonSorts() {
-        var random = SeededGenerator(seed: 77)
+        var random = SplitMix64(seed: 77)
         for (batch, time) in [(1, 1), (3, 7), (16, 40)] {
             let ids = random.ints(batch * time, in: -2...40)
             // 41 ≤ 8·occurrences takes the counting sort except for B = T = 1; 41 + 8·occurrences never does.

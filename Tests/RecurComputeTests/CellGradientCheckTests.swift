@@ -69,7 +69,7 @@ final class CellGradientCheckTests: XCTestCase {
 
     static func makeStep(_ kind: CellKind, activation: Activation = .tanh, batch: Int, units: Int, masked: Bool,
                          dropout: Bool, extra: Extra, seed: UInt64) -> Step {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let cell = RecurrentCell(kind, units: units, activation: activation)
         let b = batch, h = units, g = cell.gateWidth
         let lstm = kind == .lstm, resetBefore = kind == .gru(resetAfter: false)
@@ -293,7 +293,7 @@ final class CellGradientCheckTests: XCTestCase {
     }
 
     static func makeSequence(_ kind: CellKind, maskedAndDropped: Bool, seed: UInt64) -> Sequence {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let cell = RecurrentCell(kind, units: 3)
         let b = 3, t = 3, d = 2, h = cell.units, g = cell.gateWidth, lstm = kind == .lstm
         // Row 0 is pre-padded (masked at t = 0), row 2 post-padded (masked at t = 2), row 1 is live.

@@ -5,20 +5,8 @@ import XCTest
 // reproducible from the seed written in the test), a tolerance comparison that names the first
 // mismatching indices, a naive Double matrix product, and central finite differences.
 
-/// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast, and good enough for test inputs.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Test inputs drawn from the library's seeded generator.
+extension SplitMix64 {
     mutating func doubles(_ count: Int, in range: ClosedRange<Double> = -1...1) -> [Double] {
         (0..<count).map { _ in Double.random(in: range, using: &self) }
     }
@@ -157,7 +145,7 @@ func array(_ p: UnsafeMutablePointer<Double>, _ count: Int) -> [Double] {
 
 /// A recurrent dropout mask of `count` elements with values 0 or `1/(1 − rate)`; element 0 is
 /// always dropped and element 1 (when there is one) always kept, so both paths are exercised.
-func dropoutMaskValues(_ count: Int, rate: Double, using generator: inout SeededGenerator) -> [Double] {
+func dropoutMaskValues(_ count: Int, rate: Double, using generator: inout SplitMix64) -> [Double] {
     var values = (0..<count).map { _ in Double.random(in: 0..<1, using: &generator) < rate ? 0 : 1 / (1 - rate) }
     values[0] = 0
     if count > 1 { values[1] = 1 / (1 - rate) }
