@@ -32,13 +32,12 @@ struct DemoCommand: ParsableCommand {
     }
 
     func run() throws {
-        do { try demo() } catch let error as CommandFailure { throw error } catch { throw CommandFailure("\(error)") }
+        try CommandFailure.oneLine(demo)
     }
 
     func demo() throws {
         let started = Date()
-        let selection = try BackendSelector().select(DeviceRequest(parsing: device))
-        print("device: \(selection.summary)" + (selection.warning.map { " — \($0)" } ?? ""))
+        let selection = try openDevice(device)
         let folder = URL(fileURLWithPath: output)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let job = try data.map { try DemoJob.imdb(at: $0, epochs: epochs ?? 3, seed: seed) }

@@ -19,7 +19,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "auto, cpu, an index, opencl:N, or part of a device name.") var device: String = "cpu"
 
     func run() throws {
-        do {
+        try CommandFailure.oneLine {
             var inputs = texts
             if let file {
                 guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else { throw CommandFailure("cannot read \(file) as UTF-8 text") }
@@ -34,6 +34,6 @@ struct PredictCommand: ParsableCommand {
                 let probability = saved.trainer.model.outputShape.features == 1 && decision.label == 0 ? 1 - decision.probability : decision.probability
                 print(String(format: "%@ (%.3f)  %@", name, probability, text))
             }
-        } catch let error as CommandFailure { throw error } catch { throw CommandFailure("\(error)") }
+        }
     }
 }

@@ -59,14 +59,12 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        do { try train() } catch let error as CommandFailure { throw error } catch { throw CommandFailure("\(error)") }
+        try CommandFailure.oneLine(train)
     }
 
     func train() throws {
         let started = Date()
-        let selection = try BackendSelector().select(DeviceRequest(parsing: device))
-        print("device: \(selection.summary)" + (selection.warning.map { " — \($0)" } ?? ""))
-        if verbose, let log = selection.buildLog { print(log) }
+        let selection = try openDevice(device, verbose: verbose)
         let run = try TrainingRun(command: self)
         try run.execute(backend: selection.backend, started: started)
     }

@@ -45,7 +45,7 @@ struct TuneCommand: ParsableCommand {
     var kernelList: [String] { kernels.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
 
     func run() throws {
-        do { try tune() } catch let error as CommandFailure { throw error } catch { throw CommandFailure("\(error)") }
+        try CommandFailure.oneLine(tune)
     }
 
     func tune() throws {
