@@ -20,18 +20,17 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "auto, cpu, an index, opencl:N, or part of a device name.") var device: String = "auto"
 
     func run() throws {
-        do {
-            let selection = try BackendSelector().select(DeviceRequest(parsing: device))
-            print("device: \(selection.summary)" + (selection.warning.map { " — \($0)" } ?? ""))
+        try CommandFailure.oneLine {
+            let selection = try openDevice(device)
             let saved = try SavedRun(runFolder, checkpoint: checkpoint, backend: selection.backend)
             let s = saved.settings
             let dataset = try TrainingData.load(data ?? s.dataPath, textColumn: s.textColumn, labelColumn: s.labelColumn, classes: s.classes)
             let texts = dataset.test ?? dataset.train
             let sequences = LabeledSequences(tokenIDs: saved.tokenIDs(texts.map(\.text)), labels: texts.map { Float($0.label) }, time: s.maxlen)
-            let result = try saved.trainer.evaluate(sequences)
-            let predicted = saved.decisions(try saved.trainer.predict(tokenIDs: sequences.tokenIDs, time: s.maxlen)).map(\.label)
+            let result = try saved.trainer.evaluate(sequences, keepingPredictions: true)
+            let predicted = saved.decisions(result.predictions).map(\.label)
             print(String(format: "%d examples - loss: %.4f - accuracy: %.4f\n", texts.count, result.loss, result.accuracy))
             print(ClassificationReport(predicted: predicted, actual: texts.map(\.label), classNames: s.classes).text)
-        } catch let error as CommandFailure { throw error } catch { throw CommandFailure("\(error)") }
+        }
     }
 }

@@ -40,6 +40,8 @@ final class TrainerTests: XCTestCase {
         let probabilities = try trainer.predict(tokenIDs: validation.tokenIDs, time: 8)
         let correct = zip(probabilities, validation.labels).filter { ($0 > 0.5) == ($1 > 0.5) }.count
         XCTAssertEqual(Double(correct) / Double(validation.count), try trainer.evaluate(validation).accuracy, accuracy: 1e-9)
+        XCTAssertEqual(try trainer.evaluate(validation, keepingPredictions: true).predictions, probabilities,
+                       "evaluate's pass yields what predict returns")
     }
 
     /// Same seed, same data, same model with dropout: the CPU and OpenCL backends give the same

@@ -27,9 +27,7 @@ extension Trainer {
             iteration += 1
             try parameters.prepareUpdate(iteration: iteration)
             try executor.upload(tokenIDs: tokenIDs, labels: labels, step: UInt64(iteration))
-            try executor.forwardPlan.enqueue(on: backend, flush: false)
-            try executor.backwardPlan.enqueue(on: backend, flush: false)
-            for op in updateOps { try backend.enqueue(op, lane: 0) }
+            try enqueuePasses(executor, training: true)
             try backend.flush()
             return try backend.readAsync(executor.metrics, lane: 0)
         }

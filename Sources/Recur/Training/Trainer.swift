@@ -71,7 +71,8 @@ public final class Trainer {
         let executor = try ModelExecutor(parameters: parameters, loss: configuration.loss,
                                          options: .init(batch: batch, time: time, training: training, seed: configuration.seed,
                                                         concurrentDirections: concurrentDirections))
-        for op in executor.forwardOps + executor.backwardOps + executor.metricOps { try op.validate() }
+        // The forward and backward plans validated their ops as they were built.
+        for op in executor.metricOps { try op.validate() }
         executors[key] = executor
         return executor
     }
@@ -108,11 +109,7 @@ public final class Trainer {
                     // One dropout mask per sequence: every segment of a batch draws the same one.
                     try executor.upload(tokenIDs: segmentIDs, labels: labels, step: UInt64(iteration))
                     for op in s == 0 ? (segments > 1 ? executor.resetStateOps : []) : executor.carryStateOps { try backend.enqueue(op, lane: 0) }
-                    try executor.forwardPlan.enqueue(on: backend, flush: false)
-                    if s == segments - 1 {
-                        try executor.backwardPlan.enqueue(on: backend, flush: false)
-                        for op in updateOps { try backend.enqueue(op, lane: 0) }
-                    }
+                    try enqueuePasses(executor, training: s == segments - 1)
                 }
                 try backend.flush()
                 pending.append((try backend.readAsync(executor.metrics, lane: 0), indices.count, executor.accuracyUnitsPerExample))
@@ -176,11 +173,28 @@ public final class Trainer {
         return (lossSum / Double(rows), correct / Double(units))
     }
 
+    /// Queues the forward pass and, when `training`, the backward pass and the weight update:
+    /// a step after its batch is uploaded, as `fit` and the benchmark's timed steps run it.
+    func enqueuePasses(_ executor: ModelExecutor, training: Bool) throws {
+        try executor.forwardPlan.enqueue(on: backend, flush: false)
+        guard training else { return }
+        try executor.backwardPlan.enqueue(on: backend, flush: false)
+        for op in updateOps { try backend.enqueue(op, lane: 0) }
+    }
+
     /// Keras's `evaluate`: mean loss and accuracy, no dropout, weights unchanged.
     public func evaluate(_ data: LabeledSequences) throws -> (loss: Double, accuracy: Double) {
+        let result = try evaluate(data, keepingPredictions: false)
+        return (result.loss, result.accuracy)
+    }
+
+    /// `evaluate`, and with `keepingPredictions` the model's outputs `[N, C]` from the same pass
+    /// (what `predict` would return), for reports that need both without a second pass.
+    public func evaluate(_ data: LabeledSequences, keepingPredictions: Bool) throws -> (loss: Double, accuracy: Double, predictions: [Float]) {
         guard data.count > 0 else { throw TrainingError.emptyData("the evaluation data") }
         let schedule = BatchSchedule(exampleCount: data.count, batchSize: configuration.batchSize, shuffle: false, seed: 0, epoch: 0)
         var pending: [(read: PendingRead, rows: Int, units: Int)] = []
+        var outputs: [PendingRead] = []
         for b in 0..<schedule.batchCount {
             let indices = schedule.batch(b)
             let executor = try executor(batch: indices.count, time: data.time, training: false)
@@ -189,8 +203,10 @@ public final class Trainer {
             try executor.forwardPlan.enqueue(on: backend, flush: false)
             for op in executor.metricOps { try backend.enqueue(op, lane: 0) }
             pending.append((try backend.readAsync(executor.metrics, lane: 0), indices.count, executor.accuracyUnitsPerExample))
+            if keepingPredictions { outputs.append(try backend.readAsync(executor.predictions, lane: 0)) }
         }
-        return try collect(pending, epoch: 0)
+        let (loss, accuracy) = try collect(pending, epoch: 0)
+        return (loss, accuracy, try outputs.flatMap { try $0.wait() })
     }
 
     /// Keras's `predict`: the model's outputs `[N, C]` for `count` rows of `time` token ids.
