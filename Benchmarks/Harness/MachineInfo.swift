@@ -38,28 +38,23 @@ public struct MachineInfo: Sendable, Codable, Hashable {
 public enum SourceCommit {
     public static func current() -> String {
         if let commit = ProcessInfo.processInfo.environment["RECUR_COMMIT"], !commit.isEmpty { return commit }
+        guard let commit = git(["rev-parse", "--short=12", "HEAD"]), !commit.isEmpty else { return "unknown" }
+        let changes = git(["status", "--porcelain", "--untracked-files=no"]) ?? ""
+        return changes.isEmpty ? commit : commit + "-dirty"
+    }
+
+    /// `git ARGUMENTS`' trimmed output, or nil when git is missing or fails.
+    static func git(_ arguments: [String]) -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "rev-parse", "--short=12", "HEAD"]
+        process.arguments = ["git"] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return "unknown" }
+        guard (try? process.run()) != nil else { return nil }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return "unknown" }
-        var commit = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let status = Process()
-        status.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        status.arguments = ["git", "status", "--porcelain", "--untracked-files=no"]
-        let statusPipe = Pipe()
-        status.standardOutput = statusPipe
-        status.standardError = FileHandle.nullDevice
-        if (try? status.run()) != nil {
-            let changes = statusPipe.fileHandleForReading.readDataToEndOfFile()
-            status.waitUntilExit()
-            if !changes.isEmpty { commit += "-dirty" }
-        }
-        return commit.isEmpty ? "unknown" : commit
+        guard process.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
