@@ -104,15 +104,11 @@ struct TuneCommand: ParsableCommand {
     }
 
     func openCLDevice() throws -> OpenCLDeviceEntry {
-        let discovery = OpenCLDiscovery.discover()
-        guard !discovery.devices.isEmpty else {
-            throw CommandFailure("no OpenCL device to tune: \(discovery.problem ?? "none found"); the CPU backend uses OpenBLAS, which needs no tuning")
-        }
+        let selector = BackendSelector()
         let request = try DeviceRequest(parsing: device)
         if case .cpu = request { throw CommandFailure("recur tune tunes CLBlast on an OpenCL device; the CPU backend uses OpenBLAS, which needs no tuning") }
-        let selected = try BackendSelector().select(request).backend.device.identifier
-        guard let entry = discovery.devices.first(where: { $0.info.identifier == selected }) else {
-            throw CommandFailure("device '\(device)' is not an OpenCL device; `recur devices` lists them")
+        guard let entry = try selector.entry(for: request) else {
+            throw CommandFailure("no OpenCL device to tune: \(selector.discoveryProblem ?? "none found"); the CPU backend uses OpenBLAS, which needs no tuning")
         }
         return entry
     }
