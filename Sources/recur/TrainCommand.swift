@@ -118,11 +118,18 @@ extension TrainingRun {
         let name = c.preset ?? URL(fileURLWithPath: c.model ?? "model").deletingPathExtension().lastPathComponent
         settings = Settings(name: name, preset: c.preset, modelJSON: model.kerasJSON(), maxlen: maxlen, vocabulary: vocabulary,
                             oovToken: preset == .bigruW2V ? "<OOV>" : nil,
-                            validationFraction: c.validationSplit ?? preset?.validationFraction ?? 0.2,
+                            validationFraction: c.validationSplit ?? Self.validationFraction(preset),
                             epochs: c.epochs ?? preset?.epochs ?? 10, earlyStoppingPatience: preset?.earlyStoppingPatience,
                             dataPath: c.data, textColumn: c.textColumn, labelColumn: c.labelColumn, classes: classes,
                             embeddings: c.embeddings, embeddingsFormat: c.embeddingsFormat)
         folder = URL(fileURLWithPath: c.output ?? "runs/\(name)")
         resuming = false
+    }
+
+    /// The preset's own validation (a held-out fraction, or none: the test set validates, as
+    /// in documents 000, 001 and 003); Keras's common 0.2 for a model file.
+    private static func validationFraction(_ preset: ReferencePreset?) -> Double? {
+        guard let preset else { return 0.2 }
+        return preset.validationFraction
     }
 }

@@ -276,6 +276,26 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(mismatched.stderr.contains("use vectors of 32 values"), mismatched.stderr)
     }
 
+    /// Presets whose documents validate on the test set hold nothing out; the others hold out
+    /// their document's fraction, and a flag overrides either.
+    func testPresetsKeepTheirDocumentsValidation() throws {
+        let directory = try temporaryDirectory("validation")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let csv = try writeReviews(to: directory)
+        struct Saved: Decodable { let validationFraction: Double? }
+        func fraction(_ preset: String, _ extra: [String] = []) throws -> Double? {
+            let output = directory.appendingPathComponent(preset + extra.joined())
+            var arguments = trainArguments(csv, output, epochs: 1)
+            arguments[arguments.firstIndex(of: "lstm-imdb")!] = preset
+            let outcome = try run(arguments + extra)
+            XCTAssertEqual(outcome.status, 0, outcome.stderr)
+            return try JSONDecoder().decode(Saved.self, from: Data(contentsOf: output.appendingPathComponent("run.json"))).validationFraction
+        }
+        XCTAssertNil(try fraction("stacked-simplernn"))
+        XCTAssertEqual(try fraction("lstm-imdb"), 0.2)
+        XCTAssertEqual(try fraction("stacked-simplernn", ["--validation-split", "0.1"]), 0.1)
+    }
+
     func testResumingFromADamagedCheckpointIsOneLine() throws {
         let directory = try temporaryDirectory("damaged")
         defer { try? FileManager.default.removeItem(at: directory) }
