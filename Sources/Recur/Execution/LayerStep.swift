@@ -89,7 +89,8 @@ struct LayerStep {
         RecurrentSequence.Shape(cell: r.cell, batch: options.batch, time: options.time, inputWidth: inputWidth,
                                 reverse: r.goBackwards, masked: masks, maskedOutput: options.maskedOutput,
                                 recurrentDropout: options.dropout && r.recurrentDropout > 0,
-                                inputGradient: options.training && trainedBelow)
+                                inputGradient: options.training && trainedBelow,
+                                storesForBackward: options.training, outputsSequence: outputIsSequence)
     }
 
     func reserveDirection(_ r: RecurrentConfig, prefix: String, options: ModelExecutor.Options, in layout: inout ArenaLayout) throws {

@@ -6,69 +6,70 @@ extension RecurrentSequence {
     ///   - finalStateGradient: `[B, H]`, the gradient of ``finalState`` (the layer's output when
     ///     it returns only the last state). Either or both may be given.
     public func backward(outputGradient: FloatRef?, finalStateGradient: FloatRef?) -> [Op] {
+        precondition(shape.storesForBackward, "the sequence was planned forward-only (storesForBackward: false)")
         let (b, t, h, g, d) = (shape.batch, shape.time, shape.cell.units, shape.cell.gateWidth, shape.inputWidth)
         let cell = shape.cell
+        let carried = work.carried!, recurrentGradient = work.recurrentGradient!, gateGradients = work.gateGradients!
         var ops: [Op] = []
         if let finalStateGradient {
-            ops.append(.copy2D(Copy2D(finalStateGradient, to: work.carried)))
+            ops.append(.copy2D(Copy2D(finalStateGradient, to: carried)))
         } else {
-            ops.append(.fill(Fill(work.carried, value: 0)))
+            ops.append(.fill(Fill(carried, value: 0)))
         }
         if let dc = work.cellGradient { ops.append(.fill(Fill(dc, value: 0))) }
         let order = Array(processingOrder.reversed())
         var steps: [Op] = []
         for (index, time) in order.enumerated() {
-            let gateGradient = work.gateGradients.row(time, width: b * g)
+            let gateGradient = gateGradients.row(time, width: b * g)
             let recurrentGateGradient = work.recurrentGateGradients?.row(time, width: b * g)
             steps.append(.cellBackward(CellBackward(
-                cell: cell, batch: b, gates: work.gates.row(time, width: b * cell.savedWidth),
-                previousState: stateRow(work.states, previousRow(time)),
-                previousCellState: work.cellStates.map { stateRow($0, previousRow(time)) },
-                cellState: work.cellStates.map { stateRow($0, nextRow(time)) },
+                cell: cell, batch: b, gates: savedGates(time),
+                previousState: stateRow(previousRow(time)),
+                previousCellState: cellStateRow(previousRow(time)), cellState: cellStateRow(nextRow(time)),
                 mask: bindings.mask?.row(time, width: b), outputGradient: outputGradient?.row(time, width: b * h),
                 maskedOutput: shape.maskedOutput,
-                recurrentGradient: index == 0 ? nil : work.recurrentGradient,
-                recurrentDropoutMask: bindings.recurrentDropoutMask, carriedGradient: work.carried,
+                recurrentGradient: index == 0 ? nil : recurrentGradient,
+                recurrentDropoutMask: bindings.recurrentDropoutMask, carriedGradient: carried,
                 cellGradient: work.cellGradient, gateGradient: gateGradient, recurrentGateGradient: recurrentGateGradient)))
             if shape.resetBefore {
                 // d(r ⊙ h̄) = dh̃_pre · U_hᵀ, then the r gate's part.
                 steps.append(.gemm(GEMM(transposeB: true, m: b, n: h, k: h, a: gateGradient.slice(2 * h, b * g - 2 * h),
                                         b: bindings.recurrentKernel.slice(2 * h, h * g - 2 * h), c: work.resetGradient!, lda: g, ldb: g)))
                 steps.append(.gruResetGateBackward(GRUResetGateBackward(
-                    cell: cell, batch: b, gates: work.gates.row(time, width: b * cell.savedWidth),
-                    previousState: stateRow(work.states, previousRow(time)), resetStateGradient: work.resetGradient!,
-                    recurrentDropoutMask: bindings.recurrentDropoutMask, carriedGradient: work.carried, gateGradient: gateGradient)))
+                    cell: cell, batch: b, gates: savedGates(time),
+                    previousState: stateRow(previousRow(time)), resetStateGradient: work.resetGradient!,
+                    recurrentDropoutMask: bindings.recurrentDropoutMask, carriedGradient: carried, gateGradient: gateGradient)))
             }
             guard index < order.count - 1 else { continue }
             if shape.resetBefore {
                 steps.append(.gemm(GEMM(transposeB: true, m: b, n: h, k: 2 * h, a: gateGradient, b: bindings.recurrentKernel,
-                                        c: work.recurrentGradient, lda: g, ldb: g)))
+                                        c: recurrentGradient, lda: g, ldb: g)))
             } else {
                 steps.append(.gemm(GEMM(transposeB: true, m: b, n: h, k: g, a: recurrentGateGradient ?? gateGradient,
-                                        b: bindings.recurrentKernel, c: work.recurrentGradient)))
+                                        b: bindings.recurrentKernel, c: recurrentGradient)))
             }
         }
         ops.append(.recurrentLoop(RecurrentLoop(batch: b, steps: steps)))
         // Weight gradients: one GEMM each over all T·B rows.
         let rows = t * b
-        ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: bindings.input, b: work.gateGradients, c: bindings.kernelGradient)))
+        ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: bindings.input, b: gateGradients, c: bindings.kernelGradient)))
         let operands = recurrentOperands()
         if shape.resetBefore {
-            ops.append(.gemm(GEMM(transposeA: true, m: h, n: 2 * h, k: rows, a: operands, b: work.gateGradients,
+            ops.append(.gemm(GEMM(transposeA: true, m: h, n: 2 * h, k: rows, a: operands, b: gateGradients,
                                   c: bindings.recurrentKernelGradient, ldb: g, ldc: g)))
             ops.append(.gemm(GEMM(transposeA: true, m: h, n: h, k: rows, a: work.resetStates!,
-                                  b: work.gateGradients.slice(2 * h, rows * g - 2 * h),
+                                  b: gateGradients.slice(2 * h, rows * g - 2 * h),
                                   c: bindings.recurrentKernelGradient.slice(2 * h, h * g - 2 * h), ldb: g, ldc: g)))
         } else {
-            ops.append(.gemm(GEMM(transposeA: true, m: h, n: g, k: rows, a: operands, b: work.recurrentGateGradients ?? work.gateGradients,
+            ops.append(.gemm(GEMM(transposeA: true, m: h, n: g, k: rows, a: operands, b: work.recurrentGateGradients ?? gateGradients,
                                   c: bindings.recurrentKernelGradient)))
         }
-        ops.append(.sumRows(SumRows(rows: rows, columns: g, input: work.gateGradients, output: bindings.biasGradient.slice(0, g))))
+        ops.append(.sumRows(SumRows(rows: rows, columns: g, input: gateGradients, output: bindings.biasGradient.slice(0, g))))
         if let recurrentGateGradients = work.recurrentGateGradients {
             ops.append(.sumRows(SumRows(rows: rows, columns: g, input: recurrentGateGradients, output: bindings.biasGradient.slice(g, g))))
         }
         if shape.inputGradient, let inputGradient = bindings.inputGradient {
-            ops.append(.gemm(GEMM(transposeB: true, m: rows, n: d, k: g, a: work.gateGradients, b: bindings.kernel, c: inputGradient)))
+            ops.append(.gemm(GEMM(transposeB: true, m: rows, n: d, k: g, a: gateGradients, b: bindings.kernel, c: inputGradient)))
         }
         return ops
     }

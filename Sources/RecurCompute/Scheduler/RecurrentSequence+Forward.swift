@@ -6,16 +6,16 @@ extension RecurrentSequence {
         let cell = shape.cell
         var ops: [Op] = [.gemm(GEMM(m: t * b, n: g, k: d, a: bindings.input, b: bindings.kernel, c: work.projectedInputs))]
         if let dropped = work.droppedStates, let rd = bindings.recurrentDropoutMask {
-            ops.append(.multiply(Multiply(initialState, rd, output: stateRow(dropped, initialRow))))
+            ops.append(.multiply(Multiply(initialState, rd, output: dropped.row(initialRow, width: stateRows))))
         }
         var steps: [Op] = []
         for time in processingOrder {
-            let previous = stateRow(work.states, previousRow(time))
-            let operand = work.droppedStates.map { stateRow($0, previousRow(time)) } ?? previous
+            let previous = stateRow(previousRow(time))
+            let operand = work.droppedStates.map { $0.row(previousRow(time), width: stateRows) } ?? previous
             let projectedInput = work.projectedInputs.row(time, width: b * g)
-            let gates = work.gates.row(time, width: b * cell.savedWidth)
+            let gates = savedGates(time)
             if shape.resetBefore {
-                let resetState = work.resetStates!.row(time, width: b * h)
+                let resetState = work.resetStates!.row(shape.storesForBackward ? time : 0, width: b * h)
                 steps.append(.gemm(GEMM(m: b, n: 2 * h, k: h, a: operand, b: bindings.recurrentKernel, c: work.stepProjection,
                                         ldb: g, ldc: g)))
                 steps.append(.gruResetGateForward(GRUResetGateForward(
@@ -29,13 +29,12 @@ extension RecurrentSequence {
             }
             steps.append(.cellForward(CellForward(
                 cell: cell, batch: b, projectedInput: projectedInput, projectedState: work.stepProjection, bias: bindings.bias,
-                previousState: previous, state: stateRow(work.states, nextRow(time)),
-                previousCellState: work.cellStates.map { stateRow($0, previousRow(time)) },
-                cellState: work.cellStates.map { stateRow($0, nextRow(time)) },
+                previousState: previous, state: stateRow(nextRow(time)),
+                previousCellState: cellStateRow(previousRow(time)), cellState: cellStateRow(nextRow(time)),
                 gates: gates, mask: bindings.mask?.row(time, width: b),
                 sequenceOutput: work.sequenceOutput?.row(time, width: b * h),
                 recurrentDropoutMask: bindings.recurrentDropoutMask,
-                droppedState: work.droppedStates.map { stateRow($0, nextRow(time)) })))
+                droppedState: work.droppedStates.map { $0.row(nextRow(time), width: stateRows) })))
         }
         ops.append(.recurrentLoop(RecurrentLoop(batch: b, steps: steps)))
         return ops

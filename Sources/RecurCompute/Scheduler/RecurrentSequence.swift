@@ -32,16 +32,31 @@ public struct RecurrentSequence: Sendable {
         public var recurrentDropout: Bool
         /// Whether the caller needs the gradient of the input sequence.
         public var inputGradient: Bool
+        /// Whether ``RecurrentSequence/backward(outputGradient:finalStateGradient:)`` will run.
+        /// Without it (inference) the sequence keeps only what the next step reads: one step of
+        /// gates, reused every step, two rows of LSTM cell state, no gradient buffers.
+        public var storesForBackward: Bool
+        /// Whether the caller reads ``RecurrentSequence/sequenceOutput`` (`return_sequences`).
+        /// Forward-only and without it, the state history is two rows too.
+        public var outputsSequence: Bool
 
         public init(cell: RecurrentCell, batch: Int, time: Int, inputWidth: Int, reverse: Bool = false, masked: Bool = false,
-                    maskedOutput: MaskedOutput = .zero, recurrentDropout: Bool = false, inputGradient: Bool = true) {
+                    maskedOutput: MaskedOutput = .zero, recurrentDropout: Bool = false, inputGradient: Bool = true,
+                    storesForBackward: Bool = true, outputsSequence: Bool = true) {
             self.cell = cell; self.batch = batch; self.time = time; self.inputWidth = inputWidth
             self.reverse = reverse; self.masked = masked; self.maskedOutput = maskedOutput; self.recurrentDropout = recurrentDropout
-            self.inputGradient = inputGradient
+            self.inputGradient = inputGradient; self.storesForBackward = storesForBackward; self.outputsSequence = outputsSequence
         }
 
         var resetBefore: Bool { cell.kind == .gru(resetAfter: false) }
         var resetAfter: Bool { cell.kind == .gru(resetAfter: true) }
+        /// Steps whose gates (and reset-before GRU reset states) are kept: all, or one reused.
+        var savedSteps: Int { storesForBackward ? time : 1 }
+        /// Rows of the state history: T+1, or three when nobody reads the history: the initial
+        /// state, which keeps its own row (it is zeroed once at allocation, or carried in by
+        /// truncated BPTT), and two that the steps use in turn.
+        var stateHistoryRows: Int { storesForBackward || outputsSequence ? time + 1 : 3 }
+        var cellStateRows: Int { storesForBackward ? time + 1 : 3 }
     }
 
     /// Tensors the caller owns and binds: the input, the parameters, their gradients, masks.
@@ -79,30 +94,37 @@ public struct RecurrentSequence: Sendable {
     /// Reserves the layer's working tensors under `prefix` in `layout`.
     public static func reserve(_ shape: Shape, prefix: String, in layout: inout ArenaLayout) {
         let (b, t, h, g) = (shape.batch, shape.time, shape.cell.units, shape.cell.gateWidth)
+        let backward = shape.storesForBackward
         _ = layout.reserve("\(prefix).projectedInputs", t * b * g)
         _ = layout.reserve("\(prefix).stepProjection", b * g)
-        _ = layout.reserve("\(prefix).states", (t + 1) * b * h)
-        _ = layout.reserve("\(prefix).gates", t * b * shape.cell.savedWidth)
-        _ = layout.reserve("\(prefix).gateGradients", t * b * g)
-        _ = layout.reserve("\(prefix).carried", b * h)
-        _ = layout.reserve("\(prefix).recurrentGradient", b * h)
+        _ = layout.reserve("\(prefix).states", shape.stateHistoryRows * b * h)
+        _ = layout.reserve("\(prefix).gates", shape.savedSteps * b * shape.cell.savedWidth)
+        if backward {
+            _ = layout.reserve("\(prefix).gateGradients", t * b * g)
+            _ = layout.reserve("\(prefix).carried", b * h)
+            _ = layout.reserve("\(prefix).recurrentGradient", b * h)
+        }
         if shape.cell.kind == .lstm {
-            _ = layout.reserve("\(prefix).cellStates", (t + 1) * b * h)
-            _ = layout.reserve("\(prefix).cellGradient", b * h)
+            _ = layout.reserve("\(prefix).cellStates", shape.cellStateRows * b * h)
+            if backward { _ = layout.reserve("\(prefix).cellGradient", b * h) }
         }
         // A carried masked output is the state history itself; only zeros need their own buffer.
-        if shape.masked && shape.maskedOutput == .zero { _ = layout.reserve("\(prefix).sequenceOutput", t * b * h) }
+        if shape.masked && shape.maskedOutput == .zero && shape.outputsSequence {
+            _ = layout.reserve("\(prefix).sequenceOutput", t * b * h)
+        }
         if shape.recurrentDropout { _ = layout.reserve("\(prefix).droppedStates", (t + 1) * b * h) }
-        if shape.resetAfter { _ = layout.reserve("\(prefix).recurrentGateGradients", t * b * g) }
+        if shape.resetAfter && backward { _ = layout.reserve("\(prefix).recurrentGateGradients", t * b * g) }
         if shape.resetBefore {
-            _ = layout.reserve("\(prefix).resetStates", t * b * h)
-            _ = layout.reserve("\(prefix).resetGradient", b * h)
+            _ = layout.reserve("\(prefix).resetStates", shape.savedSteps * b * h)
+            if backward { _ = layout.reserve("\(prefix).resetGradient", b * h) }
         }
     }
 
     /// The working tensors, bound from an allocated arena.
     struct Workspace: Sendable {
-        var projectedInputs, stepProjection, states, gates, gateGradients, carried, recurrentGradient: FloatRef
+        var projectedInputs, stepProjection, states, gates: FloatRef
+        /// Backward's; nil in a forward-only sequence.
+        var gateGradients, carried, recurrentGradient: FloatRef?
         var cellStates, cellGradient, sequenceOutput, droppedStates, recurrentGateGradients, resetStates, resetGradient: FloatRef?
     }
 
@@ -113,8 +135,8 @@ public struct RecurrentSequence: Sendable {
         func optional(_ name: String) -> FloatRef? { names["\(prefix).\(name)"].map { arena[$0] } }
         work = Workspace(
             projectedInputs: arena["\(prefix).projectedInputs"], stepProjection: arena["\(prefix).stepProjection"],
-            states: arena["\(prefix).states"], gates: arena["\(prefix).gates"], gateGradients: arena["\(prefix).gateGradients"],
-            carried: arena["\(prefix).carried"], recurrentGradient: arena["\(prefix).recurrentGradient"],
+            states: arena["\(prefix).states"], gates: arena["\(prefix).gates"], gateGradients: optional("gateGradients"),
+            carried: optional("carried"), recurrentGradient: optional("recurrentGradient"),
             cellStates: optional("cellStates"), cellGradient: optional("cellGradient"), sequenceOutput: optional("sequenceOutput"),
             droppedStates: optional("droppedStates"), recurrentGateGradients: optional("recurrentGateGradients"),
             resetStates: optional("resetStates"), resetGradient: optional("resetGradient"))
@@ -131,22 +153,37 @@ public struct RecurrentSequence: Sendable {
     /// Times in processing order.
     var processingOrder: [Int] { shape.reverse ? Array((0..<shape.time).reversed()) : Array(0..<shape.time) }
 
-    func stateRow(_ tensor: FloatRef, _ row: Int) -> FloatRef { tensor.row(row, width: stateRows) }
+    /// Row `row` of a history tensor, which holds `rows` rows: all T+1, or the initial row then
+    /// two used in turn (a step reads one and writes the other: its two rows differ by one).
+    func historyRow(_ tensor: FloatRef, _ row: Int, of rows: Int) -> FloatRef {
+        if rows == shape.time + 1 { return tensor.row(row, width: stateRows) }
+        return tensor.row(row == initialRow ? 0 : 1 + row % 2, width: stateRows)
+    }
+    func stateRow(_ row: Int) -> FloatRef { historyRow(work.states, row, of: shape.stateHistoryRows) }
+    func cellStateRow(_ row: Int) -> FloatRef? { work.cellStates.map { historyRow($0, row, of: shape.cellStateRows) } }
+    /// The gates a step saves: its own row, or the one row every step reuses.
+    func savedGates(_ time: Int) -> FloatRef {
+        work.gates.row(shape.storesForBackward ? time : 0, width: shape.batch * shape.cell.savedWidth)
+    }
 
     /// `[B, H]`: the initial state (zeros unless the caller writes a carried TBPTT state here).
-    public var initialState: FloatRef { stateRow(work.states, initialRow) }
+    public var initialState: FloatRef { stateRow(initialRow) }
     /// `[B, H]`: the state after the last processed step (LSTM: `h`).
-    public var finalState: FloatRef { stateRow(work.states, nextRow(processingOrder.last!)) }
-    public var initialCellState: FloatRef? { work.cellStates.map { stateRow($0, initialRow) } }
-    public var finalCellState: FloatRef? { work.cellStates.map { stateRow($0, nextRow(processingOrder.last!)) } }
+    public var finalState: FloatRef { stateRow(nextRow(processingOrder.last!)) }
+    public var initialCellState: FloatRef? { cellStateRow(initialRow) }
+    public var finalCellState: FloatRef? { cellStateRow(nextRow(processingOrder.last!)) }
     /// `[T, B, H]` time-aligned outputs (`return_sequences`): at masked steps zero, or the carried
     /// state, as the shape's `maskedOutput` says.
     public var sequenceOutput: FloatRef {
+        precondition(shape.outputsSequence, "the sequence was planned without its output sequence (outputsSequence: false)")
         if let masked = work.sequenceOutput { return masked }
         return work.states.slice((shape.reverse ? 0 : 1) * stateRows, shape.time * stateRows)
     }
     /// `[B, H]`: where the caller puts d(loss)/d(final state) before ``backward(outputGradient:)``.
-    public var finalStateGradient: FloatRef { work.carried }
+    public var finalStateGradient: FloatRef {
+        guard let carried = work.carried else { preconditionFailure("a forward-only sequence has no gradients") }
+        return carried
+    }
 
     /// The rows that fed each timestep's recurrent product, time-aligned (`[T, B, H]`).
     func recurrentOperands() -> FloatRef {
