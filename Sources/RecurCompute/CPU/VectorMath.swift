@@ -39,21 +39,32 @@ public enum VectorMath {
         x.replacing(with: upper, where: x .> upper).replacing(with: lower, where: x .< lower)
     }
 
+    /// `a · b + c`, fused where the build targets FMA (`RECUR_FMA`, see Package.swift): half the
+    /// latency of the polynomials' Horner chains, which is what the cell loops wait on.
+    @inline(__always)
+    public static func fma(_ a: Vector, _ b: Vector, _ c: Vector) -> Vector {
+        #if RECUR_FMA
+        c.addingProduct(a, b)
+        #else
+        a * b + c
+        #endif
+    }
+
     @inline(__always)
     public static func tanh(_ x: Vector) -> Vector {
         // Beyond ±7.9053 tanh rounds to ±1 in float; below 4e-4 it is x to float precision.
         let clamped = clamp(x, -7.90531110763549805, 7.90531110763549805)
         let x2 = clamped * clamped
-        var p = x2 * Vector(repeating: -2.76076847742355e-16) + Vector(repeating: 2.00018790482477e-13)
-        p = x2 * p + Vector(repeating: -8.60467152213735e-11)
-        p = x2 * p + Vector(repeating: 5.12229709037114e-08)
-        p = x2 * p + Vector(repeating: 1.48572235717979e-05)
-        p = x2 * p + Vector(repeating: 6.37261928875436e-04)
-        p = x2 * p + Vector(repeating: 4.89352455891786e-03)
+        var p = fma(x2, Vector(repeating: -2.76076847742355e-16), Vector(repeating: 2.00018790482477e-13))
+        p = fma(x2, p, Vector(repeating: -8.60467152213735e-11))
+        p = fma(x2, p, Vector(repeating: 5.12229709037114e-08))
+        p = fma(x2, p, Vector(repeating: 1.48572235717979e-05))
+        p = fma(x2, p, Vector(repeating: 6.37261928875436e-04))
+        p = fma(x2, p, Vector(repeating: 4.89352455891786e-03))
         p = clamped * p
-        var q = x2 * Vector(repeating: 1.19825839466702e-06) + Vector(repeating: 1.18534705686654e-04)
-        q = x2 * q + Vector(repeating: 2.26843463243900e-03)
-        q = x2 * q + Vector(repeating: 4.89352518554385e-03)
+        var q = fma(x2, Vector(repeating: 1.19825839466702e-06), Vector(repeating: 1.18534705686654e-04))
+        q = fma(x2, q, Vector(repeating: 2.26843463243900e-03))
+        q = fma(x2, q, Vector(repeating: 4.89352518554385e-03))
         let tiny = (x .< Vector(repeating: 0.0004)) .& (x .> Vector(repeating: -0.0004))
         return (p / q).replacing(with: x, where: tiny)
     }
@@ -65,18 +76,17 @@ public enum VectorMath {
         // rounds x·log2(e) to the integer n and leaves n in the low mantissa bits: no float→int
         // conversion (the generic SIMD one is not vectorized).
         let magic = Vector(repeating: 12582912)
-        let shifted = x * Vector(repeating: 1.44269504088896341) + magic
+        let shifted = fma(x, Vector(repeating: 1.44269504088896341), magic)
         let n = shifted - magic
-        var r = x - n * Vector(repeating: 0.693359375)
-        r = r - n * Vector(repeating: -2.12194440e-4)
+        var r = fma(n, Vector(repeating: -0.693359375), x)
+        r = fma(n, Vector(repeating: 2.12194440e-4), r)
         let r2 = r * r
-        var y = Vector(repeating: 1.9875691500e-4)
-        y = y * r + Vector(repeating: 1.3981999507e-3)
-        y = y * r + Vector(repeating: 8.3334519073e-3)
-        y = y * r + Vector(repeating: 4.1665795894e-2)
-        y = y * r + Vector(repeating: 1.6666665459e-1)
-        y = y * r + Vector(repeating: 5.0000001201e-1)
-        y = y * r2 + r + Vector(repeating: 1)
+        var y = fma(Vector(repeating: 1.9875691500e-4), r, Vector(repeating: 1.3981999507e-3))
+        y = fma(y, r, Vector(repeating: 8.3334519073e-3))
+        y = fma(y, r, Vector(repeating: 4.1665795894e-2))
+        y = fma(y, r, Vector(repeating: 1.6666665459e-1))
+        y = fma(y, r, Vector(repeating: 5.0000001201e-1))
+        y = fma(y, r2, r) + Vector(repeating: 1)
         // 2^n from its exponent bits; n ∈ [−126, 127] after the clamp.
         let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
         return y * unsafeBitCast((integer &+ 127) &<< 23, to: Vector.self)
