@@ -81,6 +81,36 @@ final class CPUOpsTests: XCTestCase {
         }
     }
 
+    /// Deep, narrow products (weight gradients over all T·B rows) run split along k into two
+    /// partial sums: every transpose combination, alpha and beta, a padded C left alone, and the
+    /// same bits on one thread as on two.
+    func testDeepProductSplitAlongKMatchesTheFormulaAtEveryThreadCount() throws {
+        let m = 17, n = 15, k = 2 * CPUBackend.splitInnerMinimumK + 37, ldc = n + 2, sentinel: Float = 42
+        for (ta, tb) in [(true, false), (false, false), (true, true), (false, true)] {
+            let a = rng.floats(m * k), b = rng.floats(k * n), c0 = rng.floats((m - 1) * ldc + n)
+            var results: [[Float]] = []
+            for threads in [1, 2] {
+                let backend = CPUBackend(threads: threads)
+                var cStorage = c0
+                for i in cStorage.indices where i % ldc >= n { cStorage[i] = sentinel }
+                let c = try backend.tensor(cStorage)
+                let alpha: Float = 0.5, beta: Float = 2
+                let op = GEMM(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: try backend.tensor(a),
+                              b: try backend.tensor(b), beta: beta, c: c, lda: ta ? m : k, ldb: tb ? k : n, ldc: ldc)
+                XCTAssertTrue(CPUBackend.splitsInner(op), "the shape takes the split path")
+                try backend.enqueue(.gemm(op), lane: 0)
+                let result = try backend.read(c)
+                let product = matmul(a.map(Double.init), b.map(Double.init), m: m, k: k, n: n, transposeA: ta, transposeB: tb)
+                let expected = (0..<m * n).map { Double(alpha) * product[$0] + Double(beta) * Double(cStorage[($0 / n) * ldc + $0 % n]) }
+                // Sums of k ≈ 4000 products of O(1) terms: a looser absolute bound than the short sums.
+                close((0..<m * n).map { result[($0 / n) * ldc + $0 % n] }, expected, "split GEMM tA=\(ta) tB=\(tb)", absolute: 1e-3)
+                for i in result.indices where i % ldc >= n { XCTAssertEqual(result[i], sentinel, "C padding element \(i) was written") }
+                results.append(result)
+            }
+            XCTAssertEqual(results[0], results[1], "tA=\(ta) tB=\(tb): one thread and two give the same bits")
+        }
+    }
+
     func testBatchedGEMMUsesStridesAndCanShareB() throws {
         // Three products; A and C batches sit at strides with gaps; strideB = 0 shares one B.
         let batch = 3, m = 2, n = 3, k = 4, strideA = m * k + 2, strideC = m * n + 1, sentinel: Float = -7

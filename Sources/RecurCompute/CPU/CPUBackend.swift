@@ -12,6 +12,9 @@ public final class CPUBackend: Backend {
     /// Grow-only working memory of ``recurrentLoop(_:)`` (transposed recurrent kernels).
     private var scratch: UnsafeMutablePointer<Float>?
     private var scratchCount = 0
+    /// Grow-only memory for the second half of a product split along k (see `gemm`).
+    var partialProduct: UnsafeMutablePointer<Float>?
+    var partialProductCount = 0
 
     public init(threads: Int? = nil) {
         let cores = threads ?? Swift.max(1, sysconfCores())
@@ -96,7 +99,10 @@ public final class CPUBackend: Backend {
         }
     }
 
-    deinit { scratch?.deallocate() }
+    deinit {
+        scratch?.deallocate()
+        partialProduct?.deallocate()
+    }
 
     /// Scratch memory of at least `count` floats; earlier contents are not kept when it grows.
     func loopScratch(upTo count: Int) -> UnsafeMutablePointer<Float> {
@@ -124,75 +130,6 @@ public final class CPUBackend: Backend {
             if start < end { body(start..<end) }
         }
     }
-
-    /// OpenBLAS runs single-threaded inside this backend's workers: a large product is split here
-    /// into two blocks of C's rows (or columns when there are few rows), run on two workers.
-    /// OpenBLAS's own pool would spin in `sched_yield` between calls, taking a core from the cell
-    /// loops that run between the products. The split depends on the shape only — OpenBLAS's
-    /// result for a row depends on the block it is computed in — so results do not change with
-    /// the thread count.
-    func gemm(_ o: GEMM) {
-        if !o.transposeA && o.batch == 1 && o.k <= Self.rowGEMMMaximumK && o.k * o.n <= Self.rowGEMMMaximumPanel {
-            rowGEMM(o)
-            return
-        }
-        let ta = o.transposeA ? CblasTrans : CblasNoTrans
-        let tb = o.transposeB ? CblasTrans : CblasNoTrans
-        let a = o.a.hostPointer, b = o.b.hostPointer, c = o.c.hostPointer
-        let splitRows = o.m >= o.n || o.m >= 64
-        let extent = splitRows ? o.m : o.n
-        let blocks = o.flops >= Self.parallelGEMMFlops && extent >= 32 ? 2 : 1
-        for i in 0..<o.batch {
-            let (ai, bi, ci) = (a + i * o.strideA, b + i * o.strideB, c + i * o.strideC)
-            func run(_ block: Int) {
-                let start = extent * block / blocks, end = extent * (block + 1) / blocks
-                if splitRows {
-                    cblas_sgemm(CblasRowMajor, ta, tb, Int32(end - start), Int32(o.n), Int32(o.k), o.alpha,
-                                ai + (o.transposeA ? start : start * o.lda), Int32(o.lda), bi, Int32(o.ldb), o.beta,
-                                ci + start * o.ldc, Int32(o.ldc))
-                } else {
-                    cblas_sgemm(CblasRowMajor, ta, tb, Int32(o.m), Int32(end - start), Int32(o.k), o.alpha,
-                                ai, Int32(o.lda), bi + (o.transposeB ? start * o.ldb : start), Int32(o.ldb), o.beta,
-                                ci + start, Int32(o.ldc))
-                }
-            }
-            if blocks == 1 || threads == 1 {
-                for block in 0..<blocks { run(block) }
-            } else {
-                DispatchQueue.concurrentPerform(iterations: blocks, execute: run)
-            }
-        }
-    }
-
-    /// Below this many FLOPs a product runs on one worker.
-    static let parallelGEMMFlops = 2e6
-    /// Products with a short inner dimension and a `B` that stays in L2 — the input projection of
-    /// an embedding of 32–128 features, its input gradient — run in ``RowGEMM``: OpenBLAS spends
-    /// as long packing a `[T·B, 32]` operand as multiplying it.
-    static let rowGEMMMaximumK = 128
-    static let rowGEMMMaximumPanel = 1 << 16
-
-    /// `o` in ``RowGEMM``, its rows split across the workers (a row's result does not depend on
-    /// the split). A transposed `B` is transposed into scratch memory first.
-    func rowGEMM(_ o: GEMM) {
-        var b = UnsafePointer(o.b.hostPointer), ldb = o.ldb
-        if o.transposeB {
-            let transposed = loopScratch(upTo: o.k * o.n)
-            for row in 0..<o.n { for column in 0..<o.k { transposed[column * o.n + row] = b[row * o.ldb + column] } }
-            b = UnsafePointer(transposed)
-            ldb = o.n
-        }
-        let a = UnsafePointer(o.a.hostPointer), c = o.c.hostPointer
-        let chunks = o.flops >= Self.parallelGEMMFlops ? Swift.max(1, Swift.min(threads, o.m / 4)) : 1
-        let run = { (chunk: Int) in
-            // Chunk bounds on multiples of 4 rows keep the 4-row blocks whole.
-            let quads = (o.m + 3) / 4
-            let start = Swift.min(o.m, 4 * (quads * chunk / chunks)), end = Swift.min(o.m, 4 * (quads * (chunk + 1) / chunks))
-            RowGEMM.multiply(rows: start..<end, n: o.n, k: o.k, alpha: o.alpha, a: a, lda: o.lda, b: b, ldb: ldb,
-                             beta: o.beta, c: c, ldc: o.ldc)
-        }
-        if chunks == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: run) }
-    }
 }
 
 /// A marker that is reached when it is made (the CPU backend has nothing in flight).
@@ -210,3 +147,4 @@ import Glibc
 func sysconfCores() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 func sysconfPages() -> Int { Int(sysconf(Int32(_SC_PHYS_PAGES))) }
 func sysconfPageSize() -> Int { Int(sysconf(Int32(_SC_PAGESIZE))) }
+
