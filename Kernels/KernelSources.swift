@@ -14,6 +14,7 @@ public enum KernelSources {
         "optimizer": text(PackageResources.optimizer_cl),
         "dropout": text(PackageResources.dropout_cl),
         "reduce": text(PackageResources.reduce_cl),
+        "recurrent_loop": text(PackageResources.recurrent_loop_cl),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

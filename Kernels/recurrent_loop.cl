@@ -1,0 +1,294 @@
+// recurrent_loop.cl — a whole recurrent direction, every timestep, in ONE launch (persistent
+// kernels): per step the recurrent product and the fused cell of simple_rnn.cl / lstm.cl / gru.cl.
+// Forward:  p = operand_{s} · U ([rows, H] × [H, G·H]), then the cell; operand_{s+1} = h ⊙ m.
+// Backward: dh = carried + (dZ_{s−1} · Uᵀ) ⊙ m + output, then the cell backward.
+// Batch rows never meet inside a recurrence, so a work-group owns R rows for the whole sequence
+// and only work-group barriers separate timesteps (no global synchronisation, any number of
+// groups). Work-item (j, r) owns unit j of row r: it forms the G pre-activations of unit j itself
+// (the G dot products over k) and so applies the cell without any exchange; the only shared data
+// is the recurrent operand (forward) or the recurrent-side gate gradient (backward) of the tile,
+// kept in local memory and double-buffered, so a step needs one barrier (two for the reset-before
+// GRU, whose candidate product needs r first). h, c and the carried gradients stay in registers.
+// U sits in local memory (`_local` kernels; the backward keeps Uᵀ so both read unit-stride across
+// j) when it fits, else it is read from global memory through the cache (`_global` kernels).
+// Launch: 2-D, local (H, R), global (H, ⌈B/R⌉·R); rows ≥ B run the barriers and write nothing.
+// Local memory (floats): forward [H·G·H if _local] + 2·R·H + R·H (reset-before);
+//                        backward [G·H·H if _local] + 2·R·G·H.
+// Per-step tensors arrive as (buffer, offset of step 0, stride per step, period), in execution
+// order (the stride is negative for a direction that runs back in time): step s is at
+// offset + s·stride, or offset + (s mod period)·stride when period > 0 (a forward-only sequence's
+// state history, whose steps write two rows in turn). Optional ones are NULL.
+// Masking, recurrent dropout, saved gates and the masked-row rules are exactly those of the step
+// kernels; both are tested against the CPU reference (CellMath).
+// Limits: H ≤ the kernel's work-group size; G ≤ 4.
+
+#define STEPPED(name) __global float* name##_base, const int name##_off, const int name##_step, const int name##_period
+#define BIND_STEPPED(name) const stepped name = { name##_base ? name##_base + name##_off : 0, name##_step, name##_period }
+
+// One per-step view (NULL pointer: absent).
+typedef struct { __global float* p; int step; int period; } stepped;
+inline __global float* at(const stepped t, const int s) { return t.p + (t.period ? s % t.period : s) * t.step; }
+
+#define KIND_SIMPLE_RNN 0
+#define KIND_LSTM 1
+#define KIND_GRU_RESET_AFTER 2
+#define KIND_GRU_RESET_BEFORE 3
+
+// A weight read: from the local copy or from global memory. `local_weights` is a constant in each
+// kernel below, so the unused branch is folded away.
+#define WEIGHT(i) (local_weights ? wl[i] : wg[i])
+
+inline void loop_forward(const int kind, const int G, const int local_weights,
+        const int B, const int H, const int T, const int act, const int ract,
+        __global const float* wg, __global const float* bias_, __global const float* rd,
+        __global const float* h0, __global const float* c0, __global const float* op0,
+        const stepped x, const stepped h_out, const stepped c_out, const stepped gates,
+        const stepped mask, const stepped seq, const stepped dropped, const stepped reset,
+        __local float* scratch) {
+    const int j = get_local_id(0), r = get_local_id(1), R = get_local_size(1);
+    const int b = get_group_id(1) * R + r;
+    const bool row = b < B;
+    const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H;
+    const int lid = r * H + j, wgs = R * H;
+    const int e = b * H + j;
+    __local float* wl = scratch;
+    __local float* ops = scratch + (local_weights ? H * GH : 0);
+    __local float* resets = ops + 2 * wgs;
+    if (local_weights) {
+        for (int i = lid; i < H * GH; i += wgs) wl[i] = wg[i];
+    }
+    float h = row ? h0[e] : 0.0f;
+    float c = (kind == KIND_LSTM && row) ? c0[e] : 0.0f;
+    const float m = (rd && row) ? rd[e] : 1.0f;
+    ops[lid] = row ? op0[e] : 0.0f;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    const int direct = kind == KIND_GRU_RESET_BEFORE ? 2 : G;  // gate blocks multiplied by the operand
+    for (int s = 0; s < T; ++s) {
+        __local const float* op = ops + (s & 1) * wgs + r * H;
+        float p[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        for (int k = 0; k < H; ++k) {
+            const float o = op[k];
+            for (int g = 0; g < direct; ++g) p[g] = mad(o, WEIGHT(k * GH + g * H + j), p[g]);
+        }
+        const bool live = row && (!mask.p || at(mask, s)[b] != 0.0f);
+        __global const float* xs = at(x, s) + b * GH;
+        __global float* gs = at(gates, s) + b * SW;
+        float z = 0.0f;
+        if (kind == KIND_GRU_RESET_BEFORE) {
+            // First half (gru_reset_gate_forward, on every row): z, r and the operand r ⊙ h̄ of the
+            // candidate's product, shared through local memory.
+            float rr = 0.0f;
+            if (row) {
+                z = activate(ract, xs[j] + p[0] + bias_[j]);
+                rr = activate(ract, xs[H + j] + p[1] + bias_[H + j]);
+            }
+            const float s_r = rr * h * m;
+            if (row) {
+                gs[j] = z; gs[H + j] = rr;
+                at(reset, s)[e] = s_r;
+            }
+            resets[lid] = s_r;
+            barrier(CLK_LOCAL_MEM_FENCE);
+            float ph = 0.0f;
+            for (int k = 0; k < H; ++k) ph = mad(resets[r * H + k], WEIGHT(k * GH + 2 * H + j), ph);
+            p[2] = ph;
+        }
+        if (!live) {
+            // Masked step: state and cell state carried, output zero, saved gates zero (the
+            // reset-before GRU keeps the z, r it wrote above, as the step kernels do).
+            if (row) {
+                if (kind != KIND_GRU_RESET_BEFORE) for (int g = 0; g < SW / H; ++g) gs[g * H + j] = 0.0f;
+                if (seq.p) at(seq, s)[e] = 0.0f;
+            }
+        } else if (kind == KIND_SIMPLE_RNN) {
+            h = activate(act, xs[j] + p[0] + bias_[j]);
+            gs[j] = h;
+        } else if (kind == KIND_LSTM) {
+            const float ig = activate(ract, xs[j] + p[0] + bias_[j]);
+            const float fg = activate(ract, xs[H + j] + p[1] + bias_[H + j]);
+            const float cg = activate(act, xs[2 * H + j] + p[2] + bias_[2 * H + j]);
+            const float og = activate(ract, xs[3 * H + j] + p[3] + bias_[3 * H + j]);
+            c = fg * c + ig * cg;
+            h = og * activate(act, c);
+            gs[j] = ig; gs[H + j] = fg; gs[2 * H + j] = cg; gs[3 * H + j] = og;
+        } else if (kind == KIND_GRU_RESET_AFTER) {
+            __global const float* bx = bias_;
+            __global const float* bh = bias_ + 3 * H;
+            const float hbar = h * m;
+            z = activate(ract, xs[j] + bx[j] + p[0] + bh[j]);
+            const float rr = activate(ract, xs[H + j] + bx[H + j] + p[1] + bh[H + j]);
+            const float ph = p[2] + bh[2 * H + j];
+            const float hh = activate(act, xs[2 * H + j] + bx[2 * H + j] + rr * ph);
+            h = z * hbar + (1.0f - z) * hh;
+            gs[j] = z; gs[H + j] = rr; gs[2 * H + j] = hh; gs[3 * H + j] = ph;
+        } else {
+            const float hbar = h * m;
+            const float hh = activate(act, xs[2 * H + j] + p[2] + bias_[2 * H + j]);
+            gs[2 * H + j] = hh;
+            h = z * hbar + (1.0f - z) * hh;
+        }
+        if (row) {
+            if (live && seq.p) at(seq, s)[e] = h;
+            at(h_out, s)[e] = h;
+            if (kind == KIND_LSTM) at(c_out, s)[e] = c;
+            if (dropped.p) at(dropped, s)[e] = h * m;
+        }
+        ops[((s + 1) & 1) * wgs + lid] = h * m;
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+}
+
+inline void loop_backward(const int kind, const int G, const int local_weights,
+        const int B, const int H, const int T, const int act, const int ract, const int carried_output,
+        __global const float* wg, __global const float* rd, __global float* carried, __global float* c_grad,
+        const stepped gates, const stepped h_prev, const stepped c_prev, const stepped c_cur,
+        const stepped mask, const stepped out_grad, const stepped gate_grad, const stepped rec_gate_grad,
+        __local float* scratch) {
+    const int j = get_local_id(0), r = get_local_id(1), R = get_local_size(1);
+    const int b = get_group_id(1) * R + r;
+    const bool row = b < B;
+    const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H;
+    const int lid = r * H + j, wgs = R * H;
+    const int e = b * H + j;
+    // Uᵀ ([G·H, H]) so that work-items j read consecutive addresses; the global variant reads U
+    // in place (row j of U, one cached row per work-item).
+    __local float* wl = scratch;
+    __local float* dzs = scratch + (local_weights ? H * GH : 0);
+    if (local_weights) {
+        for (int i = lid; i < H * GH; i += wgs) {
+            const int k = i / GH, col = i - k * GH;
+            wl[col * H + k] = wg[i];
+        }
+    }
+    float carry = row ? carried[e] : 0.0f;
+    float dc = (kind == KIND_LSTM && row) ? c_grad[e] : 0.0f;
+    const float m = (rd && row) ? rd[e] : 1.0f;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    // The recurrent-side gate gradient's blocks that reach h₋ through U (z and r only for the
+    // reset-before GRU, whose h̃ block reaches h₋ through r ⊙ h̄ instead).
+    const int through_u = (kind == KIND_GRU_RESET_BEFORE ? 2 : G) * H;
+    for (int s = 0; s < T; ++s) {
+        __local const float* previous = dzs + ((s + 1) & 1) * R * GH + r * GH;
+        __local float* current = dzs + (s & 1) * R * GH + r * GH;
+        float dh = carry;
+        if (s > 0) {
+            float rec = 0.0f;
+            for (int col = 0; col < through_u; ++col) {
+                rec = mad(previous[col], local_weights ? wl[col * H + j] : wg[j * GH + col], rec);
+            }
+            dh += rec * m;
+        }
+        const bool live = row && (!mask.p || at(mask, s)[b] != 0.0f);
+        if (row && (live || carried_output) && out_grad.p) dh += at(out_grad, s)[e];
+        __global const float* gs = at(gates, s) + b * SW;
+        __global float* dz = at(gate_grad, s) + b * GH;
+        __global float* dzr = rec_gate_grad.p ? at(rec_gate_grad, s) + b * GH : 0;
+        float hp = 0.0f;
+        if (kind == KIND_GRU_RESET_AFTER || kind == KIND_GRU_RESET_BEFORE) hp = row ? at(h_prev, s)[e] : 0.0f;
+        if (!live) {
+            // Masked row: no gate gradients, the whole state gradient carried back.
+            for (int g = 0; g < G; ++g) {
+                current[g * H + j] = 0.0f;
+                if (row) { dz[g * H + j] = 0.0f; if (dzr) dzr[g * H + j] = 0.0f; }
+            }
+            carry = dh;
+        } else if (kind == KIND_SIMPLE_RNN) {
+            const float d = dh * activate_grad(act, gs[j]);
+            dz[j] = d; current[j] = d;
+            carry = 0.0f;
+        } else if (kind == KIND_LSTM) {
+            const float ig = gs[j], fg = gs[H + j], cg = gs[2 * H + j], og = gs[3 * H + j];
+            const float tc = activate(act, at(c_cur, s)[e]);
+            const float dct = dc + dh * og * activate_grad(act, tc);
+            const float di = dct * cg * activate_grad(ract, ig);
+            const float df = dct * at(c_prev, s)[e] * activate_grad(ract, fg);
+            const float dg = dct * ig * activate_grad(act, cg);
+            const float d_o = dh * tc * activate_grad(ract, og);
+            dz[j] = di; dz[H + j] = df; dz[2 * H + j] = dg; dz[3 * H + j] = d_o;
+            current[j] = di; current[H + j] = df; current[2 * H + j] = dg; current[3 * H + j] = d_o;
+            dc = dct * fg;
+            carry = 0.0f;
+        } else {
+            const float z = gs[j], rr = gs[H + j], hh = gs[2 * H + j];
+            const float dhh = dh * (1.0f - z) * activate_grad(act, hh);
+            const float dzz = dh * (hp * m - hh) * activate_grad(ract, z);
+            dz[j] = dzz; dz[2 * H + j] = dhh;
+            current[j] = dzz;
+            if (kind == KIND_GRU_RESET_AFTER) {
+                const float dr = dhh * gs[3 * H + j] * activate_grad(ract, rr);
+                dz[H + j] = dr;
+                dzr[j] = dzz; dzr[H + j] = dr; dzr[2 * H + j] = dhh * rr;
+                current[H + j] = dr; current[2 * H + j] = dhh * rr;
+            } else {
+                dz[H + j] = 0.0f;
+                current[H + j] = 0.0f; current[2 * H + j] = dhh;
+            }
+            carry = dh * z * m;
+        }
+        if (kind == KIND_GRU_RESET_BEFORE) {
+            // Second half (gru_reset_gate_backward, on every row): d(r ⊙ h̄) = dh̃_pre · U_hᵀ, then
+            // the r block and the r-path of the state gradient.
+            barrier(CLK_LOCAL_MEM_FENCE);
+            float drh = 0.0f;
+            for (int col = 2 * H; col < 3 * H; ++col) {
+                drh = mad(current[col], local_weights ? wl[col * H + j] : wg[j * GH + col], drh);
+            }
+            const float rr = row ? gs[H + j] : 0.0f;
+            const float dr = drh * hp * m * activate_grad(ract, rr);
+            if (row) dz[H + j] = dr;
+            current[H + j] = dr;
+            carry += drh * rr * m;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (row) {
+        carried[e] = carry;
+        if (kind == KIND_LSTM) c_grad[e] = dc;
+    }
+}
+
+#define LOOP_FORWARD_KERNEL(name, KIND, G, LOCAL_WEIGHTS) \
+__kernel void name(const int B, const int H, const int T, const int act, const int ract, \
+        TENSOR(const float, u), TENSOR(const float, bias_), TENSOR(const float, rd), \
+        TENSOR(const float, h0), TENSOR(const float, c0), TENSOR(const float, op0), \
+        STEPPED(x), STEPPED(h_out), STEPPED(c_out), STEPPED(gates), \
+        STEPPED(mask), STEPPED(seq), STEPPED(dropped), STEPPED(reset), \
+        __local float* scratch) { \
+    BIND(const float, u); BIND(const float, bias_); BIND(const float, rd); \
+    BIND(const float, h0); BIND(const float, c0); BIND(const float, op0); \
+    BIND_STEPPED(x); BIND_STEPPED(h_out); BIND_STEPPED(c_out); BIND_STEPPED(gates); \
+    BIND_STEPPED(mask); BIND_STEPPED(seq); BIND_STEPPED(dropped); BIND_STEPPED(reset); \
+    loop_forward(KIND, G, LOCAL_WEIGHTS, B, H, T, act, ract, u, bias_, rd, h0, c0, op0, \
+                 x, h_out, c_out, gates, mask, seq, dropped, reset, scratch); \
+}
+
+#define LOOP_BACKWARD_KERNEL(name, KIND, G, LOCAL_WEIGHTS) \
+__kernel void name(const int B, const int H, const int T, const int act, const int ract, const int carried_output, \
+        TENSOR(const float, u), TENSOR(const float, rd), TENSOR(float, carried), TENSOR(float, c_grad), \
+        STEPPED(gates), STEPPED(h_prev), STEPPED(c_prev), STEPPED(c_cur), \
+        STEPPED(mask), STEPPED(out_grad), STEPPED(gate_grad), STEPPED(rec_gate_grad), \
+        __local float* scratch) { \
+    BIND(const float, u); BIND(const float, rd); BIND(float, carried); BIND(float, c_grad); \
+    BIND_STEPPED(gates); BIND_STEPPED(h_prev); BIND_STEPPED(c_prev); BIND_STEPPED(c_cur); \
+    BIND_STEPPED(mask); BIND_STEPPED(out_grad); BIND_STEPPED(gate_grad); BIND_STEPPED(rec_gate_grad); \
+    loop_backward(KIND, G, LOCAL_WEIGHTS, B, H, T, act, ract, carried_output, u, rd, carried, c_grad, \
+                  gates, h_prev, c_prev, c_cur, mask, out_grad, gate_grad, rec_gate_grad, scratch); \
+}
+
+LOOP_FORWARD_KERNEL(simple_rnn_loop_forward_local, KIND_SIMPLE_RNN, 1, 1)
+LOOP_FORWARD_KERNEL(simple_rnn_loop_forward_global, KIND_SIMPLE_RNN, 1, 0)
+LOOP_FORWARD_KERNEL(lstm_loop_forward_local, KIND_LSTM, 4, 1)
+LOOP_FORWARD_KERNEL(lstm_loop_forward_global, KIND_LSTM, 4, 0)
+LOOP_FORWARD_KERNEL(gru_loop_forward_local, KIND_GRU_RESET_AFTER, 3, 1)
+LOOP_FORWARD_KERNEL(gru_loop_forward_global, KIND_GRU_RESET_AFTER, 3, 0)
+LOOP_FORWARD_KERNEL(gru_reset_before_loop_forward_local, KIND_GRU_RESET_BEFORE, 3, 1)
+LOOP_FORWARD_KERNEL(gru_reset_before_loop_forward_global, KIND_GRU_RESET_BEFORE, 3, 0)
+
+LOOP_BACKWARD_KERNEL(simple_rnn_loop_backward_local, KIND_SIMPLE_RNN, 1, 1)
+LOOP_BACKWARD_KERNEL(simple_rnn_loop_backward_global, KIND_SIMPLE_RNN, 1, 0)
+LOOP_BACKWARD_KERNEL(lstm_loop_backward_local, KIND_LSTM, 4, 1)
+LOOP_BACKWARD_KERNEL(lstm_loop_backward_global, KIND_LSTM, 4, 0)
+LOOP_BACKWARD_KERNEL(gru_loop_backward_local, KIND_GRU_RESET_AFTER, 3, 1)
+LOOP_BACKWARD_KERNEL(gru_loop_backward_global, KIND_GRU_RESET_AFTER, 3, 0)
+LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_local, KIND_GRU_RESET_BEFORE, 3, 1)
+LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_global, KIND_GRU_RESET_BEFORE, 3, 0)
