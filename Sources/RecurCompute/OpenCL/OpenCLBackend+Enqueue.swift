@@ -25,8 +25,7 @@ extension OpenCLBackend {
         case .sumOfSquares(let o): try sumOfSquares(o, lane: lane)
         case .clipScale(let o): try clipScale(o, lane: lane)
         case .clipByValue(let o): try clipByValue(o, lane: lane)
-        // Kernels per timestep, in order; nothing to gain from seeing the loop whole (yet).
-        case .recurrentLoop(let o): for step in o.steps { try enqueue(step, lane: lane) }
+        case .recurrentLoop(let o): try recurrentLoop(o, lane: lane)
         }
     }
 }

@@ -24,6 +24,11 @@ public final class OpenCLBackend: Backend {
     public var programCacheHits: Int { programs.cacheHits }
     /// The tuned CLBlast parameters in force on this device, when `recur tune` stored some.
     public private(set) var appliedTuning: CLBlastTuning?
+    /// How recurrent loops run; tests switch it to compare the fused kernels with the step path.
+    public var recurrentLoopMode: RecurrentLoopMode
+    /// Which path each recurrent loop took so far.
+    public internal(set) var recurrentLoopPaths = RecurrentLoopPaths()
+    let fusedLoops = FusedLoopCache()
 
     /// - Parameters:
     ///   - sourceOverrides: replaces a kernel family's source (kernel development, and the tests
@@ -31,9 +36,12 @@ public final class OpenCLBackend: Backend {
     ///   - profiling: enables OpenCL profiling events on the queues (for the benchmark's phases).
     ///   - tuning: where `recur tune` stored CLBlast parameters for devices; the device's are
     ///     applied before its first GEMM (nil: CLBlast's built-in parameters).
+    ///   - recurrentLoops: how recurrent loops run (see ``RecurrentLoopMode``).
     public init(entry: OpenCLDeviceEntry, cache: ProgramCache? = ProgramCache(), sourceOverrides: [String: String] = [:],
-                profiling: Bool = false, tuning: CLBlastTuningStore? = CLBlastTuningStore()) throws {
+                profiling: Bool = false, tuning: CLBlastTuningStore? = CLBlastTuningStore(),
+                recurrentLoops: RecurrentLoopMode = .fused) throws {
         device = entry.info
+        recurrentLoopMode = recurrentLoops
         deviceID = entry.device
         self.profiling = profiling
         var status: cl_int = 0
@@ -250,6 +258,13 @@ public final class OpenCLBackend: Backend {
             case .int(let value): try set(cl_int(value))
             case .float(let value): try set(cl_float(value))
             case .uint(let value): try set(cl_uint(value))
+            case .stepped(let stepped):
+                try setBuffer(stepped?.first.clMem, offset: stepped?.first.offset ?? 0)
+                try set(cl_int(stepped?.stride ?? 0))
+                try set(cl_int(stepped?.period ?? 0))
+            case .local(let bytes):
+                try OpenCLStatus.check(clSetKernelArg(kernel, index, Swift.max(bytes, 4), nil), "clSetKernelArg(\(name), \(index), __local \(bytes) bytes)")
+                index += 1
             }
         }
         var globalSize = global

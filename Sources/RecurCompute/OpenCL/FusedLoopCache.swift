@@ -1,0 +1,75 @@
+import COpenCL
+
+/// Remembers what each recurrent loop was recognised as, so that a plan enqueued every training
+/// step pays the O(T) recognition once.
+///
+/// Keyed by a fingerprint — batch, op count and the first two, middle and last two ops — rather
+/// than the whole loop, whose hashing and comparison are O(T) as well. The loops come from
+/// ``RecurrentSequence``, where every per-step view is computed from the same few tensors that
+/// these ops name; two loops that agree on all of them and on the op count are the same loop.
+/// The entries hold their tensors' storages, so an address cannot be reused by another buffer
+/// while it is cached; the cache is emptied when it grows past `capacity` (plans are rebuilt
+/// rarely, so that means a long session with many shapes).
+final class FusedLoopCache {
+    struct Fingerprint: Hashable {
+        var batch: Int
+        var count: Int
+        var ops: [Op]
+
+        init(_ loop: RecurrentLoop) {
+            let steps = loop.steps, n = steps.count
+            batch = loop.batch
+            count = n
+            ops = Set([0, 1, n / 2, n - 2, n - 1].filter { $0 >= 0 && $0 < n }).sorted().map { steps[$0] }
+        }
+    }
+
+    private var entries: [Fingerprint: Result<FusedRecurrentLoop, LoopPatternMismatch>] = [:]
+    let capacity = 256
+    /// How many loops were recognised from scratch (tests check a re-enqueued plan hits).
+    private(set) var recognitions = 0
+
+    func recognition(of loop: RecurrentLoop) -> Result<FusedRecurrentLoop, LoopPatternMismatch> {
+        let key = Fingerprint(loop)
+        if let known = entries[key] { return known }
+        if entries.count >= capacity { entries.removeAll() }
+        let found = FusedRecurrentLoop.recognize(loop)
+        recognitions += 1
+        entries[key] = found
+        return found
+    }
+
+    /// What the device allows a work-group, read once.
+    struct DeviceLimits {
+        var localMemoryBytes: Int
+        var maxWorkItemSizes: [Int]
+        var isGPU: Bool
+        var computeUnits: Int
+    }
+    private var limits: DeviceLimits?
+
+    func deviceLimits(_ device: cl_device_id, computeUnits: Int) -> DeviceLimits {
+        if let limits { return limits }
+        var local: cl_ulong = 0
+        clGetDeviceInfo(device, cl_device_info(CL_DEVICE_LOCAL_MEM_SIZE), MemoryLayout<cl_ulong>.size, &local, nil)
+        var sizes = [Int](repeating: 0, count: 3)
+        clGetDeviceInfo(device, cl_device_info(CL_DEVICE_MAX_WORK_ITEM_SIZES), 3 * MemoryLayout<Int>.size, &sizes, nil)
+        var type: cl_device_type = 0
+        clGetDeviceInfo(device, cl_device_info(CL_DEVICE_TYPE), MemoryLayout<cl_device_type>.size, &type, nil)
+        let found = DeviceLimits(localMemoryBytes: Int(local), maxWorkItemSizes: sizes,
+                                 isGPU: type & cl_device_type(CL_DEVICE_TYPE_GPU) != 0, computeUnits: Swift.max(computeUnits, 1))
+        limits = found
+        return found
+    }
+
+    /// Per kernel: the most work-items a group of it may have.
+    private var workGroupSizes: [String: Int] = [:]
+
+    func maxWorkGroupSize(_ name: String, _ kernel: cl_kernel, _ device: cl_device_id) -> Int {
+        if let known = workGroupSizes[name] { return known }
+        var size = 0
+        clGetKernelWorkGroupInfo(kernel, device, cl_kernel_work_group_info(CL_KERNEL_WORK_GROUP_SIZE), MemoryLayout<Int>.size, &size, nil)
+        workGroupSizes[name] = size
+        return size
+    }
+}

@@ -1,0 +1,97 @@
+import COpenCL
+import Logging
+
+/// How one fused loop is launched: which kernel, how many batch rows a work-group owns, and the
+/// local memory it needs.
+struct FusedLoopLaunch: Hashable {
+    var kernel: String
+    var rowsPerGroup: Int
+    var localWeights: Bool
+    var localBytes: Int
+}
+
+extension OpenCLBackend {
+    /// Runs a recurrent loop as one persistent-kernel launch (`recurrent_loop.cl`) when the loop
+    /// is a plain direction and the device can hold a work-group of H work-items; otherwise, or
+    /// when ``recurrentLoopMode`` says so, step by step (a CLBlast GEMM and a cell kernel each).
+    func recurrentLoop(_ loop: RecurrentLoop, lane: Int) throws {
+        if recurrentLoopMode != .stepByStep, programs.programs["recurrent_loop"] != nil,
+           case .success(let fused) = fusedLoops.recognition(of: loop),
+           let plan = fusedLaunch(fused) {
+            try launchFused(fused, plan, lane: lane)
+            if plan.localWeights { recurrentLoopPaths.fusedLocalWeights += 1 } else { recurrentLoopPaths.fusedGlobalWeights += 1 }
+            return
+        }
+        recurrentLoopPaths.stepByStep += 1
+        for step in loop.steps { try enqueue(step, lane: lane) }
+    }
+
+    /// The launch shape for `fused` on this device, or nil when no work-group can run it (H above
+    /// the kernel's work-group limit, or not even one row's scratch fits in local memory).
+    func fusedLaunch(_ fused: FusedRecurrentLoop) -> FusedLoopLaunch? {
+        let cell = fused.cell, h = cell.units, g = cell.gateWidth
+        let batch: Int, backward: Bool, hasKernel: Bool
+        switch fused {
+        case .forward(let f): (batch, backward, hasKernel) = (f.batch, false, true)
+        case .backward(let b): (batch, backward, hasKernel) = (b.batch, true, b.recurrentKernel != nil)
+        }
+        let limits = fusedLoops.deviceLimits(deviceID, computeUnits: device.computeUnits)
+        let weightFloats = h * g * h
+        // The double-buffered recurrent operand (forward; plus r ⊙ h̄ for the reset-before GRU) or
+        // gate gradient (backward) of one row.
+        let rowFloats = backward ? 2 * g * h : (cell.kind == .gru(resetAfter: false) ? 3 * h : 2 * h)
+        let localFloats = limits.localMemoryBytes / 4
+        // Without a recurrent kernel (a one-step backward) there is nothing to copy in.
+        let preferLocal = recurrentLoopMode == .fused && hasKernel && weightFloats + rowFloats <= localFloats
+        for localWeights in preferLocal ? [true, false] : [false] {
+            let name = Self.loopKernelName(cell.kind, backward: backward, localWeights: localWeights)
+            guard let kernel = try? programs.kernel(name, in: "recurrent_loop") else { return nil }
+            let maxGroup = fusedLoops.maxWorkGroupSize(name, kernel, deviceID)
+            guard h <= maxGroup, h <= limits.maxWorkItemSizes[0] else { return nil }
+            let fitting = min(maxGroup / h, limits.maxWorkItemSizes[1], (localFloats - (localWeights ? weightFloats : 0)) / rowFloats)
+            guard fitting >= 1 else { continue }
+            // Rows share nothing, so more groups only cost the weight copy: a CPU device wants
+            // one group per core, a GPU several per compute unit.
+            let wantedGroups = limits.isGPU ? 4 * limits.computeUnits : limits.computeUnits
+            var rows = min(fitting, (batch + wantedGroups - 1) / wantedGroups)
+            let groups = (batch + rows - 1) / rows
+            rows = (batch + groups - 1) / groups   // the same number of groups, the fewest idle rows
+            let floats = (localWeights ? weightFloats : 0) + rows * rowFloats
+            return FusedLoopLaunch(kernel: name, rowsPerGroup: rows, localWeights: localWeights, localBytes: floats * 4)
+        }
+        return nil
+    }
+
+    static func loopKernelName(_ kind: CellKind, backward: Bool, localWeights: Bool) -> String {
+        let family: String
+        switch kind {
+        case .simpleRNN: family = "simple_rnn"
+        case .lstm: family = "lstm"
+        case .gru(resetAfter: true): family = "gru"
+        case .gru(resetAfter: false): family = "gru_reset_before"
+        }
+        return "\(family)_loop_\(backward ? "backward" : "forward")_\(localWeights ? "local" : "global")"
+    }
+
+    private func launchFused(_ fused: FusedRecurrentLoop, _ plan: FusedLoopLaunch, lane: Int) throws {
+        let cell = fused.cell, h = cell.units
+        let activations: [KernelArgument] = [.int(Int(cell.activation.rawValue)), .int(Int(cell.recurrentActivation.rawValue))]
+        switch fused {
+        case .forward(let f):
+            try launch("recurrent_loop", plan.kernel, global: [h, f.batch], local: [h, plan.rowsPerGroup],
+                       [.int(f.batch), .int(h), .int(f.time)] + activations + [
+                        .floats(f.recurrentKernel), .floats(f.bias), .floats(f.recurrentDropoutMask),
+                        .floats(f.initialState), .floats(f.initialCellState), .floats(f.initialOperand),
+                        .stepped(f.projectedInput), .stepped(f.state), .stepped(f.cellState), .stepped(f.gates),
+                        .stepped(f.mask), .stepped(f.sequenceOutput), .stepped(f.droppedState), .stepped(f.resetState),
+                        .local(bytes: plan.localBytes)], lane: lane)
+        case .backward(let b):
+            try launch("recurrent_loop", plan.kernel, global: [h, b.batch], local: [h, plan.rowsPerGroup],
+                       [.int(b.batch), .int(h), .int(b.time)] + activations + [.int(Int(b.maskedOutput.rawValue)),
+                        .floats(b.recurrentKernel), .floats(b.recurrentDropoutMask), .floats(b.carriedGradient), .floats(b.cellGradient),
+                        .stepped(b.gates), .stepped(b.previousState), .stepped(b.previousCellState), .stepped(b.cellState),
+                        .stepped(b.mask), .stepped(b.outputGradient), .stepped(b.gateGradient), .stepped(b.recurrentGateGradient),
+                        .local(bytes: plan.localBytes)], lane: lane)
+        }
+    }
+}

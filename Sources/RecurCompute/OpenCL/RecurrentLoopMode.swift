@@ -1,0 +1,24 @@
+/// How the OpenCL backend runs a ``RecurrentLoop``.
+public enum RecurrentLoopMode: String, Sendable, CaseIterable {
+    /// One persistent-kernel launch per direction (`recurrent_loop.cl`), the recurrent kernel in
+    /// local memory when it fits; step by step when the loop or the device does not allow it.
+    case fused
+    /// As `fused`, but the recurrent kernel is always read from global memory (the variant a
+    /// device with little local memory gets; tests and `recur verify` force it to check it).
+    case fusedGlobalWeights
+    /// A CLBlast GEMM and a cell kernel per timestep (the reference path).
+    case stepByStep
+}
+
+/// How many recurrent loops each path ran, so tests can assert the fused path was taken and the
+/// benchmark can say which one it measured.
+public struct RecurrentLoopPaths: Hashable, Sendable {
+    /// One launch, recurrent kernel in local memory.
+    public var fusedLocalWeights = 0
+    /// One launch, recurrent kernel read from global memory.
+    public var fusedGlobalWeights = 0
+    /// Step by step: by request, or because the loop or the device did not allow the fused form.
+    public var stepByStep = 0
+    public var fused: Int { fusedLocalWeights + fusedGlobalWeights }
+    public init() {}
+}
