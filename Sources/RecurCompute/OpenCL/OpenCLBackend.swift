@@ -36,12 +36,13 @@ public final class OpenCLBackend: Backend {
     ///   - profiling: enables OpenCL profiling events on the queues (for the benchmark's phases).
     ///   - tuning: where `recur tune` stored CLBlast parameters for devices; the device's are
     ///     applied before its first GEMM (nil: CLBlast's built-in parameters).
-    ///   - recurrentLoops: how recurrent loops run (see ``RecurrentLoopMode``).
+    ///   - recurrentLoops: how recurrent loops run (see ``RecurrentLoopMode``); nil: as
+    ///     `RECUR_OPENCL_LOOPS` says, fused when it is unset.
     public init(entry: OpenCLDeviceEntry, cache: ProgramCache? = ProgramCache(), sourceOverrides: [String: String] = [:],
                 profiling: Bool = false, tuning: CLBlastTuningStore? = CLBlastTuningStore(),
-                recurrentLoops: RecurrentLoopMode = .fused) throws {
+                recurrentLoops: RecurrentLoopMode? = nil) throws {
         device = entry.info
-        recurrentLoopMode = recurrentLoops
+        recurrentLoopMode = try recurrentLoops ?? RecurrentLoopMode.fromEnvironment()
         deviceID = entry.device
         self.profiling = profiling
         var status: cl_int = 0

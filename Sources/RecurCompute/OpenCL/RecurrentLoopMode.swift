@@ -1,3 +1,5 @@
+import Foundation
+
 /// How the OpenCL backend runs a ``RecurrentLoop``.
 public enum RecurrentLoopMode: String, Sendable, CaseIterable {
     /// One persistent-kernel launch per direction (`recurrent_loop.cl`), the recurrent kernel in
@@ -5,9 +7,20 @@ public enum RecurrentLoopMode: String, Sendable, CaseIterable {
     case fused
     /// As `fused`, but the recurrent kernel is always read from global memory (the variant a
     /// device with little local memory gets; tests and `recur verify` force it to check it).
-    case fusedGlobalWeights
+    case fusedGlobalWeights = "fused-global-weights"
     /// A CLBlast GEMM and a cell kernel per timestep (the reference path).
-    case stepByStep
+    case stepByStep = "step-by-step"
+
+    /// `RECUR_OPENCL_LOOPS` when set (so a benchmark can measure the step path with the same
+    /// binary), else `.fused`.
+    static func fromEnvironment() throws -> RecurrentLoopMode {
+        guard let value = ProcessInfo.processInfo.environment["RECUR_OPENCL_LOOPS"], !value.isEmpty else { return .fused }
+        guard let mode = RecurrentLoopMode(rawValue: value) else {
+            throw ComputeError.invalidArgument(op: "opencl", argument: "RECUR_OPENCL_LOOPS",
+                                               reason: "is '\(value)'; use one of \(allCases.map(\.rawValue).joined(separator: ", ")), or unset it")
+        }
+        return mode
+    }
 }
 
 /// How many recurrent loops each path ran, so tests can assert the fused path was taken and the
