@@ -1,0 +1,202 @@
+import XCTest
+import RecurKernels
+@testable import RecurCompute
+
+/// The persistent recurrent-loop kernels (`recurrent_loop.cl`) against the CPU reference: a
+/// whole sequence forward and backward for every cell kind, both directions, with a mask and
+/// recurrent dropout, forward-only (inference) shapes, odd sizes, and the global-weights variant
+/// — each run checked to have taken the fused path, so a silent fallback cannot pass for it.
+///
+/// Tolerance as the other OpenCL-vs-CPU tests: 1e-4 absolute + 1e-3 relative (the kernels sum the
+/// recurrent products in another order than OpenBLAS).
+final class FusedRecurrentLoopTests: XCTestCase {
+    struct Configuration: CustomStringConvertible {
+        var cell: RecurrentCell
+        var batch = 5
+        var time = 7
+        var reverse = false
+        var masked = false
+        var maskedOutput = MaskedOutput.zero
+        var dropout = false
+
+        var shape: RecurrentSequence.Shape {
+            RecurrentSequence.Shape(cell: cell, batch: batch, time: time, inputWidth: 4, reverse: reverse, masked: masked,
+                                    maskedOutput: maskedOutput, recurrentDropout: dropout)
+        }
+        var description: String {
+            "\(cell.kind.name) H=\(cell.units) B=\(batch) T=\(time) reverse=\(reverse) masked=\(masked)(\(maskedOutput)) dropout=\(dropout)"
+        }
+    }
+
+    /// Every cell kind, forward and reversed, plain and with mask + recurrent dropout (zero and
+    /// carried masked outputs).
+    static var configurations: [Configuration] {
+        RecurrentSequenceTests.cells.flatMap { cell in [
+            Configuration(cell: cell),
+            Configuration(cell: cell, reverse: true),
+            Configuration(cell: cell, masked: true, dropout: true),
+            Configuration(cell: cell, reverse: true, masked: true, maskedOutput: .carried, dropout: true),
+        ] }
+    }
+
+    func openCL(_ mode: RecurrentLoopMode = .fused, sourceOverrides: [String: String] = [:]) throws -> OpenCLBackend {
+        try OpenCLBackend(entry: firstOpenCLDevice(), cache: nil, sourceOverrides: sourceOverrides, recurrentLoops: mode)
+    }
+
+    func testFusedLoopsMatchCPUForEveryCellDirectionMaskAndDropout() throws {
+        let backend = try openCL()
+        for configuration in Self.configurations {
+            let paths = backend.recurrentLoopPaths
+            let worst = try compareTrainingSequence(configuration, on: backend)
+            XCTAssertLessThanOrEqual(worst, 1, "\(configuration)")
+            XCTAssertEqual(backend.recurrentLoopPaths.fusedLocalWeights - paths.fusedLocalWeights, 2,
+                           "\(configuration): forward and backward should each run as one launch with the weights in local memory")
+            XCTAssertEqual(backend.recurrentLoopPaths.stepByStep, paths.stepByStep, "\(configuration) fell back to the step path")
+        }
+    }
+
+    func testGlobalWeightVariantMatchesCPU() throws {
+        let backend = try openCL(.fusedGlobalWeights)
+        for configuration in Self.configurations {
+            let paths = backend.recurrentLoopPaths
+            XCTAssertLessThanOrEqual(try compareTrainingSequence(configuration, on: backend), 1, "\(configuration)")
+            XCTAssertEqual(backend.recurrentLoopPaths.fusedGlobalWeights - paths.fusedGlobalWeights, 2, "\(configuration)")
+        }
+    }
+
+    /// One timestep (the backward loop has no recurrent product), one row, H = 33 (not a multiple
+    /// of any SIMD width), and a batch that the work-groups do not divide evenly.
+    func testOddSizesMatchCPU() throws {
+        let backend = try openCL()
+        for cell in RecurrentSequenceTests.cells {
+            let wide = RecurrentCell(cell.kind, units: 33)
+            for configuration in [
+                Configuration(cell: cell, time: 1), Configuration(cell: cell, batch: 1, time: 5, masked: true, dropout: true),
+                Configuration(cell: wide, batch: 7, time: 6, reverse: true, masked: true, dropout: true),
+            ] {
+                let paths = backend.recurrentLoopPaths
+                XCTAssertLessThanOrEqual(try compareTrainingSequence(configuration, on: backend), 1, "\(configuration)")
+                XCTAssertEqual(backend.recurrentLoopPaths.fused - paths.fused, 2, "\(configuration)")
+            }
+        }
+    }
+
+    func testWorkGroupsNeedNotDivideTheBatch() throws {
+        let backend = try openCL()
+        let fixture = try SequenceFixture(Configuration(cell: RecurrentSequenceTests.cells[1], batch: 5).shape, backend: backend, seed: 3)
+        guard case .recurrentLoop(let loop) = fixture.sequence.forward().last,
+              case .success(let fused) = FusedRecurrentLoop.recognize(loop), let launch = backend.fusedLaunch(fused) else {
+            return XCTFail("the LSTM forward loop was not recognised")
+        }
+        // With one row per group every batch divides; the comparisons above are only meaningful
+        // for uneven groups when some group has idle rows.
+        if launch.rowsPerGroup > 1 {
+            XCTAssertNotEqual(5 % launch.rowsPerGroup, 0, "rows per group \(launch.rowsPerGroup)")
+        }
+    }
+
+    /// Inference: the three-row state history (views alternate between two rows), one reused row
+    /// of gates; every such loop must still be fused.
+    func testForwardOnlySequencesAreFusedAndMatchCPU() throws {
+        let backend = try openCL()
+        for cell in RecurrentSequenceTests.cells {
+            for (reverse, masked) in [(false, false), (true, true), (false, true)] {
+                for outputsSequence in [false, true] {
+                    var shape = RecurrentSequence.Shape(cell: cell, batch: 5, time: 7, inputWidth: 4, reverse: reverse, masked: masked)
+                    shape.storesForBackward = false
+                    shape.outputsSequence = outputsSequence
+                    shape.inputGradient = false
+                    let label = "\(cell.kind.name) reverse=\(reverse) masked=\(masked) sequence=\(outputsSequence)"
+                    let expected = try SequenceFixture(shape, backend: CPUBackend(), seed: 9)
+                    try expected.runForward()
+                    let actual = try SequenceFixture(shape, backend: backend, seed: 9)
+                    let paths = backend.recurrentLoopPaths
+                    try actual.runForward()
+                    XCTAssertEqual(backend.recurrentLoopPaths.fused - paths.fused, 1, "\(label) was not fused")
+                    var worst = try relativeError(backend.read(actual.sequence.finalState), expected.backend.read(expected.sequence.finalState))
+                    if outputsSequence {
+                        worst = max(worst, try relativeError(backend.read(actual.sequence.sequenceOutput),
+                                                             expected.backend.read(expected.sequence.sequenceOutput)))
+                    }
+                    XCTAssertLessThanOrEqual(worst, 1, label)
+                }
+            }
+        }
+    }
+
+    /// A plan enqueued again (every training step) is recognised once.
+    func testRecognitionIsCachedAcrossEnqueues() throws {
+        let backend = try openCL()
+        let fixture = try SequenceFixture(Configuration(cell: RecurrentSequenceTests.cells[2]).shape, backend: backend, seed: 4)
+        try fixture.runForward()
+        let recognitions = backend.fusedLoops.recognitions
+        try fixture.runForward()
+        try fixture.runForward()
+        XCTAssertEqual(backend.fusedLoops.recognitions, recognitions)
+        XCTAssertEqual(backend.recurrentLoopPaths.fused, 3)
+    }
+
+    func testStepByStepModeNeverFuses() throws {
+        let backend = try openCL(.stepByStep)
+        XCTAssertLessThanOrEqual(try compareTrainingSequence(Self.configurations[5], on: backend), 1)
+        XCTAssertEqual(backend.recurrentLoopPaths.fused, 0)
+        XCTAssertEqual(backend.recurrentLoopPaths.stepByStep, 2)
+    }
+
+    /// The comparison catches a wrong kernel: an LSTM loop that forgets the input gate's term.
+    func testABrokenFusedKernelIsCaught() throws {
+        let source = try XCTUnwrap(KernelSources.programs["recurrent_loop"])
+        let broken = source.replacingOccurrences(of: "c = fg * c + ig * cg;", with: "c = fg * c;")
+        XCTAssertNotEqual(broken, source, "the sabotage no longer applies; update this test")
+        let backend = try openCL(sourceOverrides: ["recurrent_loop": broken])
+        let worst = try compareTrainingSequence(Configuration(cell: RecurrentSequenceTests.cells[1]), on: backend)
+        XCTAssertGreaterThan(worst, 1)
+        XCTAssertEqual(backend.recurrentLoopPaths.fused, 2)
+    }
+
+    func testSteppedTensorAlternatesOnlyBetweenTwoDistinctRows() throws {
+        let storage = try CPUBackend().zeros(40).storage
+        func view(_ offset: Int) -> FloatRef { FloatRef(storage: storage, offset: offset, count: 4) }
+        let progressing = try XCTUnwrap(SteppedTensor([view(0), view(4), view(8)]))
+        XCTAssertEqual([progressing.stride, progressing.period], [4, 0])
+        let backwards = try XCTUnwrap(SteppedTensor([view(8), view(4), view(0)]))
+        XCTAssertEqual([backwards.stride, backwards.period], [-4, 0])
+        let alternating = try XCTUnwrap(SteppedTensor([view(8), view(4), view(8), view(4), view(8)]))
+        XCTAssertEqual([alternating.stride, alternating.period], [-4, 2])
+        XCTAssertEqual(alternating.view(3), view(4))
+        XCTAssertEqual(try XCTUnwrap(SteppedTensor([view(4), view(4), view(4)])).stride, 0)
+        XCTAssertNil(SteppedTensor([view(0), view(2), view(4)]), "partly overlapping steps")
+        XCTAssertNil(SteppedTensor([view(0), view(4), view(12)]), "uneven steps")
+        XCTAssertNil(SteppedTensor([view(0), view(4), view(0), view(8)]), "neither progressing nor alternating")
+    }
+
+    // MARK: helpers
+
+    /// Runs the sequence forward and backward on the CPU and on `backend`; returns the worst
+    /// error over the outputs, final state and every gradient in units of the tolerance
+    /// (≤ 1 passes).
+    func compareTrainingSequence(_ configuration: Configuration, on backend: OpenCLBackend) throws -> Double {
+        let cpu = CPUBackend()
+        let expected = try SequenceFixture(configuration.shape, backend: cpu, seed: 5)
+        let actual = try SequenceFixture(configuration.shape, backend: backend, seed: 5)
+        let want = try expected.gradients(), got = try actual.gradients()
+        var worst = 0.0
+        for (parameter, values) in want {
+            worst = max(worst, relativeError(got[parameter]!, values))
+        }
+        worst = max(worst, try relativeError(backend.read(actual.sequence.sequenceOutput), cpu.read(expected.sequence.sequenceOutput)))
+        worst = max(worst, try relativeError(backend.read(actual.sequence.finalState), cpu.read(expected.sequence.finalState)))
+        return worst
+    }
+
+    /// max |got − want| / (1e-4 + 1e-3·|want|).
+    func relativeError(_ got: [Float], _ want: [Float]) -> Double {
+        XCTAssertEqual(got.count, want.count)
+        var worst = 0.0
+        for (g, w) in zip(got, want) {
+            let error = Double(abs(g - w)) / (1e-4 + 1e-3 * Double(abs(w)))
+            worst = max(worst, error.isNaN ? .infinity : error)
+        }
+        return worst
+    }
+}
