@@ -9,10 +9,11 @@
 // is the recurrent operand (forward) or the recurrent-side gate gradient (backward) of the tile,
 // kept in local memory and double-buffered, so a step needs one barrier (two for the reset-before
 // GRU, whose candidate product needs r first). h, c and the carried gradients stay in registers.
-// U sits in local memory (`_local` kernels; the backward keeps Uᵀ so both read unit-stride across
-// j) when it fits, else it is read from global memory through the cache (`_global` kernels).
+// U sits in local memory (`_local` kernels: the forward keeps Uᵀ, the backward U, so that each
+// work-item's dot products read unit-stride and vectorise) when it fits, else it is read from
+// global memory through the cache (`_global` kernels).
 // Launch: 2-D, local (H, R), global (H, ⌈B/R⌉·R); rows ≥ B run the barriers and write nothing.
-// Local memory (floats): forward [H·G·H if _local] + 2·R·H + R·H (reset-before);
+// Local memory (floats): forward [G·H·H if _local, as Uᵀ] + 2·R·H + R·H (reset-before);
 //                        backward [G·H·H if _local] + 2·R·G·H.
 // Per-step tensors arrive as (buffer, offset of step 0, stride per step, period), in execution
 // order (the stride is negative for a direction that runs back in time): step s is at
@@ -29,14 +30,24 @@
 typedef struct { __global float* p; int step; int period; } stepped;
 inline __global float* at(const stepped t, const int s) { return t.p + (t.period ? s % t.period : s) * t.step; }
 
+// Σ a[k]·b[k] over n contiguous floats, 8 lanes at a time: written out because a CPU device's
+// compiler will not reassociate a scalar float sum into SIMD lanes by itself.
+inline float dot_local(__local const float* a, __local const float* b, const int n) {
+    float8 acc = (float8)(0.0f);
+    int k = 0;
+    for (; k + 8 <= n; k += 8) acc = mad(vload8(0, a + k), vload8(0, b + k), acc);
+    float4 q = acc.lo + acc.hi;
+    float sum = (q.x + q.y) + (q.z + q.w);
+    for (; k < n; ++k) sum = mad(a[k], b[k], sum);
+    return sum;
+}
+
 #define KIND_SIMPLE_RNN 0
 #define KIND_LSTM 1
 #define KIND_GRU_RESET_AFTER 2
 #define KIND_GRU_RESET_BEFORE 3
 
-// A weight read: from the local copy or from global memory. `local_weights` is a constant in each
-// kernel below, so the unused branch is folded away.
-#define WEIGHT(i) (local_weights ? wl[i] : wg[i])
+// `local_weights` is a constant in each kernel below, so the unused branches are folded away.
 
 inline void loop_forward(const int kind, const int G, const int local_weights,
         const int B, const int H, const int T, const int act, const int ract,
@@ -54,8 +65,13 @@ inline void loop_forward(const int kind, const int G, const int local_weights,
     __local float* wl = scratch;
     __local float* ops = scratch + (local_weights ? H * GH : 0);
     __local float* resets = ops + 2 * wgs;
+    // Local weights as Uᵀ ([G·H, H]): work-item j's column of each gate block is contiguous, so
+    // its dot products with the operand row read both unit-stride.
     if (local_weights) {
-        for (int i = lid; i < H * GH; i += wgs) wl[i] = wg[i];
+        for (int i = lid; i < H * GH; i += wgs) {
+            const int k = i / GH, col = i - k * GH;
+            wl[col * H + k] = wg[i];
+        }
     }
     float h = row ? h0[e] : 0.0f;
     float c = (kind == KIND_LSTM && row) ? c0[e] : 0.0f;
@@ -66,9 +82,13 @@ inline void loop_forward(const int kind, const int G, const int local_weights,
     for (int s = 0; s < T; ++s) {
         __local const float* op = ops + (s & 1) * wgs + r * H;
         float p[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-        for (int k = 0; k < H; ++k) {
-            const float o = op[k];
-            for (int g = 0; g < direct; ++g) p[g] = mad(o, WEIGHT(k * GH + g * H + j), p[g]);
+        if (local_weights) {
+            for (int g = 0; g < direct; ++g) p[g] = dot_local(op, wl + (g * H + j) * H, H);
+        } else {
+            for (int k = 0; k < H; ++k) {
+                const float o = op[k];
+                for (int g = 0; g < direct; ++g) p[g] = mad(o, wg[k * GH + g * H + j], p[g]);
+            }
         }
         const bool live = row && (!mask.p || at(mask, s)[b] != 0.0f);
         __global const float* xs = at(x, s) + b * GH;
@@ -90,7 +110,11 @@ inline void loop_forward(const int kind, const int G, const int local_weights,
             resets[lid] = s_r;
             barrier(CLK_LOCAL_MEM_FENCE);
             float ph = 0.0f;
-            for (int k = 0; k < H; ++k) ph = mad(resets[r * H + k], WEIGHT(k * GH + 2 * H + j), ph);
+            if (local_weights) {
+                ph = dot_local(resets + r * H, wl + (2 * H + j) * H, H);
+            } else {
+                for (int k = 0; k < H; ++k) ph = mad(resets[r * H + k], wg[k * GH + 2 * H + j], ph);
+            }
             p[2] = ph;
         }
         if (!live) {
@@ -150,15 +174,11 @@ inline void loop_backward(const int kind, const int G, const int local_weights,
     const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H;
     const int lid = r * H + j, wgs = R * H;
     const int e = b * H + j;
-    // Uᵀ ([G·H, H]) so that work-items j read consecutive addresses; the global variant reads U
-    // in place (row j of U, one cached row per work-item).
+    // U as it is ([H, G·H]): dh_j = Σ_col dZ[col]·U[j, col] reads row j of U unit-stride.
     __local float* wl = scratch;
     __local float* dzs = scratch + (local_weights ? H * GH : 0);
     if (local_weights) {
-        for (int i = lid; i < H * GH; i += wgs) {
-            const int k = i / GH, col = i - k * GH;
-            wl[col * H + k] = wg[i];
-        }
+        for (int i = lid; i < H * GH; i += wgs) wl[i] = wg[i];
     }
     float carry = row ? carried[e] : 0.0f;
     float dc = (kind == KIND_LSTM && row) ? c_grad[e] : 0.0f;
@@ -173,8 +193,10 @@ inline void loop_backward(const int kind, const int G, const int local_weights,
         float dh = carry;
         if (s > 0) {
             float rec = 0.0f;
-            for (int col = 0; col < through_u; ++col) {
-                rec = mad(previous[col], local_weights ? wl[col * H + j] : wg[j * GH + col], rec);
+            if (local_weights) {
+                rec = dot_local(previous, wl + j * GH, through_u);
+            } else {
+                for (int col = 0; col < through_u; ++col) rec = mad(previous[col], wg[j * GH + col], rec);
             }
             dh += rec * m;
         }
@@ -230,8 +252,10 @@ inline void loop_backward(const int kind, const int G, const int local_weights,
             // the r block and the r-path of the state gradient.
             barrier(CLK_LOCAL_MEM_FENCE);
             float drh = 0.0f;
-            for (int col = 2 * H; col < 3 * H; ++col) {
-                drh = mad(current[col], local_weights ? wl[col * H + j] : wg[j * GH + col], drh);
+            if (local_weights) {
+                drh = dot_local(current + 2 * H, wl + j * GH + 2 * H, H);
+            } else {
+                for (int col = 2 * H; col < 3 * H; ++col) drh = mad(current[col], wg[j * GH + col], drh);
             }
             const float rr = row ? gs[H + j] : 0.0f;
             const float dr = drh * hp * m * activate_grad(ract, rr);

@@ -95,6 +95,27 @@ final class FusedRecurrentLoopTests: XCTestCase {
         }
     }
 
+    /// A preset-sized LSTM (H = 64: U is 64 KiB) keeps U in local memory, and asks for exactly
+    /// U plus the double-buffered per-row scratch.
+    func testPresetSizedWeightsGoToLocalMemory() throws {
+        let backend = try openCL()
+        let limits = backend.fusedLoops.deviceLimits(backend.deviceID, computeUnits: backend.device.computeUnits)
+        let h = 64, g = 4
+        try XCTSkipIf(limits.localMemoryBytes < (g * h * h + 2 * g * h) * 4, "the device has only \(limits.localMemoryBytes) bytes of local memory")
+        let fixture = try SequenceFixture(Configuration(cell: RecurrentCell(.lstm, units: h), batch: 32, time: 3).shape, backend: backend, seed: 3)
+        let loops = fixture.sequence.forward() + fixture.sequence.backward(outputGradient: nil, finalStateGradient: fixture.finalWeightTensor)
+        var launches: [FusedLoopLaunch] = []
+        for case .recurrentLoop(let loop) in loops {
+            guard case .success(let fused) = FusedRecurrentLoop.recognize(loop), let launch = backend.fusedLaunch(fused) else {
+                return XCTFail("an LSTM loop was not fused")
+            }
+            launches.append(launch)
+        }
+        XCTAssertEqual(launches.map(\.localWeights), [true, true])
+        XCTAssertEqual(launches.map(\.localBytes), [(g * h * h + launches[0].rowsPerGroup * 2 * h) * 4,
+                                                    (g * h * h + launches[1].rowsPerGroup * 2 * g * h) * 4])
+    }
+
     /// Inference: the three-row state history (views alternate between two rows), one reused row
     /// of gates; every such loop must still be fused.
     func testForwardOnlySequencesAreFusedAndMatchCPU() throws {

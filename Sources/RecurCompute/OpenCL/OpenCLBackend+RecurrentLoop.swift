@@ -29,7 +29,7 @@ extension OpenCLBackend {
     /// The launch shape for `fused` on this device, or nil when no work-group can run it (H above
     /// the kernel's work-group limit, or not even one row's scratch fits in local memory).
     func fusedLaunch(_ fused: FusedRecurrentLoop) -> FusedLoopLaunch? {
-        let cell = fused.cell, h = cell.units, g = cell.gateWidth
+        let cell = fused.cell, h = cell.units, g = cell.kind.gateCount
         let batch: Int, backward: Bool, hasKernel: Bool
         switch fused {
         case .forward(let f): (batch, backward, hasKernel) = (f.batch, false, true)
