@@ -7,6 +7,7 @@ import XCTest
 final class OpenCLKernelTests: XCTestCase {
     func testGEMMMatchesOpenBLAS() throws { try assertKernelChecksPass(KernelCatalog.gemm()) }
     func testFusedCellKernelsMatchCPUReference() throws { try assertKernelChecksPass(KernelCatalog.cells()) }
+    func testFusedRecurrentLoopKernelsMatchCPUReference() throws { try assertKernelChecksPass(KernelCatalog.recurrentLoops()) }
     func testEmbeddingKernelsMatchCPUReference() throws { try assertKernelChecksPass(KernelCatalog.embedding()) }
     func testElementwiseKernelsMatchCPUReference() throws { try assertKernelChecksPass(KernelCatalog.elementwise()) }
     func testDropoutMasksAreBitIdenticalToCPU() throws { try assertKernelChecksPass(KernelCatalog.dropout()) }

@@ -1,4 +1,5 @@
 import COpenCL
+import Logging
 
 /// Remembers what each recurrent loop was recognised as, so that a plan enqueued every training
 /// step pays the O(T) recognition once.
@@ -35,6 +36,9 @@ final class FusedLoopCache {
         if entries.count >= capacity { entries.removeAll() }
         let found = FusedRecurrentLoop.recognize(loop)
         recognitions += 1
+        if case .failure(let mismatch) = found {
+            Logger(label: "recur.opencl").debug("a recurrent loop of \(loop.steps.count) ops runs step by step: \(mismatch)")
+        }
         entries[key] = found
         return found
     }

@@ -47,7 +47,10 @@ extension OpenCLBackend {
             let name = Self.loopKernelName(cell.kind, backward: backward, localWeights: localWeights)
             guard let kernel = try? programs.kernel(name, in: "recurrent_loop") else { return nil }
             let maxGroup = fusedLoops.maxWorkGroupSize(name, kernel, deviceID)
-            guard h <= maxGroup, h <= limits.maxWorkItemSizes[0] else { return nil }
+            guard h <= maxGroup, h <= limits.maxWorkItemSizes[0] else {
+                Logger(label: "recur.opencl").debug("\(name): H = \(h) exceeds the work-group limit \(min(maxGroup, limits.maxWorkItemSizes[0])); step by step")
+                return nil
+            }
             let fitting = min(maxGroup / h, limits.maxWorkItemSizes[1], (localFloats - (localWeights ? weightFloats : 0)) / rowFloats)
             guard fitting >= 1 else { continue }
             // Rows share nothing, so more groups only cost the weight copy: a CPU device wants

@@ -2,7 +2,7 @@
 /// including ones that fit no tile (B=1, T=1, H=1, H=33, D=7).
 public enum KernelCatalog {
     public static func all() -> [KernelCheck] {
-        gemm() + cells() + embedding() + elementwise() + dropout() + losses() + optimizers() + reductions()
+        gemm() + cells() + recurrentLoops() + embedding() + elementwise() + dropout() + losses() + optimizers() + reductions()
     }
 
     /// The (batch, units) pairs the cell checks run at.

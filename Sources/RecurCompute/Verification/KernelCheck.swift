@@ -71,10 +71,14 @@ public struct KernelCheck: Sendable {
     public var compared: [String]
     public var tolerance: Tolerance
     public var makeOps: @Sendable (TensorTable) -> [Op]
+    /// For recurrent-loop checks: the path an OpenCL device must take (a fused mode fails the
+    /// check when the loop runs step by step instead). Nil: the backend's own setting.
+    public var recurrentLoopMode: RecurrentLoopMode?
 
     public init(_ name: String, kind: OpKind, shape: String, tensors: [TensorSpec], compared: [String],
-                tolerance: Tolerance = .elementwise, ops makeOps: @escaping @Sendable (TensorTable) -> [Op]) {
+                tolerance: Tolerance = .elementwise, recurrentLoopMode: RecurrentLoopMode? = nil,
+                ops makeOps: @escaping @Sendable (TensorTable) -> [Op]) {
         self.name = name; self.kind = kind; self.shape = shape; self.tensors = tensors
-        self.compared = compared; self.tolerance = tolerance; self.makeOps = makeOps
+        self.compared = compared; self.tolerance = tolerance; self.recurrentLoopMode = recurrentLoopMode; self.makeOps = makeOps
     }
 }

@@ -76,9 +76,19 @@ public struct KernelVerifier {
     /// converted to floats).
     func execute(_ check: KernelCheck, on backend: Backend) throws -> [String: [Float]] {
         let table = try allocate(check, on: backend)
+        let openCL = backend as? OpenCLBackend
+        let mode = openCL?.recurrentLoopMode, paths = openCL?.recurrentLoopPaths
+        if let openCL, let wanted = check.recurrentLoopMode { openCL.recurrentLoopMode = wanted }
+        defer { if let openCL, let mode { openCL.recurrentLoopMode = mode } }
         for op in check.makeOps(table) {
             try op.validate()
             try backend.enqueue(op, lane: 0)
+        }
+        if let openCL, let paths, let wanted = check.recurrentLoopMode, wanted != .stepByStep,
+           openCL.recurrentLoopPaths.stepByStep != paths.stepByStep {
+            throw ComputeError.invalidArgument(op: check.name, argument: "recurrent loop",
+                                               reason: "ran step by step on \(backend.device.name) instead of as one \(wanted.rawValue) launch; "
+                                                   + "set RECUR_LOG_LEVEL=debug to see why")
         }
         try backend.synchronize()
         var out: [String: [Float]] = [:]
