@@ -9,14 +9,16 @@ final class TrainingStepTests: XCTestCase {
         let step = try LSTMTrainingStep(backend: backend, batch: 4, time: 6, vocabulary: 20, width: 5, units: 7)
         try step.prepareBatch(0)          // warm-up: kernels created, CLBlast compiled
         _ = try step.run(step: 1).wait()
-        let before = backend.counters
+        let before = backend.counters, loopsBefore = backend.recurrentLoopPaths
         try step.prepareBatch(1)
         let pending = try step.run(step: 2)
         let during = backend.counters
         XCTAssertEqual(during.blockingReads, before.blockingReads, "a step must not block on a device read")
         XCTAssertEqual(during.synchronizations, before.synchronizations, "a step must not wait for the queue")
         XCTAssertEqual(during.asyncReads, before.asyncReads + 1, "the loss is the only read-back")
-        XCTAssertGreaterThan(during.launches - before.launches, 30, "the step was enqueued")
+        // Each recurrent direction is one fused launch, so a step is about two dozen launches.
+        XCTAssertGreaterThan(during.launches - before.launches, 15, "the step was enqueued")
+        XCTAssertEqual(backend.recurrentLoopPaths.fused - loopsBefore.fused, 2, "forward and backward loops fused")
         let loss = try pending.wait()
         XCTAssertEqual(loss.count, 1)
         XCTAssertTrue(loss[0].isFinite && loss[0] > 0)
