@@ -12,6 +12,9 @@ public enum StepPhase: String, Sendable, CaseIterable, Codable {
     case cellForward = "cell kernels fwd"
     case cellBackward = "cell kernels bwd"
     case recurrentGEMMBackward = "recurrent GEMM bwd"
+    /// A whole direction in one persistent kernel (the fused path): its products and cells.
+    case recurrentLoopForward = "fused recurrent loop fwd"
+    case recurrentLoopBackward = "fused recurrent loop bwd"
     case weightGradients = "weight-gradient GEMMs"
     case inputGradientGEMM = "input-gradient GEMM"
     case dense
@@ -49,6 +52,7 @@ public struct StepPhaseClassifier {
         case .cellForward, .gruResetGateForward: return .cellForward
         case .cellBackward, .gruResetGateBackward: return .cellBackward
         case .embeddingGather, .embeddingGradient: return .embedding
+        case .recurrentLoop: return stage == .forward ? .recurrentLoopForward : .recurrentLoopBackward
         case .optimizerUpdate, .sumOfSquares, .clipScale: return .optimizer
         default: return .other
         }
@@ -93,7 +97,10 @@ public enum PhaseProfile {
                 try executor.upload(tokenIDs: batch.tokenIDs, labels: batch.labels, step: UInt64(trainer.iteration))
             }
             for (ops, stage) in [(forward, StepPhaseClassifier.Stage.forward), (backward, .backward), (update, .update)] {
-                for op in ops.flatMap(\.flattened) { try record(classifier.phase(of: op, in: stage)) { try backend.enqueue(op, lane: 0) } }
+                // A loop the backend fuses is one command, so it is timed whole; on the step path its
+                // GEMMs and cells are timed one by one, as the backend enqueues them.
+                let timed = backend.recurrentLoopMode == .stepByStep ? ops.flatMap(\.flattened) : ops
+                for op in timed { try record(classifier.phase(of: op, in: stage)) { try backend.enqueue(op, lane: 0) } }
             }
             try record(.hostTransfers) { _ = try backend.readAsync(executor.metrics, lane: 0).wait() }
         } catch {

@@ -54,7 +54,8 @@ final class CaseMeasurementTests: XCTestCase {
         XCTAssertEqual(CaseMeasurement.lossWarnings([cpu, device]), [])
         XCTAssertEqual(try XCTUnwrap(device.firstLoss), try XCTUnwrap(cpu.firstLoss), accuracy: 1e-4)
 
-        let phases = try PhaseProfile.run(benchmark, on: try OpenCLBackend(entry: entry, profiling: true))
+        // The step path: each GEMM and cell kernel timed on its own.
+        let phases = try PhaseProfile.run(benchmark, on: try OpenCLBackend(entry: entry, profiling: true, recurrentLoops: .stepByStep))
         let names = Set(phases.map(\.phase))
         for phase in [StepPhase.inputGEMM, .recurrentGEMMForward, .cellForward, .cellBackward, .recurrentGEMMBackward,
                       .weightGradients, .inputGradientGEMM, .optimizer, .hostTransfers, .embedding] {
@@ -64,6 +65,13 @@ final class CaseMeasurementTests: XCTestCase {
         XCTAssertEqual(phases.first { $0.phase == StepPhase.recurrentGEMMForward.rawValue }?.commands, 5)
         XCTAssertEqual(phases.first { $0.phase == StepPhase.cellForward.rawValue }?.commands, 5)
         XCTAssertEqual(phases.first { $0.phase == StepPhase.recurrentGEMMBackward.rawValue }?.commands, 4)
+        XCTAssertTrue(phases.allSatisfy { $0.ms >= 0 })
+
+        // The fused path (the default): one command per direction and pass, timed whole.
+        let fused = try PhaseProfile.run(benchmark, on: try OpenCLBackend(entry: entry, profiling: true, recurrentLoops: .fused))
+        XCTAssertEqual(fused.first { $0.phase == StepPhase.recurrentLoopForward.rawValue }?.commands, 1)
+        XCTAssertEqual(fused.first { $0.phase == StepPhase.recurrentLoopBackward.rawValue }?.commands, 1)
+        XCTAssertNil(fused.first { $0.phase == StepPhase.recurrentGEMMForward.rawValue }, "no per-step GEMMs on the fused path")
         XCTAssertTrue(phases.allSatisfy { $0.ms >= 0 })
     }
 
