@@ -15,6 +15,10 @@ struct LayerStep {
     let vocabulary: Int?
     /// Some layer before this one has trained weights, so this layer's input gradient is needed.
     let trainedBelow: Bool
+    /// A recurrent layer right after the embedding that projects the vocabulary instead of the
+    /// batch's tokens (``TokenProjection``); the embedding then forms no output of its own.
+    let projectedVocabulary: Int?
+    var projectsTokens: Bool { projectedVocabulary != nil }
 
     /// Reserves every tensor of every layer and returns the steps in order.
     static func plan(model: SequentialModel, options: ModelExecutor.Options, in layout: inout ArenaLayout) throws -> [LayerStep] {
@@ -38,9 +42,15 @@ struct LayerStep {
                 trainsEmbedding = options.training && e.trainable
                 vocabulary = e.inputDim
             }
+            var projectedVocabulary: Int?
+            if options.projectsVocabulary, case .recurrent(let r) = layer.config, let below = steps.last, let v = below.vocabulary,
+               !(options.dropout && r.dropout > 0), TokenProjection.pays(vocabulary: v, batch: options.batch, time: t) {
+                projectedVocabulary = v
+            }
             let step = LayerStep(layer: layer, index: index, inputIsSequence: inputIsSequence, outputIsSequence: outputIsSequence,
                                  inputWidth: inputWidth, outputWidth: outputWidth, masks: maskActive,
-                                 trainsEmbedding: trainsEmbedding, vocabulary: vocabulary, trainedBelow: trainedSoFar)
+                                 trainsEmbedding: trainsEmbedding, vocabulary: vocabulary, trainedBelow: trainedSoFar,
+                                 projectedVocabulary: projectedVocabulary)
             trainedSoFar = trainedSoFar || (options.training && layer.parameters.contains(where: \.trainable))
             // Keras drops the mask at the first layer that returns a single vector.
             if !outputIsSequence { maskActive = false }
@@ -90,7 +100,8 @@ struct LayerStep {
                                 reverse: r.goBackwards, masked: masks, maskedOutput: options.maskedOutput,
                                 recurrentDropout: options.dropout && r.recurrentDropout > 0,
                                 inputGradient: options.training && trainedBelow,
-                                storesForBackward: options.training, outputsSequence: outputIsSequence)
+                                storesForBackward: options.training, outputsSequence: outputIsSequence,
+                                projectedVocabulary: projectedVocabulary)
     }
 
     func reserveDirection(_ r: RecurrentConfig, prefix: String, options: ModelExecutor.Options, in layout: inout ArenaLayout) throws {

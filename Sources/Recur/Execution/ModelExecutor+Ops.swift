@@ -62,6 +62,8 @@ extension ModelExecutor {
         case .embedding(let e):
             let table = try weight(step.layer.parameters[0].path)
             let out = arena["\(step.name).out"]
+            // The layer above projects the vocabulary and writes this table's gradient itself.
+            if step.index + 1 < steps.count, steps[step.index + 1].projectsTokens { return ([], out, { _ in [] }) }
             let ops: [Op] = [.embeddingGather(EmbeddingGather(batch: b, time: t, vocabulary: e.inputDim, width: e.outputDim,
                                                               tokenIDs: tokenIDs, table: table, output: out))]
             let path = step.layer.parameters[0].path
@@ -114,8 +116,14 @@ extension ModelExecutor {
         case .recurrent(let r):
             guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
             let target = step.trainedBelow ? arena["\(steps[step.index - 1].name).outgrad"] : nil
+            var tokens: TokenProjection?
+            if let vocabulary = step.projectedVocabulary {
+                let below = steps[step.index - 1].layer.parameters[0].path
+                tokens = TokenProjection(table: try weight(below), vocabulary: vocabulary, tokenIDs: tokenIDs, index: embeddingIndex,
+                                         tableGradient: gradientIfTrained(below))
+            }
             let direction = try direction(r, prefix: step.name, parameters: step.layer.parameters, step: step, input: input,
-                                          inputGradientTarget: target, nextStream: nextStream)
+                                          inputGradientTarget: tokens == nil ? target : nil, tokens: tokens, nextStream: nextStream)
             let output = step.outputIsSequence ? direction.sequence.sequenceOutput : direction.sequence.finalState
             return (direction.forward, output, { _ in outgrad.map(direction.backward) ?? [] })
 
@@ -175,7 +183,7 @@ extension ModelExecutor {
     }
 
     func direction(_ r: RecurrentConfig, prefix: String, parameters: [ParameterSpec], step: LayerStep, input: FloatRef,
-                   inputGradientTarget: FloatRef?, nextStream: () -> UInt32) throws -> DirectionOps {
+                   inputGradientTarget: FloatRef?, tokens: TokenProjection? = nil, nextStream: () -> UInt32) throws -> DirectionOps {
         let shape = step.sequenceShape(r, options: options)
         let t = options.time
         let kernelPath = parameters[0].path, recurrentPath = parameters[1].path
@@ -205,7 +213,8 @@ extension ModelExecutor {
             kernelGradient: gradientIfTrained(kernelPath) ?? arena["\(prefix).kernelGradient"],
             recurrentKernelGradient: gradientIfTrained(recurrentPath) ?? arena["\(prefix).recurrentKernelGradient"],
             biasGradient: biasPath.flatMap { gradientIfTrained($0) } ?? arena["\(prefix).biasGradient"],
-            inputGradient: sequenceInputGradient, mask: step.masks ? timestepMask : nil, recurrentDropoutMask: recurrentMask)
+            inputGradient: sequenceInputGradient, mask: step.masks ? timestepMask : nil, recurrentDropoutMask: recurrentMask,
+            tokens: tokens)
         let sequence = RecurrentSequence(shape, prefix: prefix, arena: arena, bindings: bindings)
         recurrentSequences.append(sequence)
         forward += sequence.forward()

@@ -16,11 +16,15 @@ public final class ModelExecutor {
         /// Runs the two directions of a Bidirectional layer on two lanes (queues) at once; they
         /// share only their input and meet again at the merge. Results are identical either way.
         public var concurrentDirections: Bool
+        /// Lets a recurrent layer right after an embedding project the vocabulary instead of the
+        /// batch's tokens where that is fewer rows (``TokenProjection``). Off only to compare.
+        public var projectsVocabulary: Bool
 
         public init(batch: Int, time: Int, training: Bool, dropout: Bool? = nil, seed: UInt64 = 0, maskedOutput: MaskedOutput = .carried,
-                    concurrentDirections: Bool = true) {
+                    concurrentDirections: Bool = true, projectsVocabulary: Bool = true) {
             self.batch = batch; self.time = time; self.training = training; self.dropout = training && (dropout ?? true)
             self.seed = seed; self.maskedOutput = maskedOutput; self.concurrentDirections = concurrentDirections
+            self.projectsVocabulary = projectsVocabulary
         }
     }
 
@@ -108,7 +112,7 @@ public final class ModelExecutor {
         else { _ = layout.reserve("input.labels", b * classes) }
         _ = layout.reserve("metrics", 2)
         _ = layout.reserve("predictions", b * classes)
-        let needsIndex = options.training && steps.contains { $0.trainsEmbedding }
+        let needsIndex = options.training && steps.contains { $0.trainsEmbedding || $0.projectsTokens }
         if needsIndex {
             _ = layout.reserve("input.sortedRows", b * t, .int32)
             _ = layout.reserve("input.segmentStarts", b * t + 1, .int32)
@@ -172,7 +176,7 @@ public final class ModelExecutor {
         case .indices(let ref): try backend.upload(values.map { Int32($0) }, to: ref, lane: lane)
         case .values(let ref): try backend.upload(values, to: ref, lane: lane)
         }
-        if let embeddingIndex, let vocabulary = steps.first(where: \.trainsEmbedding)?.vocabulary {
+        if let embeddingIndex, let vocabulary = steps.lazy.compactMap(\.vocabulary).first {
             let index = EmbeddingGradientIndex(tokenIDs: ids, batch: b, time: t, vocabulary: vocabulary)
             try backend.upload(index.sortedRows, to: embeddingIndex.sortedRows, lane: lane)
             try backend.upload(index.segmentStarts, to: embeddingIndex.segmentStarts, lane: lane)

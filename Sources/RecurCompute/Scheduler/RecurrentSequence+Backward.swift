@@ -50,9 +50,26 @@ extension RecurrentSequence {
             }
         }
         ops.append(.recurrentLoop(RecurrentLoop(batch: b, steps: steps)))
-        // Weight gradients: one GEMM each over all T·B rows.
+        // Weight gradients: one GEMM each over all T·B rows (the input kernel's and the bias's over
+        // the V vocabulary rows of S when the input is a projected embedding lookup).
         let rows = t * b
-        ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: bindings.input, b: gateGradients, c: bindings.kernelGradient)))
+        if let tokens = bindings.tokens {
+            guard let index = tokens.index, let summed = work.tokenGateGradients else {
+                preconditionFailure("a projected embedding lookup needs its occurrence index (TokenProjection.index) for backward")
+            }
+            let v = tokens.vocabulary
+            ops.append(.fill(Fill(summed, value: 0)))
+            ops.append(.embeddingGradient(EmbeddingGradient(occurrences: rows, vocabulary: v, width: g, outputGradient: gateGradients,
+                                                            index: index, tableGradient: summed)))
+            ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: v, a: tokens.table, b: summed, c: bindings.kernelGradient)))
+            ops.append(.sumRows(SumRows(rows: v, columns: g, input: summed, output: bindings.biasGradient.slice(0, g))))
+            if let tableGradient = tokens.tableGradient {
+                ops.append(.gemm(GEMM(transposeB: true, m: v, n: d, k: g, a: summed, b: bindings.kernel, c: tableGradient)))
+            }
+        } else {
+            ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: bindings.input, b: gateGradients, c: bindings.kernelGradient)))
+            ops.append(.sumRows(SumRows(rows: rows, columns: g, input: gateGradients, output: bindings.biasGradient.slice(0, g))))
+        }
         let operands = recurrentOperands()
         if shape.resetBefore {
             ops.append(.gemm(GEMM(transposeA: true, m: h, n: 2 * h, k: rows, a: operands, b: gateGradients,
@@ -64,11 +81,10 @@ extension RecurrentSequence {
             ops.append(.gemm(GEMM(transposeA: true, m: h, n: g, k: rows, a: operands, b: work.recurrentGateGradients ?? gateGradients,
                                   c: bindings.recurrentKernelGradient)))
         }
-        ops.append(.sumRows(SumRows(rows: rows, columns: g, input: gateGradients, output: bindings.biasGradient.slice(0, g))))
         if let recurrentGateGradients = work.recurrentGateGradients {
             ops.append(.sumRows(SumRows(rows: rows, columns: g, input: recurrentGateGradients, output: bindings.biasGradient.slice(g, g))))
         }
-        if shape.inputGradient, let inputGradient = bindings.inputGradient {
+        if shape.inputGradient, bindings.tokens == nil, let inputGradient = bindings.inputGradient {
             ops.append(.gemm(GEMM(transposeB: true, m: rows, n: d, k: g, a: gateGradients, b: bindings.kernel, c: inputGradient)))
         }
         return ops

@@ -4,7 +4,15 @@ extension RecurrentSequence {
     public func forward() -> [Op] {
         let (b, t, h, g, d) = (shape.batch, shape.time, shape.cell.units, shape.cell.gateWidth, shape.inputWidth)
         let cell = shape.cell
-        var ops: [Op] = [.gemm(GEMM(m: t * b, n: g, k: d, a: bindings.input, b: bindings.kernel, c: work.projectedInputs))]
+        var ops: [Op]
+        if let tokens = bindings.tokens, let projection = work.tokenProjection {
+            let v = tokens.vocabulary
+            ops = [.gemm(GEMM(m: v, n: g, k: d, a: tokens.table, b: bindings.kernel, c: projection)),
+                   .embeddingGather(EmbeddingGather(batch: b, time: t, vocabulary: v, width: g, tokenIDs: tokens.tokenIDs,
+                                                    table: projection, output: work.projectedInputs))]
+        } else {
+            ops = [.gemm(GEMM(m: t * b, n: g, k: d, a: bindings.input, b: bindings.kernel, c: work.projectedInputs))]
+        }
         if let dropped = work.droppedStates, let rd = bindings.recurrentDropoutMask {
             ops.append(.multiply(Multiply(initialState, rd, output: dropped.row(initialRow, width: stateRows))))
         }

@@ -39,13 +39,17 @@ public struct RecurrentSequence: Sendable {
         /// Whether the caller reads ``RecurrentSequence/sequenceOutput`` (`return_sequences`).
         /// Forward-only and without it, the state history is two rows too.
         public var outputsSequence: Bool
+        /// Set when the input is an embedding lookup projected per vocabulary row
+        /// (``TokenProjection``, bound in ``Bindings/tokens``): the vocabulary size.
+        public var projectedVocabulary: Int?
 
         public init(cell: RecurrentCell, batch: Int, time: Int, inputWidth: Int, reverse: Bool = false, masked: Bool = false,
                     maskedOutput: MaskedOutput = .zero, recurrentDropout: Bool = false, inputGradient: Bool = true,
-                    storesForBackward: Bool = true, outputsSequence: Bool = true) {
+                    storesForBackward: Bool = true, outputsSequence: Bool = true, projectedVocabulary: Int? = nil) {
             self.cell = cell; self.batch = batch; self.time = time; self.inputWidth = inputWidth
             self.reverse = reverse; self.masked = masked; self.maskedOutput = maskedOutput; self.recurrentDropout = recurrentDropout
             self.inputGradient = inputGradient; self.storesForBackward = storesForBackward; self.outputsSequence = outputsSequence
+            self.projectedVocabulary = projectedVocabulary
         }
 
         var resetBefore: Bool { cell.kind == .gru(resetAfter: false) }
@@ -76,14 +80,17 @@ public struct RecurrentSequence: Sendable {
         public var mask: FloatRef?
         /// `[B, H]`.
         public var recurrentDropoutMask: FloatRef?
+        /// The embedding lookup that is the input, when the shape projects its vocabulary; `input`
+        /// is then never read.
+        public var tokens: TokenProjection?
 
         public init(input: FloatRef, kernel: FloatRef, recurrentKernel: FloatRef, bias: FloatRef, kernelGradient: FloatRef,
                     recurrentKernelGradient: FloatRef, biasGradient: FloatRef, inputGradient: FloatRef? = nil,
-                    mask: FloatRef? = nil, recurrentDropoutMask: FloatRef? = nil) {
+                    mask: FloatRef? = nil, recurrentDropoutMask: FloatRef? = nil, tokens: TokenProjection? = nil) {
             self.input = input; self.kernel = kernel; self.recurrentKernel = recurrentKernel; self.bias = bias
             self.kernelGradient = kernelGradient; self.recurrentKernelGradient = recurrentKernelGradient
             self.biasGradient = biasGradient; self.inputGradient = inputGradient; self.mask = mask
-            self.recurrentDropoutMask = recurrentDropoutMask
+            self.recurrentDropoutMask = recurrentDropoutMask; self.tokens = tokens
         }
     }
 
@@ -114,6 +121,10 @@ public struct RecurrentSequence: Sendable {
         }
         if shape.recurrentDropout { _ = layout.reserve("\(prefix).droppedStates", (t + 1) * b * h) }
         if shape.resetAfter && backward { _ = layout.reserve("\(prefix).recurrentGateGradients", t * b * g) }
+        if let v = shape.projectedVocabulary {
+            _ = layout.reserve("\(prefix).tokenProjection", v * g)
+            if backward { _ = layout.reserve("\(prefix).tokenGateGradients", v * g) }
+        }
         if shape.resetBefore {
             _ = layout.reserve("\(prefix).resetStates", shape.savedSteps * b * h)
             if backward { _ = layout.reserve("\(prefix).resetGradient", b * h) }
@@ -126,6 +137,8 @@ public struct RecurrentSequence: Sendable {
         /// Backward's; nil in a forward-only sequence.
         var gateGradients, carried, recurrentGradient: FloatRef?
         var cellStates, cellGradient, sequenceOutput, droppedStates, recurrentGateGradients, resetStates, resetGradient: FloatRef?
+        /// ``TokenProjection``'s `P` and `S`, `[V, G·H]`.
+        var tokenProjection, tokenGateGradients: FloatRef?
     }
 
     public init(_ shape: Shape, prefix: String, arena: Arena, bindings: Bindings) {
@@ -139,7 +152,10 @@ public struct RecurrentSequence: Sendable {
             carried: optional("carried"), recurrentGradient: optional("recurrentGradient"),
             cellStates: optional("cellStates"), cellGradient: optional("cellGradient"), sequenceOutput: optional("sequenceOutput"),
             droppedStates: optional("droppedStates"), recurrentGateGradients: optional("recurrentGateGradients"),
-            resetStates: optional("resetStates"), resetGradient: optional("resetGradient"))
+            resetStates: optional("resetStates"), resetGradient: optional("resetGradient"),
+            tokenProjection: optional("tokenProjection"), tokenGateGradients: optional("tokenGateGradients"))
+        precondition((shape.projectedVocabulary == nil) == (bindings.tokens == nil),
+                     "a shape that projects its vocabulary needs Bindings.tokens, and only such a shape takes them")
     }
 
     // MARK: where things are
