@@ -21,6 +21,10 @@
 // state history, whose steps write two rows in turn). Optional ones are NULL.
 // Masking, recurrent dropout, saved gates and the masked-row rules are exactly those of the step
 // kernels; both are tested against the CPU reference (CellMath).
+// Activations: `<name>` kernels take them as arguments (any Activation); `<name>_tanh_sigmoid`
+// kernels have the Keras defaults (tanh, recurrent sigmoid) built in and ignore the arguments —
+// a constant folds the switch in activate(), so the cell math is straight-line code that a CPU
+// device's work-item vectoriser (PoCL) and a GPU compiler can both schedule freely.
 // Limits: H ≤ the kernel's work-group size; G ≤ 4.
 
 #define STEPPED(name) __global float* name##_base, const int name##_off, const int name##_step, const int name##_period
@@ -40,6 +44,19 @@ inline float dot_local(__local const float* a, __local const float* b, const int
     float sum = (q.x + q.y) + (q.z + q.w);
     for (; k < n; ++k) sum = mad(a[k], b[k], sum);
     return sum;
+}
+
+// tanh and sigmoid from one exp each, without branches, so that the cell math of a work-group
+// vectorises across work-items (PoCL's own tanh and the two-sided sigmoid_stable do not).
+// expm1 keeps tanh's relative accuracy near 0; 1/(1+e^-x) is accurate for every x (at x → −∞
+// e^-x → ∞ and the quotient → 0).
+inline float tanh_one_exp(const float x) {
+    const float e = expm1(-2.0f * fabs(x));
+    return copysign(-e / (2.0f + e), x);
+}
+inline float sigmoid_one_exp(const float x) { return 1.0f / (1.0f + exp(-x)); }
+inline float loop_activate(const int kind, const float x) {
+    return kind == ACT_TANH ? tanh_one_exp(x) : kind == ACT_SIGMOID ? sigmoid_one_exp(x) : activate(kind, x);
 }
 
 #define KIND_SIMPLE_RNN 0
@@ -99,8 +116,8 @@ inline void loop_forward(const int kind, const int G, const int local_weights,
             // candidate's product, shared through local memory.
             float rr = 0.0f;
             if (row) {
-                z = activate(ract, xs[j] + p[0] + bias_[j]);
-                rr = activate(ract, xs[H + j] + p[1] + bias_[H + j]);
+                z = loop_activate(ract, xs[j] + p[0] + bias_[j]);
+                rr = loop_activate(ract, xs[H + j] + p[1] + bias_[H + j]);
             }
             const float s_r = rr * h * m;
             if (row) {
@@ -125,29 +142,29 @@ inline void loop_forward(const int kind, const int G, const int local_weights,
                 if (seq.p) at(seq, s)[e] = 0.0f;
             }
         } else if (kind == KIND_SIMPLE_RNN) {
-            h = activate(act, xs[j] + p[0] + bias_[j]);
+            h = loop_activate(act, xs[j] + p[0] + bias_[j]);
             gs[j] = h;
         } else if (kind == KIND_LSTM) {
-            const float ig = activate(ract, xs[j] + p[0] + bias_[j]);
-            const float fg = activate(ract, xs[H + j] + p[1] + bias_[H + j]);
-            const float cg = activate(act, xs[2 * H + j] + p[2] + bias_[2 * H + j]);
-            const float og = activate(ract, xs[3 * H + j] + p[3] + bias_[3 * H + j]);
+            const float ig = loop_activate(ract, xs[j] + p[0] + bias_[j]);
+            const float fg = loop_activate(ract, xs[H + j] + p[1] + bias_[H + j]);
+            const float cg = loop_activate(act, xs[2 * H + j] + p[2] + bias_[2 * H + j]);
+            const float og = loop_activate(ract, xs[3 * H + j] + p[3] + bias_[3 * H + j]);
             c = fg * c + ig * cg;
-            h = og * activate(act, c);
+            h = og * loop_activate(act, c);
             gs[j] = ig; gs[H + j] = fg; gs[2 * H + j] = cg; gs[3 * H + j] = og;
         } else if (kind == KIND_GRU_RESET_AFTER) {
             __global const float* bx = bias_;
             __global const float* bh = bias_ + 3 * H;
             const float hbar = h * m;
-            z = activate(ract, xs[j] + bx[j] + p[0] + bh[j]);
-            const float rr = activate(ract, xs[H + j] + bx[H + j] + p[1] + bh[H + j]);
+            z = loop_activate(ract, xs[j] + bx[j] + p[0] + bh[j]);
+            const float rr = loop_activate(ract, xs[H + j] + bx[H + j] + p[1] + bh[H + j]);
             const float ph = p[2] + bh[2 * H + j];
-            const float hh = activate(act, xs[2 * H + j] + bx[2 * H + j] + rr * ph);
+            const float hh = loop_activate(act, xs[2 * H + j] + bx[2 * H + j] + rr * ph);
             h = z * hbar + (1.0f - z) * hh;
             gs[j] = z; gs[H + j] = rr; gs[2 * H + j] = hh; gs[3 * H + j] = ph;
         } else {
             const float hbar = h * m;
-            const float hh = activate(act, xs[2 * H + j] + p[2] + bias_[2 * H + j]);
+            const float hh = loop_activate(act, xs[2 * H + j] + p[2] + bias_[2 * H + j]);
             gs[2 * H + j] = hh;
             h = z * hbar + (1.0f - z) * hh;
         }
@@ -220,7 +237,7 @@ inline void loop_backward(const int kind, const int G, const int local_weights,
             carry = 0.0f;
         } else if (kind == KIND_LSTM) {
             const float ig = gs[j], fg = gs[H + j], cg = gs[2 * H + j], og = gs[3 * H + j];
-            const float tc = activate(act, at(c_cur, s)[e]);
+            const float tc = loop_activate(act, at(c_cur, s)[e]);
             const float dct = dc + dh * og * activate_grad(act, tc);
             const float di = dct * cg * activate_grad(ract, ig);
             const float df = dct * at(c_prev, s)[e] * activate_grad(ract, fg);
@@ -271,7 +288,7 @@ inline void loop_backward(const int kind, const int G, const int local_weights,
     }
 }
 
-#define LOOP_FORWARD_KERNEL(name, KIND, G, LOCAL_WEIGHTS) \
+#define LOOP_FORWARD_KERNEL(name, KIND, G, LOCAL_WEIGHTS, ACT, RACT) \
 __kernel void name(const int B, const int H, const int T, const int act, const int ract, \
         TENSOR(const float, u), TENSOR(const float, bias_), TENSOR(const float, rd), \
         TENSOR(const float, h0), TENSOR(const float, c0), TENSOR(const float, op0), \
@@ -282,11 +299,11 @@ __kernel void name(const int B, const int H, const int T, const int act, const i
     BIND(const float, h0); BIND(const float, c0); BIND(const float, op0); \
     BIND_STEPPED(x); BIND_STEPPED(h_out); BIND_STEPPED(c_out); BIND_STEPPED(gates); \
     BIND_STEPPED(mask); BIND_STEPPED(seq); BIND_STEPPED(dropped); BIND_STEPPED(reset); \
-    loop_forward(KIND, G, LOCAL_WEIGHTS, B, H, T, act, ract, u, bias_, rd, h0, c0, op0, \
+    loop_forward(KIND, G, LOCAL_WEIGHTS, B, H, T, ACT, RACT, u, bias_, rd, h0, c0, op0, \
                  x, h_out, c_out, gates, mask, seq, dropped, reset, scratch); \
 }
 
-#define LOOP_BACKWARD_KERNEL(name, KIND, G, LOCAL_WEIGHTS) \
+#define LOOP_BACKWARD_KERNEL(name, KIND, G, LOCAL_WEIGHTS, ACT, RACT) \
 __kernel void name(const int B, const int H, const int T, const int act, const int ract, const int carried_output, \
         TENSOR(const float, u), TENSOR(const float, rd), TENSOR(float, carried), TENSOR(float, c_grad), \
         STEPPED(gates), STEPPED(h_prev), STEPPED(c_prev), STEPPED(c_cur), \
@@ -295,24 +312,44 @@ __kernel void name(const int B, const int H, const int T, const int act, const i
     BIND(const float, u); BIND(const float, rd); BIND(float, carried); BIND(float, c_grad); \
     BIND_STEPPED(gates); BIND_STEPPED(h_prev); BIND_STEPPED(c_prev); BIND_STEPPED(c_cur); \
     BIND_STEPPED(mask); BIND_STEPPED(out_grad); BIND_STEPPED(gate_grad); BIND_STEPPED(rec_gate_grad); \
-    loop_backward(KIND, G, LOCAL_WEIGHTS, B, H, T, act, ract, carried_output, u, rd, carried, c_grad, \
+    loop_backward(KIND, G, LOCAL_WEIGHTS, B, H, T, ACT, RACT, carried_output, u, rd, carried, c_grad, \
                   gates, h_prev, c_prev, c_cur, mask, out_grad, gate_grad, rec_gate_grad, scratch); \
 }
 
-LOOP_FORWARD_KERNEL(simple_rnn_loop_forward_local, KIND_SIMPLE_RNN, 1, 1)
-LOOP_FORWARD_KERNEL(simple_rnn_loop_forward_global, KIND_SIMPLE_RNN, 1, 0)
-LOOP_FORWARD_KERNEL(lstm_loop_forward_local, KIND_LSTM, 4, 1)
-LOOP_FORWARD_KERNEL(lstm_loop_forward_global, KIND_LSTM, 4, 0)
-LOOP_FORWARD_KERNEL(gru_loop_forward_local, KIND_GRU_RESET_AFTER, 3, 1)
-LOOP_FORWARD_KERNEL(gru_loop_forward_global, KIND_GRU_RESET_AFTER, 3, 0)
-LOOP_FORWARD_KERNEL(gru_reset_before_loop_forward_local, KIND_GRU_RESET_BEFORE, 3, 1)
-LOOP_FORWARD_KERNEL(gru_reset_before_loop_forward_global, KIND_GRU_RESET_BEFORE, 3, 0)
+// Any activations.
+LOOP_FORWARD_KERNEL(simple_rnn_loop_forward_local, KIND_SIMPLE_RNN, 1, 1, act, ract)
+LOOP_FORWARD_KERNEL(simple_rnn_loop_forward_global, KIND_SIMPLE_RNN, 1, 0, act, ract)
+LOOP_FORWARD_KERNEL(lstm_loop_forward_local, KIND_LSTM, 4, 1, act, ract)
+LOOP_FORWARD_KERNEL(lstm_loop_forward_global, KIND_LSTM, 4, 0, act, ract)
+LOOP_FORWARD_KERNEL(gru_loop_forward_local, KIND_GRU_RESET_AFTER, 3, 1, act, ract)
+LOOP_FORWARD_KERNEL(gru_loop_forward_global, KIND_GRU_RESET_AFTER, 3, 0, act, ract)
+LOOP_FORWARD_KERNEL(gru_reset_before_loop_forward_local, KIND_GRU_RESET_BEFORE, 3, 1, act, ract)
+LOOP_FORWARD_KERNEL(gru_reset_before_loop_forward_global, KIND_GRU_RESET_BEFORE, 3, 0, act, ract)
 
-LOOP_BACKWARD_KERNEL(simple_rnn_loop_backward_local, KIND_SIMPLE_RNN, 1, 1)
-LOOP_BACKWARD_KERNEL(simple_rnn_loop_backward_global, KIND_SIMPLE_RNN, 1, 0)
-LOOP_BACKWARD_KERNEL(lstm_loop_backward_local, KIND_LSTM, 4, 1)
-LOOP_BACKWARD_KERNEL(lstm_loop_backward_global, KIND_LSTM, 4, 0)
-LOOP_BACKWARD_KERNEL(gru_loop_backward_local, KIND_GRU_RESET_AFTER, 3, 1)
-LOOP_BACKWARD_KERNEL(gru_loop_backward_global, KIND_GRU_RESET_AFTER, 3, 0)
-LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_local, KIND_GRU_RESET_BEFORE, 3, 1)
-LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_global, KIND_GRU_RESET_BEFORE, 3, 0)
+LOOP_BACKWARD_KERNEL(simple_rnn_loop_backward_local, KIND_SIMPLE_RNN, 1, 1, act, ract)
+LOOP_BACKWARD_KERNEL(simple_rnn_loop_backward_global, KIND_SIMPLE_RNN, 1, 0, act, ract)
+LOOP_BACKWARD_KERNEL(lstm_loop_backward_local, KIND_LSTM, 4, 1, act, ract)
+LOOP_BACKWARD_KERNEL(lstm_loop_backward_global, KIND_LSTM, 4, 0, act, ract)
+LOOP_BACKWARD_KERNEL(gru_loop_backward_local, KIND_GRU_RESET_AFTER, 3, 1, act, ract)
+LOOP_BACKWARD_KERNEL(gru_loop_backward_global, KIND_GRU_RESET_AFTER, 3, 0, act, ract)
+LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_local, KIND_GRU_RESET_BEFORE, 3, 1, act, ract)
+LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_global, KIND_GRU_RESET_BEFORE, 3, 0, act, ract)
+
+// The Keras defaults, built in.
+LOOP_FORWARD_KERNEL(simple_rnn_loop_forward_local_tanh_sigmoid, KIND_SIMPLE_RNN, 1, 1, ACT_TANH, ACT_SIGMOID)
+LOOP_FORWARD_KERNEL(simple_rnn_loop_forward_global_tanh_sigmoid, KIND_SIMPLE_RNN, 1, 0, ACT_TANH, ACT_SIGMOID)
+LOOP_FORWARD_KERNEL(lstm_loop_forward_local_tanh_sigmoid, KIND_LSTM, 4, 1, ACT_TANH, ACT_SIGMOID)
+LOOP_FORWARD_KERNEL(lstm_loop_forward_global_tanh_sigmoid, KIND_LSTM, 4, 0, ACT_TANH, ACT_SIGMOID)
+LOOP_FORWARD_KERNEL(gru_loop_forward_local_tanh_sigmoid, KIND_GRU_RESET_AFTER, 3, 1, ACT_TANH, ACT_SIGMOID)
+LOOP_FORWARD_KERNEL(gru_loop_forward_global_tanh_sigmoid, KIND_GRU_RESET_AFTER, 3, 0, ACT_TANH, ACT_SIGMOID)
+LOOP_FORWARD_KERNEL(gru_reset_before_loop_forward_local_tanh_sigmoid, KIND_GRU_RESET_BEFORE, 3, 1, ACT_TANH, ACT_SIGMOID)
+LOOP_FORWARD_KERNEL(gru_reset_before_loop_forward_global_tanh_sigmoid, KIND_GRU_RESET_BEFORE, 3, 0, ACT_TANH, ACT_SIGMOID)
+
+LOOP_BACKWARD_KERNEL(simple_rnn_loop_backward_local_tanh_sigmoid, KIND_SIMPLE_RNN, 1, 1, ACT_TANH, ACT_SIGMOID)
+LOOP_BACKWARD_KERNEL(simple_rnn_loop_backward_global_tanh_sigmoid, KIND_SIMPLE_RNN, 1, 0, ACT_TANH, ACT_SIGMOID)
+LOOP_BACKWARD_KERNEL(lstm_loop_backward_local_tanh_sigmoid, KIND_LSTM, 4, 1, ACT_TANH, ACT_SIGMOID)
+LOOP_BACKWARD_KERNEL(lstm_loop_backward_global_tanh_sigmoid, KIND_LSTM, 4, 0, ACT_TANH, ACT_SIGMOID)
+LOOP_BACKWARD_KERNEL(gru_loop_backward_local_tanh_sigmoid, KIND_GRU_RESET_AFTER, 3, 1, ACT_TANH, ACT_SIGMOID)
+LOOP_BACKWARD_KERNEL(gru_loop_backward_global_tanh_sigmoid, KIND_GRU_RESET_AFTER, 3, 0, ACT_TANH, ACT_SIGMOID)
+LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_local_tanh_sigmoid, KIND_GRU_RESET_BEFORE, 3, 1, ACT_TANH, ACT_SIGMOID)
+LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_global_tanh_sigmoid, KIND_GRU_RESET_BEFORE, 3, 0, ACT_TANH, ACT_SIGMOID)

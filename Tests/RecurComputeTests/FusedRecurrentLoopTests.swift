@@ -64,6 +64,35 @@ final class FusedRecurrentLoopTests: XCTestCase {
         }
     }
 
+    /// The Keras defaults (tanh, recurrent sigmoid) run kernels with the activations compiled in;
+    /// any other pair takes the generic kernels, which must match the CPU too (the tests above
+    /// only reach the specialised ones).
+    func testOtherActivationsTakeTheGenericKernelsAndMatchCPU() throws {
+        XCTAssertEqual(OpenCLBackend.loopKernelName(RecurrentCell(.lstm, units: 3), backward: false, localWeights: true),
+                       "lstm_loop_forward_local_tanh_sigmoid")
+        XCTAssertEqual(OpenCLBackend.loopKernelName(RecurrentCell(.simpleRNN, units: 3, recurrentActivation: .hardSigmoid),
+                                                    backward: true, localWeights: false), "simple_rnn_loop_backward_global_tanh_sigmoid")
+        XCTAssertEqual(OpenCLBackend.loopKernelName(RecurrentCell(.lstm, units: 3, recurrentActivation: .hardSigmoid),
+                                                    backward: true, localWeights: true), "lstm_loop_backward_local")
+        let cells = [
+            RecurrentCell(.simpleRNN, units: 5, activation: .relu),
+            RecurrentCell(.lstm, units: 5, recurrentActivation: .hardSigmoid),
+            RecurrentCell(.gru(resetAfter: true), units: 5, activation: .sigmoid, recurrentActivation: .tanh),
+            RecurrentCell(.gru(resetAfter: false), units: 5, activation: .linear, recurrentActivation: .hardSigmoid),
+        ]
+        for mode in [RecurrentLoopMode.fused, .fusedGlobalWeights] {
+            let backend = try openCL(mode)
+            for cell in cells {
+                for configuration in [Configuration(cell: cell), Configuration(cell: cell, reverse: true, masked: true, dropout: true)] {
+                    let paths = backend.recurrentLoopPaths
+                    XCTAssertLessThanOrEqual(try compareTrainingSequence(configuration, on: backend), 1,
+                                             "\(configuration) \(cell.activation)/\(cell.recurrentActivation) \(mode)")
+                    XCTAssertEqual(backend.recurrentLoopPaths.fused - paths.fused, 2, "\(configuration) \(mode)")
+                }
+            }
+        }
+    }
+
     /// One timestep (the backward loop has no recurrent product), one row, H = 33 (not a multiple
     /// of any SIMD width), and a batch that the work-groups do not divide evenly.
     func testOddSizesMatchCPU() throws {

@@ -44,7 +44,7 @@ extension OpenCLBackend {
         // Without a recurrent kernel (a one-step backward) there is nothing to copy in.
         let preferLocal = recurrentLoopMode == .fused && hasKernel && weightFloats + rowFloats <= localFloats
         for localWeights in preferLocal ? [true, false] : [false] {
-            let name = Self.loopKernelName(cell.kind, backward: backward, localWeights: localWeights)
+            let name = Self.loopKernelName(cell, backward: backward, localWeights: localWeights)
             guard let kernel = try? programs.kernel(name, in: "recurrent_loop") else { return nil }
             let maxGroup = fusedLoops.maxWorkGroupSize(name, kernel, deviceID)
             guard h <= maxGroup, h <= limits.maxWorkItemSizes[0] else {
@@ -65,15 +65,22 @@ extension OpenCLBackend {
         return nil
     }
 
-    static func loopKernelName(_ kind: CellKind, backward: Bool, localWeights: Bool) -> String {
+    /// The loop kernel for `cell`: the Keras-default activations (tanh, recurrent sigmoid) have
+    /// kernels of their own with the activations compiled in, which PoCL vectorises across
+    /// work-items and the generic ones' runtime switch prevents; other activations take the
+    /// generic kernel.
+    static func loopKernelName(_ cell: RecurrentCell, backward: Bool, localWeights: Bool) -> String {
         let family: String
-        switch kind {
+        switch cell.kind {
         case .simpleRNN: family = "simple_rnn"
         case .lstm: family = "lstm"
         case .gru(resetAfter: true): family = "gru"
         case .gru(resetAfter: false): family = "gru_reset_before"
         }
+        // A SimpleRNN has no recurrent activation: only its activation decides.
+        let kerasDefaults = cell.activation == .tanh && (cell.recurrentActivation == .sigmoid || cell.kind == .simpleRNN)
         return "\(family)_loop_\(backward ? "backward" : "forward")_\(localWeights ? "local" : "global")"
+            + (kerasDefaults ? "_tanh_sigmoid" : "")
     }
 
     private func launchFused(_ fused: FusedRecurrentLoop, _ plan: FusedLoopLaunch, lane: Int) throws {

@@ -20,11 +20,23 @@ extension KernelCatalog {
                 }
             }
         }
+        // The generic kernels (activations as arguments); the checks above reach the ones with
+        // the Keras defaults compiled in.
+        for cell in [RecurrentCell(.simpleRNN, units: 33, activation: .relu),
+                     RecurrentCell(.lstm, units: 33, recurrentActivation: .hardSigmoid),
+                     RecurrentCell(.gru(resetAfter: true), units: 33, activation: .sigmoid, recurrentActivation: .tanh),
+                     RecurrentCell(.gru(resetAfter: false), units: 33, activation: .linear, recurrentActivation: .hardSigmoid)] {
+            checks.append(loopForwardCheck(cell, batch: 3, time: 5, reverse: true, masked: true, mode: .fused))
+            checks.append(loopBackwardCheck(cell, batch: 3, time: 5, reverse: true, masked: true, maskedOutput: .carried, mode: .fused))
+        }
         return checks
     }
 
     private static func loopLabel(_ cell: RecurrentCell, _ direction: String, reverse: Bool, masked: Bool, extra: String, mode: RecurrentLoopMode) -> String {
         var label = "\(cell.kind.name) loop \(direction)"
+        if cell.activation != .tanh || cell.recurrentActivation != .sigmoid {
+            label += " \(cell.activation)/\(cell.recurrentActivation)"
+        }
         if reverse { label += " reversed" }
         if masked { label += " masked+dropout" }
         label += extra
