@@ -48,6 +48,7 @@ let package = Package(
                 .embedInCode("optimizer.cl"),
                 .embedInCode("dropout.cl"),
                 .embedInCode("reduce.cl"),
+                .embedInCode("gemm_skinny.cl"),
                 .embedInCode("recurrent_loop.cl"),
             ]
         ),

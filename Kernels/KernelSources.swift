@@ -15,6 +15,7 @@ public enum KernelSources {
         "dropout": text(PackageResources.dropout_cl),
         "reduce": text(PackageResources.reduce_cl),
         "recurrent_loop": text(PackageResources.recurrent_loop_cl),
+        "gemm_skinny": text(PackageResources.gemm_skinny_cl),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

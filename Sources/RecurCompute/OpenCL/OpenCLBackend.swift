@@ -29,6 +29,8 @@ public final class OpenCLBackend: Backend {
     /// Which path each recurrent loop took so far.
     public internal(set) var recurrentLoopPaths = RecurrentLoopPaths()
     let fusedLoops = FusedLoopCache()
+    /// GEMMs run by `gemm_skinny.cl` instead of CLBlast (tests check the shapes they target do).
+    public internal(set) var skinnyGEMMs = 0
 
     /// - Parameters:
     ///   - sourceOverrides: replaces a kernel family's source (kernel development, and the tests

@@ -23,6 +23,32 @@ extension KernelCatalog {
             [.gemm(GEMM(m: m, n: n, k: k, a: t["a"], b: t["b"], c: t["c"], lda: k + 1, ldb: n + 2,
                         batch: batch, strideA: m * (k + 1), strideB: k * (n + 2), strideC: m * n))]
         })
+        return checks + skinnyGEMM()
+    }
+
+    /// Shapes that `gemm_skinny.cl` runs instead of CLBlast on OpenCL (a tall A, op(B) small enough
+    /// for local memory, N a multiple of 4): row counts no work-group tile divides, K that fits no SIMD width,
+    /// op(B) transposed (the input gradient), padded leading dimensions, β = 0 over a poisoned C
+    /// and β = 1.
+    static func skinnyGEMM() -> [KernelCheck] {
+        var checks: [KernelCheck] = []
+        // (m, n, k, transposeB, pad, beta)
+        let shapes: [(Int, Int, Int, Bool, Int, Float)] = [
+            (2051, 36, 7, false, 0, 0), (2051, 36, 7, true, 3, 1), (4099, 128, 32, false, 1, 0),
+            (4099, 32, 128, true, 0, 1), (2048, 4, 1, false, 0, 0), (3001, 256, 32, true, 2, 0),
+        ]
+        for (m, n, k, tb, pad, beta) in shapes {
+            let lda = k + pad, ldb = (tb ? k : n) + pad, ldc = n + pad
+            let bRows = tb ? n : k
+            checks.append(KernelCheck("gemm skinny N\(tb ? "T" : "N")", kind: .gemm,
+                shape: "M=\(m) N=\(n) K=\(k)\(pad > 0 ? " ld+\(pad)" : "") beta=\(Int(beta))",
+                tensors: [TensorSpec("a", m * lda, .uniform(-1, 1)), TensorSpec("b", bRows * ldb, .uniform(-1, 1)),
+                          TensorSpec("c", m * ldc, beta == 0 ? .poison : .uniform(-1, 1))],
+                compared: ["c"], tolerance: .accumulation) { t in
+                [.gemm(GEMM(transposeB: tb, m: m, n: n, k: k, alpha: beta == 0 ? 1 : -0.5, a: t["a"], b: t["b"], beta: beta, c: t["c"],
+                            lda: lda, ldb: ldb, ldc: ldc))]
+            })
+        }
         return checks
     }
 }

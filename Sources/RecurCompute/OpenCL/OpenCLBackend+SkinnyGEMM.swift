@@ -1,0 +1,33 @@
+import COpenCL
+
+extension OpenCLBackend {
+    /// Rows of A below which CLBlast keeps the GEMM: the skinny kernel pays for loading op(B)
+    /// once per work-group, which only a tall A amortises.
+    static let skinnyGEMMMinimumRows = 2048
+    /// The most floats of op(B) a work-group holds (32 KiB: fits every GPU's local memory).
+    static let skinnyGEMMMaximumB = 8192
+
+    /// Rows per work-group for `gemm_skinny.cl`, or nil when CLBlast should run `o`. Chosen by
+    /// shape alone: one GEMM, A not transposed and tall, op(B) small enough for local memory
+    /// and N a multiple of 4 (the input projection and the input gradient of a whole sequence).
+    func skinnyGEMMRows(_ o: GEMM) -> Int? {
+        guard o.batch == 1, !o.transposeA, o.m >= Self.skinnyGEMMMinimumRows, o.n % 4 == 0, o.n >= 4, o.k >= 1,
+              o.n * o.k <= Self.skinnyGEMMMaximumB, programs.programs["gemm_skinny"] != nil,
+              let kernel = try? programs.kernel("gemm_skinny", in: "gemm_skinny") else { return nil }
+        let limits = fusedLoops.deviceLimits(deviceID, computeUnits: device.computeUnits)
+        guard o.n * o.k * 4 <= limits.localMemoryBytes else { return nil }
+        let maxGroup = min(fusedLoops.maxWorkGroupSize("gemm_skinny", kernel, deviceID), 256), columns = o.n / 4
+        guard columns <= maxGroup, columns <= limits.maxWorkItemSizes[0] else { return nil }
+        return max(1, min(maxGroup / columns, limits.maxWorkItemSizes[1]))
+    }
+
+    func skinnyGEMM(_ o: GEMM, rowsPerGroup r: Int, lane: Int) throws {
+        let rowsPerItem = 8   // SKINNY_ROWS in gemm_skinny.cl
+        let groups = (o.m + r * rowsPerItem - 1) / (r * rowsPerItem)
+        try launch("gemm_skinny", "gemm_skinny", global: [o.n / 4, groups * r], local: [o.n / 4, r],
+                   [.int(o.m), .int(o.n), .int(o.k), .float(o.alpha), .float(o.beta),
+                    .floats(o.a), .int(o.lda), .floats(o.b), .int(o.ldb), .int(o.transposeB ? 1 : 0),
+                    .floats(o.c), .int(o.ldc), .local(bytes: o.n * o.k * 4)], lane: lane)
+        skinnyGEMMs += 1
+    }
+}

@@ -1,0 +1,51 @@
+import XCTest
+import RecurKernels
+@testable import RecurCompute
+
+/// `gemm_skinny.cl` (tall A, op(B) in local memory) against the CPU reference: the catalog's
+/// skinny shapes must pass and must really run the skinny kernel, the other GEMM shapes must stay
+/// on CLBlast, and a broken kernel must fail the comparison.
+final class SkinnyGEMMTests: XCTestCase {
+    func openCL(sourceOverrides: [String: String] = [:]) throws -> OpenCLBackend {
+        try OpenCLBackend(entry: firstOpenCLDevice(), cache: nil, sourceOverrides: sourceOverrides)
+    }
+
+    func testSkinnyShapesMatchCPUAndRunTheSkinnyKernel() throws {
+        let backend = try openCL()
+        let verifier = KernelVerifier()
+        for check in KernelCatalog.skinnyGEMM() {
+            let before = backend.skinnyGEMMs
+            let result = verifier.run(check, on: backend)
+            XCTAssertTrue(result.passed, "\(check.name) \(check.shape): \(result.error ?? result.mismatches.joined(separator: "; "))")
+            XCTAssertEqual(backend.skinnyGEMMs - before, 1, "\(check.name) \(check.shape) did not run gemm_skinny")
+        }
+    }
+
+    func testOtherShapesStayOnCLBlast() throws {
+        let backend = try openCL()
+        let a = try backend.zeros(4096 * 64), b = try backend.zeros(64 * 512), c = try backend.zeros(4096 * 512)
+        let clblast = [
+            GEMM(m: 100, n: 32, k: 32, a: a, b: b, c: c),                          // A too short
+            GEMM(transposeA: true, m: 32, n: 32, k: 4096, a: a, b: b, c: c),       // a weight gradient
+            GEMM(m: 4096, n: 512, k: 32, a: a, b: b, c: c),                        // op(B) too large
+            GEMM(m: 4096, n: 33, k: 32, a: a, b: b, c: c),                         // N not a multiple of 4
+            GEMM(m: 2048, n: 8, k: 8, a: a, b: b, c: c, batch: 2, strideA: 64, strideB: 64, strideC: 64),
+        ]
+        for gemm in clblast {
+            XCTAssertNil(backend.skinnyGEMMRows(gemm), "\(gemm.m)×\(gemm.n)×\(gemm.k)")
+        }
+        XCTAssertNotNil(backend.skinnyGEMMRows(GEMM(m: 64_000, n: 32, k: 32, a: a, b: b, c: c)), "simplernn-imdb's input projection")
+        XCTAssertNotNil(backend.skinnyGEMMRows(GEMM(transposeB: true, m: 64_000, n: 32, k: 128, a: a, b: b, c: c)), "lstm-imdb's input gradient")
+    }
+
+    /// The comparison catches a wrong kernel: one that drops the last k.
+    func testABrokenSkinnyKernelIsCaught() throws {
+        let source = try XCTUnwrap(KernelSources.programs["gemm_skinny"])
+        let broken = source.replacingOccurrences(of: "for (int k = 0; k < K; ++k) {", with: "for (int k = 0; k < K - 1; ++k) {")
+        XCTAssertNotEqual(broken, source, "the sabotage no longer applies; update this test")
+        let backend = try openCL(sourceOverrides: ["gemm_skinny": broken])
+        let check = KernelCatalog.skinnyGEMM()[0]
+        XCTAssertFalse(KernelVerifier().run(check, on: backend).passed)
+        XCTAssertEqual(backend.skinnyGEMMs, 1)
+    }
+}
