@@ -26,19 +26,35 @@ final class SkinnyGEMMTests: XCTestCase {
         let a = try backend.zeros(4096 * 64), b = try backend.zeros(64 * 512), c = try backend.zeros(4096 * 512)
         let clblast = [
             GEMM(m: 100, n: 32, k: 32, a: a, b: b, c: c),                          // A too short
-            GEMM(transposeA: true, m: 32, n: 32, k: 4096, a: a, b: b, c: c),       // a weight gradient
             GEMM(m: 4096, n: 512, k: 32, a: a, b: b, c: c),                        // op(B) too large
             GEMM(m: 4096, n: 33, k: 32, a: a, b: b, c: c),                         // N not a multiple of 4
             GEMM(m: 2048, n: 8, k: 8, a: a, b: b, c: c, batch: 2, strideA: 64, strideB: 64, strideC: 64),
         ]
         for gemm in clblast {
             XCTAssertNil(backend.skinnyGEMMRows(gemm), "\(gemm.m)×\(gemm.n)×\(gemm.k)")
+            XCTAssertNil(backend.splitKPlan(gemm), "\(gemm.m)×\(gemm.n)×\(gemm.k)")
         }
+        XCTAssertNil(backend.splitKPlan(GEMM(transposeA: true, m: 32, n: 32, k: 1000, a: a, b: b, c: c)), "K too short to split")
+        let gradient = try XCTUnwrap(backend.splitKPlan(GEMM(transposeA: true, m: 32, n: 128, k: 64_000, a: a, b: b, c: c)),
+                                     "lstm-imdb's kernel gradient")
+        XCTAssertGreaterThanOrEqual(gradient.splits * gradient.slice, 64_000)
+        XCTAssertLessThan((gradient.splits - 1) * gradient.slice, 64_000, "an empty split")
         XCTAssertNotNil(backend.skinnyGEMMRows(GEMM(m: 64_000, n: 32, k: 32, a: a, b: b, c: c)), "simplernn-imdb's input projection")
         XCTAssertNotNil(backend.skinnyGEMMRows(GEMM(transposeB: true, m: 64_000, n: 32, k: 128, a: a, b: b, c: c)), "lstm-imdb's input gradient")
     }
 
-    /// The comparison catches a wrong kernel: one that drops the last k.
+    /// The comparison catches a wrong kernel: one that drops the last k, and a reduction that
+    /// drops the last split.
+    func testABrokenWeightGradientReductionIsCaught() throws {
+        let source = try XCTUnwrap(KernelSources.programs["gemm_skinny"])
+        let broken = source.replacingOccurrences(of: "for (int s = 0; s < splits; ++s)", with: "for (int s = 0; s + 1 < splits; ++s)")
+        XCTAssertNotEqual(broken, source, "the sabotage no longer applies; update this test")
+        let backend = try openCL(sourceOverrides: ["gemm_skinny": broken])
+        let check = try XCTUnwrap(KernelCatalog.skinnyGEMM().first { $0.name == "gemm skinny TN" })
+        XCTAssertFalse(KernelVerifier().run(check, on: backend).passed)
+        XCTAssertEqual(backend.skinnyGEMMs, 1)
+    }
+
     func testABrokenSkinnyKernelIsCaught() throws {
         let source = try XCTUnwrap(KernelSources.programs["gemm_skinny"])
         let broken = source.replacingOccurrences(of: "for (int k = 0; k < K; ++k) {", with: "for (int k = 0; k < K - 1; ++k) {")

@@ -1,12 +1,16 @@
 import COpenCL
 
 extension OpenCLBackend {
-    /// Row-major GEMM: `gemm_skinny.cl` for the shapes it is chosen for (``skinnyGEMMRows(_:)``),
-    /// else CLBlast, batched-strided when `batch > 1`. No event is requested
+    /// Row-major GEMM: `gemm_skinny.cl` for the shapes it is chosen for (``skinnyGEMMRows(_:)``,
+    /// ``splitKPlan(_:)``), else CLBlast, batched-strided when `batch > 1`. No event is requested
     /// (unless a profile is being recorded), so nothing is created per call and nothing waits.
     func gemm(_ o: GEMM, lane: Int) throws {
         if let rowsPerGroup = skinnyGEMMRows(o) {
             try skinnyGEMM(o, rowsPerGroup: rowsPerGroup, lane: lane)
+            return
+        }
+        if let plan = splitKPlan(o) {
+            try weightGradientGEMM(o, splits: plan.splits, slice: plan.slice, lane: lane)
             return
         }
         var queue: cl_command_queue? = try self.queue(lane)

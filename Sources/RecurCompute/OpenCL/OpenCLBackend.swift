@@ -31,6 +31,7 @@ public final class OpenCLBackend: Backend {
     let fusedLoops = FusedLoopCache()
     /// GEMMs run by `gemm_skinny.cl` instead of CLBlast (tests check the shapes they target do).
     public internal(set) var skinnyGEMMs = 0
+    let splitKScratch = SplitKScratch()
 
     /// - Parameters:
     ///   - sourceOverrides: replaces a kernel family's source (kernel development, and the tests

@@ -49,6 +49,20 @@ extension KernelCatalog {
                             lda: lda, ldb: ldb, ldc: ldc))]
             })
         }
+        // Weight gradients Aᵀ·B (split K, `gemm_at_b_partial` + `gemm_at_b_reduce`): tiles that M and
+        // N do not fill, a K no split divides, padded leading dimensions, β = 1.
+        let gradients: [(Int, Int, Int, Int, Float)] = [(32, 128, 4099, 0, 0), (33, 36, 5001, 2, 1), (7, 4, 4096, 1, 0)]
+        for (m, n, k, pad, beta) in gradients {
+            let lda = m + pad, ldb = n + pad, ldc = n + pad
+            checks.append(KernelCheck("gemm skinny TN", kind: .gemm,
+                shape: "M=\(m) N=\(n) K=\(k)\(pad > 0 ? " ld+\(pad)" : "") beta=\(Int(beta))",
+                tensors: [TensorSpec("a", k * lda, .uniform(-1, 1)), TensorSpec("b", k * ldb, .uniform(-1, 1)),
+                          TensorSpec("c", m * ldc, beta == 0 ? .poison : .uniform(-1, 1))],
+                compared: ["c"], tolerance: .accumulation) { t in
+                [.gemm(GEMM(transposeA: true, m: m, n: n, k: k, alpha: beta == 0 ? 1 : -0.5, a: t["a"], b: t["b"], beta: beta, c: t["c"],
+                            lda: lda, ldb: ldb, ldc: ldc))]
+            })
+        }
         return checks
     }
 }

@@ -1,0 +1,51 @@
+import COpenCL
+
+/// Per lane, the partial sums of ``OpenCLBackend/weightGradientGEMM(_:splits:slice:lane:)``: a lane's
+/// queue runs in order, so one buffer per lane is never used by two GEMMs at once.
+final class SplitKScratch {
+    private var buffers: [Int: FloatRef] = [:]
+
+    func buffer(lane: Int, floats: Int, on backend: OpenCLBackend) throws -> FloatRef {
+        if let known = buffers[lane], known.count >= floats { return known }
+        // Releasing a smaller one is safe: OpenCL keeps it alive until enqueued commands finish.
+        let storage = try backend.allocate(.float32, count: floats)
+        let made = FloatRef(storage: storage, offset: 0, count: floats)
+        buffers[lane] = made
+        return made
+    }
+}
+
+extension OpenCLBackend {
+    /// K below which CLBlast keeps a transposed-A GEMM.
+    static let splitKMinimumK = 4096
+    static let splitKMaximumSlice = 1024
+
+    /// (splits, slice) for `gemm_at_b_partial`, or nil when CLBlast should run `o`: one GEMM,
+    /// Aᵀ·B with a huge K and a small C (at most 256×256), N a multiple of 4 — the weight
+    /// gradients of a whole sequence, [T·B, D]ᵀ·[T·B, G·H]. Chosen by shape; the split count by
+    /// how many work-groups the device wants (several per compute unit on a GPU).
+    func splitKPlan(_ o: GEMM) -> (splits: Int, slice: Int)? {
+        guard o.batch == 1, o.transposeA, !o.transposeB, o.k >= Self.splitKMinimumK, o.n % 4 == 0, o.n >= 4, o.m >= 1,
+              o.m * o.n <= 65_536, programs.programs["gemm_skinny"] != nil else { return nil }
+        let limits = fusedLoops.deviceLimits(deviceID, computeUnits: device.computeUnits)
+        let tiles = ((o.m + 31) / 32) * ((o.n + 31) / 32)
+        let wanted = (limits.isGPU ? 8 : 4) * limits.computeUnits
+        // Slices of at most `splitKMaximumSlice` rows: a CPU device runs a group's work-items one
+        // after another, each over the whole slice, so the slice of A and B must stay in cache
+        // (at 32 000 rows, lstm-imdb's gradients ran at a third of the speed).
+        let splits = max(1, min(max((wanted + tiles - 1) / tiles, (o.k + Self.splitKMaximumSlice - 1) / Self.splitKMaximumSlice), o.k / 256))
+        let slice = (o.k + splits - 1) / splits
+        return ((o.k + slice - 1) / slice, slice)
+    }
+
+    func weightGradientGEMM(_ o: GEMM, splits: Int, slice: Int, lane: Int) throws {
+        let partial = try splitKScratch.buffer(lane: lane, floats: splits * o.m * o.n, on: self)
+        try launch("gemm_skinny", "gemm_at_b_partial", global: [8 * ((o.n + 31) / 32), 8 * ((o.m + 31) / 32), splits], local: [8, 8, 1],
+                   [.int(o.m), .int(o.n), .int(o.k), .int(slice), .floats(o.a), .int(o.lda), .floats(o.b), .int(o.ldb), .floats(partial)],
+                   lane: lane)
+        try launch("gemm_skinny", "gemm_at_b_reduce", global: [o.m * o.n],
+                   [.int(o.m), .int(o.n), .int(splits), .float(o.alpha), .float(o.beta), .floats(partial), .floats(o.c), .int(o.ldc)],
+                   lane: lane)
+        skinnyGEMMs += 1
+    }
+}
