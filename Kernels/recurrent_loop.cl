@@ -46,14 +46,12 @@ inline float dot_local(__local const float* a, __local const float* b, const int
     return sum;
 }
 
-// tanh and sigmoid from one exp each, without branches, so that the cell math of a work-group
-// vectorises across work-items (PoCL's own tanh and the two-sided sigmoid_stable do not).
-// expm1 keeps tanh's relative accuracy near 0; 1/(1+e^-x) is accurate for every x (at x → −∞
-// e^-x → ∞ and the quotient → 0).
-inline float tanh_one_exp(const float x) {
-    const float e = expm1(-2.0f * fabs(x));
-    return copysign(-e / (2.0f + e), x);
-}
+// tanh and sigmoid from one exp each, without branches: on PoCL both run faster than its own
+// tanh and the two-sided sigmoid_stable (expm1 is slower still: simplernn-imdb inference 69 ms
+// with it, 42 ms with exp). Both saturate cleanly (e^2x → ∞ gives 1, → 0 gives −1; at x → −∞
+// e^-x → ∞ and the sigmoid → 0); tanh near 0 loses relative accuracy (absolute error ~1e-7),
+// well inside the 1e-4 absolute tolerance of the CPU comparisons.
+inline float tanh_one_exp(const float x) { return 1.0f - 2.0f / (exp(2.0f * x) + 1.0f); }
 inline float sigmoid_one_exp(const float x) { return 1.0f / (1.0f + exp(-x)); }
 inline float loop_activate(const int kind, const float x) {
     return kind == ACT_TANH ? tanh_one_exp(x) : kind == ACT_SIGMOID ? sigmoid_one_exp(x) : activate(kind, x);
