@@ -64,6 +64,17 @@ inline float loop_activate(const int kind, const float x) {
 
 // `local_weights` is a constant in each kernel below, so the unused branches are folded away.
 
+// The work-item's place, from kind, G, H and B in scope: unit j of batch row b (row: b < B),
+// element e of that row's state, index lid in its tile of wgs work-items; G·H gate columns and
+// SW saved gate columns per row.
+#define LOOP_WORK_ITEM \
+    const int j = get_local_id(0), r = get_local_id(1), R = get_local_size(1); \
+    const int b = get_group_id(1) * R + r; \
+    const bool row = b < B; \
+    const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H; \
+    const int lid = r * H + j, wgs = R * H; \
+    const int e = b * H + j
+
 inline void loop_forward(const int kind, const int G, const int local_weights,
         const int B, const int H, const int T, const int act, const int ract,
         __global const float* wg, __global const float* bias_, __global const float* rd,
@@ -71,12 +82,7 @@ inline void loop_forward(const int kind, const int G, const int local_weights,
         const stepped x, const stepped h_out, const stepped c_out, const stepped gates,
         const stepped mask, const stepped seq, const stepped dropped, const stepped reset,
         __local float* scratch) {
-    const int j = get_local_id(0), r = get_local_id(1), R = get_local_size(1);
-    const int b = get_group_id(1) * R + r;
-    const bool row = b < B;
-    const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H;
-    const int lid = r * H + j, wgs = R * H;
-    const int e = b * H + j;
+    LOOP_WORK_ITEM;
     __local float* wl = scratch;
     __local float* ops = scratch + (local_weights ? H * GH : 0);
     __local float* resets = ops + 2 * wgs;
@@ -183,12 +189,7 @@ inline void loop_backward(const int kind, const int G, const int local_weights,
         const stepped gates, const stepped h_prev, const stepped c_prev, const stepped c_cur,
         const stepped mask, const stepped out_grad, const stepped gate_grad, const stepped rec_gate_grad,
         __local float* scratch) {
-    const int j = get_local_id(0), r = get_local_id(1), R = get_local_size(1);
-    const int b = get_group_id(1) * R + r;
-    const bool row = b < B;
-    const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H;
-    const int lid = r * H + j, wgs = R * H;
-    const int e = b * H + j;
+    LOOP_WORK_ITEM;
     // U as it is ([H, G·H]): dh_j = Σ_col dZ[col]·U[j, col] reads row j of U unit-stride.
     __local float* wl = scratch;
     __local float* dzs = scratch + (local_weights ? H * GH : 0);
