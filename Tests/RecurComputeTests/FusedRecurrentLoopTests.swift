@@ -128,7 +128,7 @@ final class FusedRecurrentLoopTests: XCTestCase {
     /// U plus the double-buffered per-row scratch.
     func testPresetSizedWeightsGoToLocalMemory() throws {
         let backend = try openCL()
-        let limits = backend.fusedLoops.deviceLimits(backend.deviceID, computeUnits: backend.device.computeUnits)
+        let limits = backend.limits
         let h = 64, g = 4
         try XCTSkipIf(limits.localMemoryBytes < (g * h * h + 2 * g * h) * 4, "the device has only \(limits.localMemoryBytes) bytes of local memory")
         let fixture = try SequenceFixture(Configuration(cell: RecurrentCell(.lstm, units: h), batch: 32, time: 3).shape, backend: backend, seed: 3)

@@ -1,4 +1,3 @@
-import COpenCL
 import Logging
 
 /// Remembers what each recurrent loop was recognised as, so that a plan enqueued every training
@@ -41,39 +40,5 @@ final class FusedLoopCache {
         }
         entries[key] = found
         return found
-    }
-
-    /// What the device allows a work-group, read once.
-    struct DeviceLimits {
-        var localMemoryBytes: Int
-        var maxWorkItemSizes: [Int]
-        var isGPU: Bool
-        var computeUnits: Int
-    }
-    private var limits: DeviceLimits?
-
-    func deviceLimits(_ device: cl_device_id, computeUnits: Int) -> DeviceLimits {
-        if let limits { return limits }
-        var local: cl_ulong = 0
-        clGetDeviceInfo(device, cl_device_info(CL_DEVICE_LOCAL_MEM_SIZE), MemoryLayout<cl_ulong>.size, &local, nil)
-        var sizes = [Int](repeating: 0, count: 3)
-        clGetDeviceInfo(device, cl_device_info(CL_DEVICE_MAX_WORK_ITEM_SIZES), 3 * MemoryLayout<Int>.size, &sizes, nil)
-        var type: cl_device_type = 0
-        clGetDeviceInfo(device, cl_device_info(CL_DEVICE_TYPE), MemoryLayout<cl_device_type>.size, &type, nil)
-        let found = DeviceLimits(localMemoryBytes: Int(local), maxWorkItemSizes: sizes,
-                                 isGPU: type & cl_device_type(CL_DEVICE_TYPE_GPU) != 0, computeUnits: Swift.max(computeUnits, 1))
-        limits = found
-        return found
-    }
-
-    /// Per kernel: the most work-items a group of it may have.
-    private var workGroupSizes: [String: Int] = [:]
-
-    func maxWorkGroupSize(_ name: String, _ kernel: cl_kernel, _ device: cl_device_id) -> Int {
-        if let known = workGroupSizes[name] { return known }
-        var size = 0
-        clGetKernelWorkGroupInfo(kernel, device, cl_kernel_work_group_info(CL_KERNEL_WORK_GROUP_SIZE), MemoryLayout<Int>.size, &size, nil)
-        workGroupSizes[name] = size
-        return size
     }
 }

@@ -35,7 +35,6 @@ extension OpenCLBackend {
         case .forward(let f): (batch, backward, hasKernel) = (f.batch, false, true)
         case .backward(let b): (batch, backward, hasKernel) = (b.batch, true, b.recurrentKernel != nil)
         }
-        let limits = fusedLoops.deviceLimits(deviceID, computeUnits: device.computeUnits)
         let weightFloats = h * g * h
         // The double-buffered recurrent operand (forward; plus r ⊙ h̄ for the reset-before GRU) or
         // gate gradient (backward) of one row.
@@ -45,8 +44,7 @@ extension OpenCLBackend {
         let preferLocal = recurrentLoopMode == .fused && hasKernel && weightFloats + rowFloats <= localFloats
         for localWeights in preferLocal ? [true, false] : [false] {
             let name = Self.loopKernelName(cell, backward: backward, localWeights: localWeights)
-            guard let kernel = try? programs.kernel(name, in: "recurrent_loop") else { return nil }
-            let maxGroup = fusedLoops.maxWorkGroupSize(name, kernel, deviceID)
+            guard let maxGroup = try? programs.maxWorkGroupSize(name, in: "recurrent_loop") else { return nil }
             guard h <= maxGroup, h <= limits.maxWorkItemSizes[0] else {
                 Logger(label: "recur.opencl").debug("\(name): H = \(h) exceeds the work-group limit \(min(maxGroup, limits.maxWorkItemSizes[0])); step by step")
                 return nil

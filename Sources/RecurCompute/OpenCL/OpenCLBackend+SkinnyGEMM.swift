@@ -1,5 +1,3 @@
-import COpenCL
-
 extension OpenCLBackend {
     /// Rows of A below which CLBlast keeps the GEMM: the skinny kernel pays for loading op(B)
     /// once per work-group, which only a tall A amortises.
@@ -12,11 +10,9 @@ extension OpenCLBackend {
     /// and N a multiple of 4 (the input projection and the input gradient of a whole sequence).
     func skinnyGEMMRows(_ o: GEMM) -> Int? {
         guard o.batch == 1, !o.transposeA, o.m >= Self.skinnyGEMMMinimumRows, o.n % 4 == 0, o.n >= 4, o.k >= 1,
-              o.n * o.k <= Self.skinnyGEMMMaximumB, programs.programs["gemm_skinny"] != nil,
-              let kernel = try? programs.kernel("gemm_skinny", in: "gemm_skinny") else { return nil }
-        let limits = fusedLoops.deviceLimits(deviceID, computeUnits: device.computeUnits)
-        guard o.n * o.k * 4 <= limits.localMemoryBytes else { return nil }
-        let maxGroup = min(fusedLoops.maxWorkGroupSize("gemm_skinny", kernel, deviceID), 256), columns = o.n / 4
+              o.n * o.k <= Self.skinnyGEMMMaximumB, o.n * o.k * 4 <= limits.localMemoryBytes,
+              let available = try? programs.maxWorkGroupSize("gemm_skinny", in: "gemm_skinny") else { return nil }
+        let maxGroup = min(available, 256), columns = o.n / 4
         guard columns <= maxGroup, columns <= limits.maxWorkItemSizes[0] else { return nil }
         return max(1, min(maxGroup / columns, limits.maxWorkItemSizes[1]))
     }

@@ -1,5 +1,3 @@
-import COpenCL
-
 /// Per lane, the partial sums of ``OpenCLBackend/weightGradientGEMM(_:splits:slice:lane:)``: a lane's
 /// queue runs in order, so one buffer per lane is never used by two GEMMs at once.
 final class SplitKScratch {
@@ -27,7 +25,6 @@ extension OpenCLBackend {
     func splitKPlan(_ o: GEMM) -> (splits: Int, slice: Int)? {
         guard o.batch == 1, o.transposeA, !o.transposeB, o.k >= Self.splitKMinimumK, o.n % 4 == 0, o.n >= 4, o.m >= 1,
               o.m * o.n <= 65_536, programs.programs["gemm_skinny"] != nil else { return nil }
-        let limits = fusedLoops.deviceLimits(deviceID, computeUnits: device.computeUnits)
         let tiles = ((o.m + 31) / 32) * ((o.n + 31) / 32)
         let wanted = (limits.isGPU ? 8 : 4) * limits.computeUnits
         // Slices of at most `splitKMaximumSlice` rows: a CPU device runs a group's work-items one

@@ -29,6 +29,7 @@ public final class OpenCLBackend: Backend {
     /// Which path each recurrent loop took so far.
     public internal(set) var recurrentLoopPaths = RecurrentLoopPaths()
     let fusedLoops = FusedLoopCache()
+    let limits: OpenCLDeviceLimits
     /// GEMMs run by `gemm_skinny.cl` instead of CLBlast (tests check the shapes they target do).
     public internal(set) var skinnyGEMMs = 0
     let splitKScratch = SplitKScratch()
@@ -47,6 +48,7 @@ public final class OpenCLBackend: Backend {
         device = entry.info
         recurrentLoopMode = try recurrentLoops ?? RecurrentLoopMode.fromEnvironment()
         deviceID = entry.device
+        limits = OpenCLDeviceLimits(entry)
         self.profiling = profiling
         var status: cl_int = 0
         var deviceRef: cl_device_id? = entry.device

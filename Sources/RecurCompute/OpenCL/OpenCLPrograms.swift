@@ -10,11 +10,14 @@ final class OpenCLPrograms {
     private(set) var programs: [String: cl_program] = [:]
     private(set) var failures: [String: ComputeError] = [:]
     private var kernels: [String: cl_kernel] = [:]
+    private var workGroupSizes: [String: Int] = [:]
+    private let device: cl_device_id
     /// Programs loaded from the on-disk cache rather than compiled.
     private(set) var cacheHits = 0
     let options = "-cl-std=CL1.2 -cl-mad-enable"
 
     init(context: cl_context, device: cl_device_id, info: DeviceInfo, cache: ProgramCache?, sourceOverrides: [String: String]) {
+        self.device = device
         for (family, defaultSource) in KernelSources.programs.sorted(by: { $0.key < $1.key }) {
             let source = KernelSources.prelude + "\n" + (sourceOverrides[family] ?? defaultSource)
             do {
@@ -45,6 +48,17 @@ final class OpenCLPrograms {
         try OpenCLStatus.check(status, "clCreateKernel(\(name))")
         kernels[name] = kernel!
         return kernel!
+    }
+
+    /// The most work-items a group of kernel `name` may have on this device.
+    func maxWorkGroupSize(_ name: String, in family: String) throws -> Int {
+        if let known = workGroupSizes[name] { return known }
+        var size = 0
+        try OpenCLStatus.check(clGetKernelWorkGroupInfo(try kernel(name, in: family), device,
+                                                        cl_kernel_work_group_info(CL_KERNEL_WORK_GROUP_SIZE), MemoryLayout<Int>.size, &size, nil),
+                               "clGetKernelWorkGroupInfo(\(name))")
+        workGroupSizes[name] = size
+        return size
     }
 
     private static func build(family: String, source: String, options: String, context: cl_context, device: cl_device_id,
