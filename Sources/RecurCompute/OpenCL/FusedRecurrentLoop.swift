@@ -107,9 +107,9 @@ enum FusedRecurrentLoop {
                 guard case .gruResetGateForward(let gate) = ops[start + 1], case .gemm(let candidate) = ops[start + 2] else {
                     throw LoopPatternMismatch("a reset-before GRU step is not product, reset gate, product, cell")
                 }
-                guard gate.cell == cell, gate.projectedInput.isSameView(as: step.projectedInput), gate.projectedState.startsAt(step.projectedState),
-                      gate.bias.isSameView(as: step.bias), gate.previousState.isSameView(as: step.previousState),
-                      gate.gates.isSameView(as: step.gates), gate.recurrentDropoutMask == step.recurrentDropoutMask else {
+                guard gate.cell == cell, gate.projectedInput == step.projectedInput, gate.projectedState.startsAt(step.projectedState),
+                      gate.bias == step.bias, gate.previousState == step.previousState,
+                      gate.gates == step.gates, gate.recurrentDropoutMask == step.recurrentDropoutMask else {
                     throw LoopPatternMismatch("the reset gate and the cell of a step read different tensors")
                 }
                 guard candidate.a.startsAt(gate.resetState) else { throw LoopPatternMismatch("the candidate product does not read r ⊙ h̄") }
@@ -123,16 +123,16 @@ enum FusedRecurrentLoop {
         let first = cells[0]
         for s in cells.indices.dropFirst() {
             let step = cells[s], previous = cells[s - 1]
-            guard step.previousState.isSameView(as: previous.state) else { throw LoopPatternMismatch("step \(s) does not start from step \(s - 1)'s state") }
+            guard step.previousState == previous.state else { throw LoopPatternMismatch("step \(s) does not start from step \(s - 1)'s state") }
             if cell.kind == .lstm {
-                guard let now = step.previousCellState, let before = previous.cellState, now.isSameView(as: before) else {
+                guard let now = step.previousCellState, let before = previous.cellState, now == before else {
                     throw LoopPatternMismatch("step \(s) does not start from step \(s - 1)'s cell state")
                 }
             }
             guard operands[s].startsAt(previous.droppedState ?? previous.state) else {
                 throw LoopPatternMismatch("step \(s)'s recurrent product does not read step \(s - 1)'s (dropped) state")
             }
-            guard step.bias.isSameView(as: first.bias), step.recurrentDropoutMask == first.recurrentDropoutMask else {
+            guard step.bias == first.bias, step.recurrentDropoutMask == first.recurrentDropoutMask else {
                 throw LoopPatternMismatch("the bias or the recurrent dropout mask changes inside the loop")
             }
         }
@@ -190,7 +190,7 @@ enum FusedRecurrentLoop {
                 }
                 try requireProduct(product, batch: b, n: h, k: resetBefore ? 2 * h : gw, lda: gw, transposeB: true,
                                    b: try kernel(from: product, columnOffset: 0), columnOffset: 0, ldb: gw, into: recurrentGradient, ldc: h)
-                guard step.carriedGradient.isSameView(as: previous.carriedGradient), step.cellGradient == previous.cellGradient,
+                guard step.carriedGradient == previous.carriedGradient, step.cellGradient == previous.cellGradient,
                       step.recurrentDropoutMask == previous.recurrentDropoutMask, step.maskedOutput == previous.maskedOutput else {
                     throw LoopPatternMismatch("the carried gradients, the dropout mask or the masked output change inside the loop")
                 }
@@ -207,9 +207,9 @@ enum FusedRecurrentLoop {
                 }
                 try requireProduct(product, batch: b, n: h, k: h, lda: gw, transposeB: true, b: try kernel(from: product, columnOffset: 2 * h),
                                    columnOffset: 2 * h, ldb: gw, into: gate.resetStateGradient, ldc: h)
-                guard gate.cell == cell, gate.gates.isSameView(as: step.gates), let previousState = step.previousState,
-                      gate.previousState.isSameView(as: previousState), gate.carriedGradient.isSameView(as: step.carriedGradient),
-                      gate.gateGradient.isSameView(as: step.gateGradient), gate.recurrentDropoutMask == step.recurrentDropoutMask else {
+                guard gate.cell == cell, gate.gates == step.gates, let previousState = step.previousState,
+                      gate.previousState == previousState, gate.carriedGradient == step.carriedGradient,
+                      gate.gateGradient == step.gateGradient, gate.recurrentDropoutMask == step.recurrentDropoutMask else {
                     throw LoopPatternMismatch("the reset gate backward and the cell backward of a step use different tensors")
                 }
             }

@@ -60,7 +60,4 @@ extension TensorRef {
     /// Same storage and first element (sizes may differ: a GEMM's operand view can be longer
     /// than the rows it reads).
     func startsAt<Other>(_ other: TensorRef<Other>) -> Bool { storage === other.storage && offset == other.offset }
-
-    /// Same storage, offset and size.
-    func isSameView(as other: TensorRef) -> Bool { storage === other.storage && offset == other.offset && count == other.count }
 }
