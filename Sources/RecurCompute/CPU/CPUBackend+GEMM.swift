@@ -92,12 +92,7 @@ extension CPUBackend {
         let tb = o.transposeB ? CblasTrans : CblasNoTrans
         let a = o.a.hostPointer, b = o.b.hostPointer, c = o.c.hostPointer
         let half = o.k / 2
-        if o.m * o.n > partialProductCount {
-            partialProduct?.deallocate()
-            partialProductCount = o.m * o.n
-            partialProduct = .allocate(capacity: partialProductCount)
-        }
-        let partial = partialProduct!
+        let partial = loopScratch(upTo: o.m * o.n)
         func run(_ block: Int) {
             let start = block == 0 ? 0 : half, depth = block == 0 ? half : o.k - half
             let aStart = a + (o.transposeA ? start * o.lda : start), bStart = b + (o.transposeB ? start : start * o.ldb)

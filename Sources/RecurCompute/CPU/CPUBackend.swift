@@ -9,12 +9,10 @@ public final class CPUBackend: Backend {
     /// Below this many elements per op, threads cost more than they save.
     let parallelThreshold = 1 << 15
     let threads: Int
-    /// Grow-only working memory of ``recurrentLoop(_:)`` (transposed recurrent kernels).
+    /// Grow-only working memory of one op at a time: a recurrent loop's or a row product's
+    /// transposed `B`, a split product's second partial sum.
     private var scratch: UnsafeMutablePointer<Float>?
     private var scratchCount = 0
-    /// Grow-only memory for the second half of a product split along k (see `gemm`).
-    var partialProduct: UnsafeMutablePointer<Float>?
-    var partialProductCount = 0
 
     public init(threads: Int? = nil) {
         let cores = threads ?? Swift.max(1, sysconfCores())
@@ -99,10 +97,7 @@ public final class CPUBackend: Backend {
         }
     }
 
-    deinit {
-        scratch?.deallocate()
-        partialProduct?.deallocate()
-    }
+    deinit { scratch?.deallocate() }
 
     /// Scratch memory of at least `count` floats; earlier contents are not kept when it grows.
     func loopScratch(upTo count: Int) -> UnsafeMutablePointer<Float> {
