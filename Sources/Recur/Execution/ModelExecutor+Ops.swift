@@ -117,9 +117,9 @@ extension ModelExecutor {
             guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
             let target = step.trainedBelow ? arena["\(steps[step.index - 1].name).outgrad"] : nil
             var tokens: TokenProjection?
-            if let vocabulary = step.projectedVocabulary {
+            if step.projectsTokens {
                 let below = steps[step.index - 1].layer.parameters[0].path
-                tokens = TokenProjection(table: try weight(below), vocabulary: vocabulary, tokenIDs: tokenIDs, index: embeddingIndex,
+                tokens = TokenProjection(table: try weight(below), tokenIDs: tokenIDs, index: embeddingIndex,
                                          tableGradient: gradientIfTrained(below))
             }
             let direction = try direction(r, prefix: step.name, parameters: step.layer.parameters, step: step, input: input,

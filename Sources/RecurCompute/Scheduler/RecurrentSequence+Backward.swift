@@ -54,10 +54,9 @@ extension RecurrentSequence {
         // the V vocabulary rows of S when the input is a projected embedding lookup).
         let rows = t * b
         if let tokens = bindings.tokens {
-            guard let index = tokens.index, let summed = work.tokenGateGradients else {
+            guard let index = tokens.index, let v = shape.projectedVocabulary, let summed = work.tokenGateGradients else {
                 preconditionFailure("a projected embedding lookup needs its occurrence index (TokenProjection.index) for backward")
             }
-            let v = tokens.vocabulary
             ops.append(.fill(Fill(summed, value: 0)))
             ops.append(.embeddingGradient(EmbeddingGradient(occurrences: rows, vocabulary: v, width: g, outputGradient: gateGradients,
                                                             index: index, tableGradient: summed)))

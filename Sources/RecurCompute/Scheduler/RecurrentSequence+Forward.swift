@@ -5,8 +5,7 @@ extension RecurrentSequence {
         let (b, t, h, g, d) = (shape.batch, shape.time, shape.cell.units, shape.cell.gateWidth, shape.inputWidth)
         let cell = shape.cell
         var ops: [Op]
-        if let tokens = bindings.tokens, let projection = work.tokenProjection {
-            let v = tokens.vocabulary
+        if let tokens = bindings.tokens, let v = shape.projectedVocabulary, let projection = work.tokenProjection {
             ops = [.gemm(GEMM(m: v, n: g, k: d, a: tokens.table, b: bindings.kernel, c: projection)),
                    .embeddingGather(EmbeddingGather(batch: b, time: t, vocabulary: v, width: g, tokenIDs: tokens.tokenIDs,
                                                     table: projection, output: work.projectedInputs))]

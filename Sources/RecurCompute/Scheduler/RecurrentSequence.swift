@@ -34,10 +34,10 @@ public struct RecurrentSequence: Sendable {
         public var inputGradient: Bool
         /// Whether ``RecurrentSequence/backward(outputGradient:finalStateGradient:)`` will run.
         /// Without it (inference) the sequence keeps only what the next step reads: one step of
-        /// gates, reused every step, two rows of LSTM cell state, no gradient buffers.
+        /// gates, reused every step, three rows of LSTM cell state, no gradient buffers.
         public var storesForBackward: Bool
         /// Whether the caller reads ``RecurrentSequence/sequenceOutput`` (`return_sequences`).
-        /// Forward-only and without it, the state history is two rows too.
+        /// Forward-only and without it, the state history is three rows too.
         public var outputsSequence: Bool
         /// Set when the input is an embedding lookup projected per vocabulary row
         /// (``TokenProjection``, bound in ``Bindings/tokens``): the vocabulary size.

@@ -10,9 +10,8 @@
 /// Same mathematics as the per-token products: only the order of the sums over occurrences
 /// changes (grouped by token), within Float32 rounding of the per-token path.
 public struct TokenProjection: Sendable {
-    /// `[V, E]`, the embedding table.
+    /// `[V, E]`, the embedding table (V is the shape's ``RecurrentSequence/Shape/projectedVocabulary``).
     public var table: FloatRef
-    public var vocabulary: Int
     /// `[B, T]`, batch-major as uploaded.
     public var tokenIDs: IntRef
     /// The batch's occurrences grouped by token (``EmbeddingGradientIndex``); needed by backward.
@@ -20,9 +19,9 @@ public struct TokenProjection: Sendable {
     /// `[V, E]`: where backward writes (overwrites) `dE`; nil when the table is not trained.
     public var tableGradient: FloatRef?
 
-    public init(table: FloatRef, vocabulary: Int, tokenIDs: IntRef,
+    public init(table: FloatRef, tokenIDs: IntRef,
                 index: (sortedRows: IntRef, segmentStarts: IntRef, segmentTokens: IntRef)?, tableGradient: FloatRef?) {
-        self.table = table; self.vocabulary = vocabulary; self.tokenIDs = tokenIDs
+        self.table = table; self.tokenIDs = tokenIDs
         self.index = index; self.tableGradient = tableGradient
     }
 
