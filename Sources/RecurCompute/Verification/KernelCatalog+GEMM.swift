@@ -31,38 +31,30 @@ extension KernelCatalog {
     /// op(B) transposed (the input gradient), padded leading dimensions, β = 0 over a poisoned C
     /// and β = 1.
     static func skinnyGEMM() -> [KernelCheck] {
-        var checks: [KernelCheck] = []
         // (m, n, k, transposeB, pad, beta)
         let shapes: [(Int, Int, Int, Bool, Int, Float)] = [
             (2051, 36, 7, false, 0, 0), (2051, 36, 7, true, 3, 1), (4099, 128, 32, false, 1, 0),
             (4099, 32, 128, true, 0, 1), (2048, 4, 1, false, 0, 0), (3001, 256, 32, true, 2, 0),
         ]
-        for (m, n, k, tb, pad, beta) in shapes {
-            let lda = k + pad, ldb = (tb ? k : n) + pad, ldc = n + pad
-            let bRows = tb ? n : k
-            checks.append(KernelCheck("gemm skinny N\(tb ? "T" : "N")", kind: .gemm,
-                shape: "M=\(m) N=\(n) K=\(k)\(pad > 0 ? " ld+\(pad)" : "") beta=\(Int(beta))",
-                tensors: [TensorSpec("a", m * lda, .uniform(-1, 1)), TensorSpec("b", bRows * ldb, .uniform(-1, 1)),
-                          TensorSpec("c", m * ldc, beta == 0 ? .poison : .uniform(-1, 1))],
-                compared: ["c"], tolerance: .accumulation) { t in
-                [.gemm(GEMM(transposeB: tb, m: m, n: n, k: k, alpha: beta == 0 ? 1 : -0.5, a: t["a"], b: t["b"], beta: beta, c: t["c"],
-                            lda: lda, ldb: ldb, ldc: ldc))]
-            })
-        }
         // Weight gradients Aᵀ·B (split K, `gemm_at_b_partial` + `gemm_at_b_reduce`): tiles that M and
         // N do not fill, a K no split divides, padded leading dimensions, β = 1.
         let gradients: [(Int, Int, Int, Int, Float)] = [(32, 128, 4099, 0, 0), (33, 36, 5001, 2, 1), (7, 4, 4096, 1, 0)]
-        for (m, n, k, pad, beta) in gradients {
-            let lda = m + pad, ldb = n + pad, ldc = n + pad
-            checks.append(KernelCheck("gemm skinny TN", kind: .gemm,
-                shape: "M=\(m) N=\(n) K=\(k)\(pad > 0 ? " ld+\(pad)" : "") beta=\(Int(beta))",
-                tensors: [TensorSpec("a", k * lda, .uniform(-1, 1)), TensorSpec("b", k * ldb, .uniform(-1, 1)),
-                          TensorSpec("c", m * ldc, beta == 0 ? .poison : .uniform(-1, 1))],
-                compared: ["c"], tolerance: .accumulation) { t in
-                [.gemm(GEMM(transposeA: true, m: m, n: n, k: k, alpha: beta == 0 ? 1 : -0.5, a: t["a"], b: t["b"], beta: beta, c: t["c"],
-                            lda: lda, ldb: ldb, ldc: ldc))]
-            })
+        return shapes.map { paddedGEMMCheck(m: $0.0, n: $0.1, k: $0.2, transposeA: false, transposeB: $0.3, pad: $0.4, beta: $0.5) }
+            + gradients.map { paddedGEMMCheck(m: $0.0, n: $0.1, k: $0.2, transposeA: true, transposeB: false, pad: $0.3, beta: $0.4) }
+    }
+
+    /// One `gemm skinny` check: every leading dimension `pad` past its row, and C poisoned when
+    /// β = 0 (it must be overwritten) or random under α = −0.5 when β ≠ 0.
+    private static func paddedGEMMCheck(m: Int, n: Int, k: Int, transposeA ta: Bool, transposeB tb: Bool, pad: Int, beta: Float) -> KernelCheck {
+        let lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad
+        let aRows = ta ? k : m, bRows = tb ? n : k
+        return KernelCheck("gemm skinny \(ta ? "T" : "N")\(tb ? "T" : "N")", kind: .gemm,
+            shape: "M=\(m) N=\(n) K=\(k)\(pad > 0 ? " ld+\(pad)" : "") beta=\(Int(beta))",
+            tensors: [TensorSpec("a", aRows * lda, .uniform(-1, 1)), TensorSpec("b", bRows * ldb, .uniform(-1, 1)),
+                      TensorSpec("c", m * ldc, beta == 0 ? .poison : .uniform(-1, 1))],
+            compared: ["c"], tolerance: .accumulation) { t in
+            [.gemm(GEMM(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: beta == 0 ? 1 : -0.5, a: t["a"], b: t["b"], beta: beta,
+                        c: t["c"], lda: lda, ldb: ldb, ldc: ldc))]
         }
-        return checks
     }
 }
