@@ -90,7 +90,7 @@ final class KerasGoldenTests: XCTestCase {
         func weight(_ name: String) throws -> FloatRef { try backend.tensor(golden.weights[name]!.values.map(Float.init)) }
         let mask = try golden.mask.map { try backend.tensor(timeMajor($0, width: 1)) }
         let bindings = RecurrentSequence.Bindings(
-            input: try backend.tensor(timeMajor(golden.input, width: d)), kernel: try weight("kernel"),
+            input: .sequence(try backend.tensor(timeMajor(golden.input, width: d))), kernel: try weight("kernel"),
             recurrentKernel: try weight("recurrent_kernel"), bias: try weight("bias"),
             kernelGradient: try backend.zeros(d * cell.gateWidth), recurrentKernelGradient: try backend.zeros(h * cell.gateWidth),
             biasGradient: try backend.zeros(cell.biasCount), inputGradient: try backend.zeros(t * b * d), mask: mask)

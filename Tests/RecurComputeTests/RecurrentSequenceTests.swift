@@ -74,6 +74,8 @@ struct SequenceFixture {
     let backend: Backend
     let sequence: RecurrentSequence
     let arena: Arena
+    /// `[T, B, D]`, what ``bindings`` reads.
+    let input: FloatRef
     let bindings: RecurrentSequence.Bindings
     var values: [Parameter: [Float]] = [:]
     let outputWeights: [Float]
@@ -105,8 +107,9 @@ struct SequenceFixture {
         }
         let dropout = shape.recurrentDropout
             ? try backend.tensor(philox.uniforms(count: b * h, stream: 7).map { $0 < 0.3 ? 0 : 1 / 0.7 }) : nil
+        input = try backend.tensor(values[.input]!)
         bindings = RecurrentSequence.Bindings(
-            input: try backend.tensor(values[.input]!), kernel: try backend.tensor(values[.kernel]!),
+            input: .sequence(input), kernel: try backend.tensor(values[.kernel]!),
             recurrentKernel: try backend.tensor(values[.recurrentKernel]!), bias: try backend.tensor(values[.bias]!),
             kernelGradient: try backend.zeros(d * g), recurrentKernelGradient: try backend.zeros(h * g),
             biasGradient: try backend.zeros(shape.cell.biasCount), inputGradient: try backend.zeros(t * b * d),
@@ -118,7 +121,7 @@ struct SequenceFixture {
 
     func tensor(_ parameter: Parameter) -> FloatRef {
         switch parameter {
-        case .input: return bindings.input
+        case .input: return input
         case .kernel: return bindings.kernel
         case .recurrentKernel: return bindings.recurrentKernel
         case .bias: return bindings.bias

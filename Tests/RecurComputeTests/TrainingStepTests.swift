@@ -123,7 +123,7 @@ final class LSTMTrainingStep {
         try backend.write([Float](repeating: 0, count: batch * units), to: a["lstm.states"].slice(0, batch * units))
         try backend.write([Float](repeating: 0, count: batch * units), to: a["lstm.cellStates"].slice(0, batch * units))
         sequence = RecurrentSequence(shape, prefix: "lstm", arena: a, bindings: .init(
-            input: a["embedded"], kernel: a["kernel"], recurrentKernel: a["recurrentKernel"], bias: a["bias"],
+            input: .sequence(a["embedded"]), kernel: a["kernel"], recurrentKernel: a["recurrentKernel"], bias: a["bias"],
             kernelGradient: a["kernel.grad"], recurrentKernelGradient: a["recurrentKernel.grad"],
             biasGradient: a["bias.grad"], inputGradient: a["embedded.grad"]))
         try buildPlan()

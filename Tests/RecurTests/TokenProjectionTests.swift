@@ -73,6 +73,11 @@ final class TokenProjectionTests: XCTestCase {
                         return false
                     }
                     XCTAssertEqual(perTokenProducts.count, 0, label)
+                    // Nor the [T·B, E] lookup the projection replaces, nor its gradient.
+                    let embedding = projected.executor.steps[0].name, names = projected.executor.arena.layout.names
+                    XCTAssertNil(names["\(embedding).out"], label)
+                    XCTAssertNil(names["\(embedding).outgrad"], label)
+                    XCTAssertNotNil(perToken.executor.arena.layout.names["\(embedding).out"], label)
                 }
             }
         }

@@ -19,6 +19,9 @@ struct LayerStep {
     /// batch's tokens (``TokenProjection``); the embedding then forms no output of its own.
     let projectedVocabulary: Int?
     var projectsTokens: Bool { projectedVocabulary != nil }
+    /// An embedding whose lookup the layer above projects itself: it forms no output, and no
+    /// gradient of one.
+    let feedsTokenProjection: Bool
 
     /// Reserves every tensor of every layer and returns the steps in order.
     static func plan(model: SequentialModel, options: ModelExecutor.Options, in layout: inout ArenaLayout) throws -> [LayerStep] {
@@ -42,15 +45,14 @@ struct LayerStep {
                 trainsEmbedding = options.training && e.trainable
                 vocabulary = e.inputDim
             }
-            var projectedVocabulary: Int?
-            if options.projectsVocabulary, case .recurrent(let r) = layer.config, let below = steps.last, let v = below.vocabulary,
-               !(options.dropout && r.dropout > 0), TokenProjection.pays(vocabulary: v, batch: options.batch, time: t) {
-                projectedVocabulary = v
-            }
+            let layers = model.layers
+            let projectedVocabulary = index > 0 ? Self.projectedVocabulary(of: layer, below: layers[index - 1], options: options) : nil
+            let feedsTokenProjection = index + 1 < layers.count
+                && Self.projectedVocabulary(of: layers[index + 1], below: layer, options: options) != nil
             let step = LayerStep(layer: layer, index: index, inputIsSequence: inputIsSequence, outputIsSequence: outputIsSequence,
                                  inputWidth: inputWidth, outputWidth: outputWidth, masks: maskActive,
                                  trainsEmbedding: trainsEmbedding, vocabulary: vocabulary, trainedBelow: trainedSoFar,
-                                 projectedVocabulary: projectedVocabulary)
+                                 projectedVocabulary: projectedVocabulary, feedsTokenProjection: feedsTokenProjection)
             trainedSoFar = trainedSoFar || (options.training && layer.parameters.contains(where: \.trainable))
             // Keras drops the mask at the first layer that returns a single vector.
             if !outputIsSequence { maskActive = false }
@@ -60,14 +62,26 @@ struct LayerStep {
         return steps
     }
 
+    /// The vocabulary `layer` projects when it is a recurrent layer reading `below`'s embedding
+    /// lookup directly and that is at most half the batch's tokens (``TokenProjection``); nil when
+    /// it reads its input as a sequence (input dropout changes `x` per sequence, so it does).
+    static func projectedVocabulary(of layer: ModelLayer, below: ModelLayer, options: ModelExecutor.Options) -> Int? {
+        guard options.projectsVocabulary, case .recurrent(let r) = layer.config, case .embedding(let e) = below.config,
+              !(options.dropout && r.dropout > 0),
+              TokenProjection.pays(vocabulary: e.inputDim, batch: options.batch, time: options.time) else { return nil }
+        return e.inputDim
+    }
+
     func rows(_ options: ModelExecutor.Options, sequence: Bool) -> Int { sequence ? options.time * options.batch : options.batch }
 
     func reserve(options: ModelExecutor.Options, in layout: inout ArenaLayout) throws {
         let training = options.training
         let inRows = rows(options, sequence: inputIsSequence), outRows = rows(options, sequence: outputIsSequence)
-        if training { _ = layout.reserve("\(name).outgrad", outRows * outputWidth) }
+        if training && !feedsTokenProjection { _ = layout.reserve("\(name).outgrad", outRows * outputWidth) }
         switch layer.config {
-        case .embedding, .dense:
+        case .embedding:
+            if !feedsTokenProjection { _ = layout.reserve("\(name).out", outRows * outputWidth) }
+        case .dense:
             _ = layout.reserve("\(name).out", outRows * outputWidth)
         case .dropout(let d):
             // Inactive dropout hands its input on; it needs no buffers of its own.

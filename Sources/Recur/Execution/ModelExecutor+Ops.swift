@@ -36,7 +36,7 @@ extension ModelExecutor {
         var backward = try Plan(accuracy + [.loss(Loss(head.loss, input: head.input, batch: b, classes: classes, predictions: lossInput,
                                                        labels: labels, value: lossValue, predictionsGradient: lastGradient))])
         for (index, emitter) in backwardEmitters.enumerated().reversed() {
-            let inputGradient = index > 0 ? arena["\(steps[index - 1].name).outgrad"] : nil
+            let inputGradient = index > 0 ? outputGradient(of: steps[index - 1]) : nil
             backward.append(try emitter(inputGradient))
         }
         backwardPlan = backward
@@ -44,7 +44,13 @@ extension ModelExecutor {
 
     func gradientIfTrained(_ path: String) -> FloatRef? { options.training ? parameters.gradient(path) : nil }
 
-    func emit(_ step: LayerStep, input: FloatRef?, nextStream: () -> UInt32) throws -> (Plan, FloatRef, BackwardEmitter) {
+    /// Where the layer above puts the gradient of `step`'s output: training only, and only for a
+    /// layer that forms an output.
+    func outputGradient(of step: LayerStep) -> FloatRef? {
+        options.training && !step.feedsTokenProjection ? arena["\(step.name).outgrad"] : nil
+    }
+
+    func emit(_ step: LayerStep, input: FloatRef?, nextStream: () -> UInt32) throws -> (Plan, FloatRef?, BackwardEmitter) {
         if case .bidirectional(let bi) = step.layer.config {
             guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
             return try emitBidirectional(bi, step: step, input: input, nextStream: nextStream)
@@ -53,17 +59,18 @@ extension ModelExecutor {
         return (try Plan(ops), output, { try Plan(backward($0)) })
     }
 
-    /// A layer whose ops all run in order on one lane.
-    func emitOps(_ step: LayerStep, input: FloatRef?, nextStream: () -> UInt32) throws -> ([Op], FloatRef, (FloatRef?) throws -> [Op]) {
+    /// A layer whose ops all run in order on one lane; its output (nil: an embedding whose lookup
+    /// the layer above projects itself).
+    func emitOps(_ step: LayerStep, input: FloatRef?, nextStream: () -> UInt32) throws -> ([Op], FloatRef?, (FloatRef?) throws -> [Op]) {
         let (b, t) = (options.batch, options.time)
         let outRows = step.rows(options, sequence: step.outputIsSequence)
-        let outgrad = options.training ? arena["\(step.name).outgrad"] : nil
+        let outgrad = outputGradient(of: step)
         switch step.layer.config {
         case .embedding(let e):
+            // The layer above projects the vocabulary and writes this table's gradient itself.
+            if step.feedsTokenProjection { return ([], nil, { _ in [] }) }
             let table = try weight(step.layer.parameters[0].path)
             let out = arena["\(step.name).out"]
-            // The layer above projects the vocabulary and writes this table's gradient itself.
-            if step.index + 1 < steps.count, steps[step.index + 1].projectsTokens { return ([], out, { _ in [] }) }
             let ops: [Op] = [.embeddingGather(EmbeddingGather(batch: b, time: t, vocabulary: e.inputDim, width: e.outputDim,
                                                               tokenIDs: tokenIDs, table: table, output: out))]
             let path = step.layer.parameters[0].path
@@ -114,16 +121,19 @@ extension ModelExecutor {
             })
 
         case .recurrent(let r):
-            guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
-            let target = step.trainedBelow ? arena["\(steps[step.index - 1].name).outgrad"] : nil
-            var tokens: TokenProjection?
+            let source: RecurrentSequence.Bindings.Input
+            var target: FloatRef?
             if step.projectsTokens {
                 let below = steps[step.index - 1].layer.parameters[0].path
-                tokens = TokenProjection(table: try weight(below), tokenIDs: tokenIDs, index: embeddingIndex,
-                                         tableGradient: gradientIfTrained(below))
+                source = .tokens(TokenProjection(table: try weight(below), tokenIDs: tokenIDs, index: embeddingIndex,
+                                                 tableGradient: gradientIfTrained(below)))
+            } else {
+                guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
+                source = .sequence(input)
+                target = step.trainedBelow ? outputGradient(of: steps[step.index - 1]) : nil
             }
-            let direction = try direction(r, prefix: step.name, parameters: step.layer.parameters, step: step, input: input,
-                                          inputGradientTarget: tokens == nil ? target : nil, tokens: tokens, nextStream: nextStream)
+            let direction = try direction(r, prefix: step.name, parameters: step.layer.parameters, step: step, input: source,
+                                          inputGradientTarget: target, nextStream: nextStream)
             let output = step.outputIsSequence ? direction.sequence.sequenceOutput : direction.sequence.finalState
             return (direction.forward, output, { _ in outgrad.map(direction.backward) ?? [] })
 
@@ -142,12 +152,12 @@ extension ModelExecutor {
             if concurrent { try plan.appendConcurrently(first, second) } else { try plan.append(contentsOf: first + second) }
         }
         let count = step.layer.parameters.count / 2
-        let target = step.trainedBelow ? arena["\(steps[step.index - 1].name).outgrad"] : nil
+        let target = step.trainedBelow ? outputGradient(of: steps[step.index - 1]) : nil
         let scratch = target == nil ? nil : arena["\(step.name).backwardInputGradient"]
         let forwardDirection = try direction(bi.forwardLayer, prefix: "\(step.name).forward", parameters: Array(step.layer.parameters[..<count]),
-                                             step: step, input: input, inputGradientTarget: target, nextStream: nextStream)
+                                             step: step, input: .sequence(input), inputGradientTarget: target, nextStream: nextStream)
         let backwardDirection = try direction(bi.backwardLayer, prefix: "\(step.name).backward", parameters: Array(step.layer.parameters[count...]),
-                                              step: step, input: input, inputGradientTarget: scratch, nextStream: nextStream)
+                                              step: step, input: .sequence(input), inputGradientTarget: scratch, nextStream: nextStream)
         let pick: (RecurrentSequence) -> FloatRef = { step.outputIsSequence ? $0.sequenceOutput : $0.finalState }
         let merge = BidirectionalMerge(bi.mergeMode, rows: outRows, width: bi.layer.units)
         let out = arena["\(step.name).out"]
@@ -182,8 +192,8 @@ extension ModelExecutor {
         let backward: (_ outputGradient: FloatRef) -> [Op]
     }
 
-    func direction(_ r: RecurrentConfig, prefix: String, parameters: [ParameterSpec], step: LayerStep, input: FloatRef,
-                   inputGradientTarget: FloatRef?, tokens: TokenProjection? = nil, nextStream: () -> UInt32) throws -> DirectionOps {
+    func direction(_ r: RecurrentConfig, prefix: String, parameters: [ParameterSpec], step: LayerStep, input: RecurrentSequence.Bindings.Input,
+                   inputGradientTarget: FloatRef?, nextStream: () -> UInt32) throws -> DirectionOps {
         let shape = step.sequenceShape(r, options: options)
         let t = options.time
         let kernelPath = parameters[0].path, recurrentPath = parameters[1].path
@@ -192,10 +202,12 @@ extension ModelExecutor {
         var sequenceInput = input
         var inputMask: FloatRef?
         if options.dropout && r.dropout > 0 {
+            // LayerStep never projects tokens under input dropout, which changes x per sequence.
+            guard case .sequence(let input) = input else { preconditionFailure("input dropout on a projected embedding lookup") }
             let mask = arena["\(prefix).inputMask"], dropped = arena["\(prefix).droppedInput"]
             forward.append(.dropoutMask(DropoutMask(mask: mask, rate: Float(r.dropout), seed: options.seed, stepTensor: stepWords, stream: nextStream())))
             forward.append(.multiplyBroadcast(MultiplyBroadcast(repeats: t, input: input, factor: mask, output: dropped)))
-            sequenceInput = dropped
+            sequenceInput = .sequence(dropped)
             inputMask = mask
         }
         var recurrentMask: FloatRef?
@@ -213,8 +225,7 @@ extension ModelExecutor {
             kernelGradient: gradientIfTrained(kernelPath) ?? arena["\(prefix).kernelGradient"],
             recurrentKernelGradient: gradientIfTrained(recurrentPath) ?? arena["\(prefix).recurrentKernelGradient"],
             biasGradient: biasPath.flatMap { gradientIfTrained($0) } ?? arena["\(prefix).biasGradient"],
-            inputGradient: sequenceInputGradient, mask: step.masks ? timestepMask : nil, recurrentDropoutMask: recurrentMask,
-            tokens: tokens)
+            inputGradient: sequenceInputGradient, mask: step.masks ? timestepMask : nil, recurrentDropoutMask: recurrentMask)
         let sequence = RecurrentSequence(shape, prefix: prefix, arena: arena, bindings: bindings)
         recurrentSequences.append(sequence)
         forward += sequence.forward()

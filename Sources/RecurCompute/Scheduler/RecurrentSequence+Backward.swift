@@ -53,7 +53,8 @@ extension RecurrentSequence {
         // Weight gradients: one GEMM each over all T·B rows (the input kernel's and the bias's over
         // the V vocabulary rows of S when the input is a projected embedding lookup).
         let rows = t * b
-        if let tokens = bindings.tokens {
+        switch bindings.input {
+        case .tokens(let tokens):
             guard let index = tokens.index, let v = shape.projectedVocabulary, let summed = work.tokenGateGradients else {
                 preconditionFailure("a projected embedding lookup needs its occurrence index (TokenProjection.index) for backward")
             }
@@ -65,9 +66,12 @@ extension RecurrentSequence {
             if let tableGradient = tokens.tableGradient {
                 ops.append(.gemm(GEMM(transposeB: true, m: v, n: d, k: g, a: summed, b: bindings.kernel, c: tableGradient)))
             }
-        } else {
-            ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: bindings.input, b: gateGradients, c: bindings.kernelGradient)))
+        case .sequence(let input):
+            ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: input, b: gateGradients, c: bindings.kernelGradient)))
             ops.append(.sumRows(SumRows(rows: rows, columns: g, input: gateGradients, output: bindings.biasGradient.slice(0, g))))
+            if shape.inputGradient, let inputGradient = bindings.inputGradient {
+                ops.append(.gemm(GEMM(transposeB: true, m: rows, n: d, k: g, a: gateGradients, b: bindings.kernel, c: inputGradient)))
+            }
         }
         let operands = recurrentOperands()
         if shape.resetBefore {
@@ -82,9 +86,6 @@ extension RecurrentSequence {
         }
         if let recurrentGateGradients = work.recurrentGateGradients {
             ops.append(.sumRows(SumRows(rows: rows, columns: g, input: recurrentGateGradients, output: bindings.biasGradient.slice(g, g))))
-        }
-        if shape.inputGradient, bindings.tokens == nil, let inputGradient = bindings.inputGradient {
-            ops.append(.gemm(GEMM(transposeB: true, m: rows, n: d, k: g, a: gateGradients, b: bindings.kernel, c: inputGradient)))
         }
         return ops
     }

@@ -5,12 +5,14 @@ extension RecurrentSequence {
         let (b, t, h, g, d) = (shape.batch, shape.time, shape.cell.units, shape.cell.gateWidth, shape.inputWidth)
         let cell = shape.cell
         var ops: [Op]
-        if let tokens = bindings.tokens, let v = shape.projectedVocabulary, let projection = work.tokenProjection {
+        switch bindings.input {
+        case .sequence(let input):
+            ops = [.gemm(GEMM(m: t * b, n: g, k: d, a: input, b: bindings.kernel, c: work.projectedInputs))]
+        case .tokens(let tokens):
+            let v = shape.projectedVocabulary!, projection = work.tokenProjection!
             ops = [.gemm(GEMM(m: v, n: g, k: d, a: tokens.table, b: bindings.kernel, c: projection)),
                    .embeddingGather(EmbeddingGather(batch: b, time: t, vocabulary: v, width: g, tokenIDs: tokens.tokenIDs,
                                                     table: projection, output: work.projectedInputs))]
-        } else {
-            ops = [.gemm(GEMM(m: t * b, n: g, k: d, a: bindings.input, b: bindings.kernel, c: work.projectedInputs))]
         }
         if let dropped = work.droppedStates, let rd = bindings.recurrentDropoutMask {
             ops.append(.multiply(Multiply(initialState, rd, output: dropped.row(initialRow, width: stateRows))))

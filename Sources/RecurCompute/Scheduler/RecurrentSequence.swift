@@ -40,7 +40,7 @@ public struct RecurrentSequence: Sendable {
         /// Forward-only and without it, the state history is three rows too.
         public var outputsSequence: Bool
         /// Set when the input is an embedding lookup projected per vocabulary row
-        /// (``TokenProjection``, bound in ``Bindings/tokens``): the vocabulary size.
+        /// (``TokenProjection``, bound as ``Bindings/Input/tokens(_:)``): the vocabulary size.
         public var projectedVocabulary: Int?
 
         public init(cell: RecurrentCell, batch: Int, time: Int, inputWidth: Int, reverse: Bool = false, masked: Bool = false,
@@ -65,8 +65,16 @@ public struct RecurrentSequence: Sendable {
 
     /// Tensors the caller owns and binds: the input, the parameters, their gradients, masks.
     public struct Bindings: Sendable {
-        /// `[T, B, D]`, time-major.
-        public var input: FloatRef
+        /// What the sequence reads.
+        public enum Input: Sendable {
+            /// `[T, B, D]`, time-major.
+            case sequence(FloatRef)
+            /// An embedding lookup the sequence projects per vocabulary row (the shape says how
+            /// many rows: ``Shape/projectedVocabulary``).
+            case tokens(TokenProjection)
+        }
+
+        public var input: Input
         /// `[D, G·H]`, `[H, G·H]`, `[biasCount]`.
         public var kernel: FloatRef
         public var recurrentKernel: FloatRef
@@ -80,17 +88,14 @@ public struct RecurrentSequence: Sendable {
         public var mask: FloatRef?
         /// `[B, H]`.
         public var recurrentDropoutMask: FloatRef?
-        /// The embedding lookup that is the input, when the shape projects its vocabulary; `input`
-        /// is then never read.
-        public var tokens: TokenProjection?
 
-        public init(input: FloatRef, kernel: FloatRef, recurrentKernel: FloatRef, bias: FloatRef, kernelGradient: FloatRef,
+        public init(input: Input, kernel: FloatRef, recurrentKernel: FloatRef, bias: FloatRef, kernelGradient: FloatRef,
                     recurrentKernelGradient: FloatRef, biasGradient: FloatRef, inputGradient: FloatRef? = nil,
-                    mask: FloatRef? = nil, recurrentDropoutMask: FloatRef? = nil, tokens: TokenProjection? = nil) {
+                    mask: FloatRef? = nil, recurrentDropoutMask: FloatRef? = nil) {
             self.input = input; self.kernel = kernel; self.recurrentKernel = recurrentKernel; self.bias = bias
             self.kernelGradient = kernelGradient; self.recurrentKernelGradient = recurrentKernelGradient
             self.biasGradient = biasGradient; self.inputGradient = inputGradient; self.mask = mask
-            self.recurrentDropoutMask = recurrentDropoutMask; self.tokens = tokens
+            self.recurrentDropoutMask = recurrentDropoutMask
         }
     }
 
@@ -154,8 +159,11 @@ public struct RecurrentSequence: Sendable {
             droppedStates: optional("droppedStates"), recurrentGateGradients: optional("recurrentGateGradients"),
             resetStates: optional("resetStates"), resetGradient: optional("resetGradient"),
             tokenProjection: optional("tokenProjection"), tokenGateGradients: optional("tokenGateGradients"))
-        precondition((shape.projectedVocabulary == nil) == (bindings.tokens == nil),
-                     "a shape that projects its vocabulary needs Bindings.tokens, and only such a shape takes them")
+        if case .tokens = bindings.input {
+            precondition(shape.projectedVocabulary != nil, "a projected embedding lookup needs a shape with projectedVocabulary")
+        } else {
+            precondition(shape.projectedVocabulary == nil, "a shape that projects its vocabulary reads Bindings.Input.tokens")
+        }
     }
 
     // MARK: where things are
