@@ -43,7 +43,7 @@ final class CPUFastPathTests: XCTestCase {
 
     func testRowGEMMMatchesNaiveProductOnOddShapes() {
         var random = SplitMix64(seed: 21)
-        for (m, n, k) in [(1, 1, 1), (3, 7, 5), (4, 16, 32), (7, 33, 9), (9, 48, 3), (5, 8, 1), (6, 100, 17)] {
+        for (m, n, k) in [(1, 1, 1), (3, 7, 5), (4, 16, 32), (7, 33, 9), (9, 48, 3), (5, 8, 1), (6, 100, 17), (8, 16, 4), (14, 40, 6), (32, 64, 33)] {
             for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-1, 0.25)] {
                 let lda = k + 2, ldb = n + 3, ldc = n + 1
                 let a = random.floats(m * lda), b = random.floats(k * ldb)
@@ -67,6 +67,31 @@ final class CPUFastPathTests: XCTestCase {
                 assertClose(c, expected, relative: 1e-5, absolute: 1e-5, "RowGEMM \(m)x\(n)x\(k) alpha \(alpha) beta \(beta)")
             }
         }
+    }
+
+    /// Rows computed in 6-, 4- and 1-row blocks must give the same bits as each row alone: the
+    /// CPU backend's results may not depend on how a batch is tiled across threads.
+    func testRowGEMMRowDoesNotDependOnItsBlock() {
+        var random = SplitMix64(seed: 22)
+        let (m, n, k) = (32, 40, 70)
+        let a = random.floats(m * k), b = random.floats(k * n), start = random.floats(m * n)
+        func product(_ ranges: [Range<Int>]) -> [Float] {
+            var c = start
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    c.withUnsafeMutableBufferPointer { c in
+                        for rows in ranges {
+                            RowGEMM.multiply(rows: rows, n: n, k: k, alpha: 0.5, a: a.baseAddress!, lda: k, b: b.baseAddress!, ldb: n,
+                                             beta: 1, c: c.baseAddress!, ldc: n)
+                        }
+                    }
+                }
+            }
+            return c
+        }
+        let whole = product([0..<m])
+        XCTAssertEqual(whole, product((0..<m).map { $0..<($0 + 1) }))
+        XCTAssertEqual(whole, product([0..<5, 5..<14, 14..<16, 16..<m]))
     }
 
     static let fastCells: [RecurrentCell] = [

@@ -48,9 +48,12 @@ extension CPUBackend {
     /// Below this many FLOPs a product runs on one worker.
     static let parallelGEMMFlops = 2e6
     /// Products with a short inner dimension and a `B` that stays in L2 — the input projection of
-    /// an embedding of 32–128 features, its input gradient — run in ``RowGEMM``: OpenBLAS spends
-    /// as long packing a `[T·B, 32]` operand as multiplying it.
-    static let rowGEMMMaximumK = 128
+    /// an embedding of 32–128 features, the input gradient `dZ · Wᵀ` of a gate width up to 256 —
+    /// run in ``RowGEMM``: OpenBLAS spends as long packing a `[T·B, 32]` operand as multiplying
+    /// it, and single-threaded RowGEMM's 6×16 tile ran 80 GFLOP/s against OpenBLAS's 71–77 at
+    /// `[8192, 256] × [256, 64]` and `[6400, 256] × [256, 128]`. At k = 300 (bigru-w2v) OpenBLAS
+    /// is ahead again (82 against 75).
+    static let rowGEMMMaximumK = 256
     static let rowGEMMMaximumPanel = 1 << 16
 
     /// `o` in ``RowGEMM``, its rows split across the workers (a row's result does not depend on
