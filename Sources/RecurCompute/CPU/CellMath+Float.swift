@@ -30,54 +30,6 @@ extension CellMath {
         if width == 8 { VectorMath.store(v, p) } else { VectorMath.store(v, p, count: width) }
     }
 
-    public static func forwardFast(_ cell: RecurrentCell, rows: Range<Int>, _ p: ForwardPointers<Float>) {
-        let h = cell.units, gw = cell.gateWidth, sw = cell.savedWidth
-        let act = cell.activation, ract = cell.recurrentActivation
-        if cell.kind == .gru(resetAfter: false) { forward(cell, rows: rows, p); return }
-        for b in rows {
-            if let mask = p.mask, mask[b] == 0 { forward(cell, rows: b..<(b + 1), p); continue }
-            let x = p.projectedInput + b * gw, r = p.projectedState + b * gw
-            let hp = p.previousState + b * h, hn = p.state + b * h
-            let saved = p.gates + b * sw
-            let rd = p.recurrentDropoutMask.map { $0 + b * h }
-            let bias = p.bias
-            var j = 0
-            while j < h {
-                let w = Swift.min(8, h - j)
-                let out: Vector
-                switch cell.kind {
-                case .simpleRNN:
-                    out = activate(act, load(x + j, w) + load(r + j, w) + load(bias + j, w))
-                    store(out, saved + j, w)
-                case .lstm:
-                    let cp = p.previousCellState! + b * h, cn = p.cellState! + b * h
-                    let i = activate(ract, load(x + j, w) + load(r + j, w) + load(bias + j, w))
-                    let f = activate(ract, load(x + h + j, w) + load(r + h + j, w) + load(bias + h + j, w))
-                    let g = activate(act, load(x + 2 * h + j, w) + load(r + 2 * h + j, w) + load(bias + 2 * h + j, w))
-                    let o = activate(ract, load(x + 3 * h + j, w) + load(r + 3 * h + j, w) + load(bias + 3 * h + j, w))
-                    let c = f * load(cp + j, w) + i * g
-                    store(c, cn + j, w)
-                    out = o * activate(act, c)
-                    store(i, saved + j, w); store(f, saved + h + j, w); store(g, saved + 2 * h + j, w); store(o, saved + 3 * h + j, w)
-                default: // reset-after GRU
-                    let bx = bias, bh = bias + 3 * h
-                    var hbar = load(hp + j, w)
-                    if let rd { hbar *= load(rd + j, w) }
-                    let z = activate(ract, load(x + j, w) + load(bx + j, w) + load(r + j, w) + load(bh + j, w))
-                    let rr = activate(ract, load(x + h + j, w) + load(bx + h + j, w) + load(r + h + j, w) + load(bh + h + j, w))
-                    let ph = load(r + 2 * h + j, w) + load(bh + 2 * h + j, w)
-                    let hh = activate(act, load(x + 2 * h + j, w) + load(bx + 2 * h + j, w) + rr * ph)
-                    out = z * hbar + (1 - z) * hh
-                    store(z, saved + j, w); store(rr, saved + h + j, w); store(hh, saved + 2 * h + j, w); store(ph, saved + 3 * h + j, w)
-                }
-                store(out, hn + j, w)
-                if let sequenceOutput = p.sequenceOutput { store(out, sequenceOutput + b * h + j, w) }
-                if let rd { store(out * load(rd + j, w), p.droppedState! + b * h + j, w) }
-                j += w
-            }
-        }
-    }
-
     public static func backwardFast(_ cell: RecurrentCell, rows: Range<Int>, _ p: BackwardPointers<Float>) {
         let h = cell.units, gw = cell.gateWidth, sw = cell.savedWidth
         let act = cell.activation, ract = cell.recurrentActivation
