@@ -31,6 +31,8 @@ let package = Package(
         .systemLibrary(name: "COpenCL", path: "Sources/COpenCL"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CSystemZlib", path: "Sources/CSystemZlib"),
+        // A header-only shim: the vector square root Swift's standard library does not vectorize.
+        .systemLibrary(name: "CVectorMath", path: "Sources/CVectorMath"),
         // OpenCL C sources, embedded into the binary so a binary copied alone to a GPU host runs.
         .target(
             name: "RecurKernels",
@@ -55,7 +57,7 @@ let package = Package(
         .target(
             name: "RecurCompute",
             dependencies: [
-                "COpenCL", "CBLAS", "RecurKernels",
+                "COpenCL", "CBLAS", "CVectorMath", "RecurKernels",
                 .product(name: "Logging", package: "swift-log"),
             ],
             // Debug builds optimize the compute core too (with every check kept): unoptimized SIMD

@@ -158,7 +158,8 @@ final class CPULossAndOptimizerTests: XCTestCase {
     /// Runs `steps` updates of `rule` on one parameter tensor, a new gradient each step, and the
     /// same updates in Double with the Keras 3 formulas; compares weights and slots.
     func checkOptimizer(_ rule: OptimizerRule, learningRate: Float, steps: Int, file: StaticString = #filePath, line: UInt = #line) throws {
-        let n = 7
+        // Two vectors of eight for the CPU's SIMD loop and a tail for its scalar one.
+        let n = 21
         let w0 = rng.floats(n)
         let gradients = (0..<steps).map { _ in rng.floats(n) }
         let parameter = try cpu.tensor(w0), gradient = try cpu.zeros(n)

@@ -198,7 +198,16 @@ extension CPUBackend {
             case let .rmsprop(rho, epsilon, momentum):
                 let square = slots[0]
                 if momentum == 0 {
-                    for i in range {
+                    // Eight at a time with the scalar loop's exact operations, as Adam's below.
+                    var start = range.lowerBound
+                    while start + 8 <= range.upperBound {
+                        let gi = VectorMath.clamp(VectorMath.load(g + start) * scale, -clip, clip)
+                        let s = rho * VectorMath.load(square + start) + (1 - rho) * gi * gi
+                        VectorMath.store(s, square + start)
+                        VectorMath.store(VectorMath.load(w + start) - step * gi / VectorMath.squareRoot(s + epsilon), w + start)
+                        start += 8
+                    }
+                    for i in start..<range.upperBound {
                         let gi = gradient(i)
                         let s = rho * square[i] + (1 - rho) * gi * gi
                         square[i] = s
@@ -218,7 +227,8 @@ extension CPUBackend {
             case let .adam(beta1, beta2, epsilon):
                 let first = slots[0], second = slots[1]
                 // Eight at a time with the scalar loop's exact operations (IEEE sqrt and divide
-                // are correctly rounded in either form): the scalar loop did not vectorize.
+                // are correctly rounded in either form): the scalar loop does not vectorize
+                // (see `VectorMath.squareRoot`).
                 typealias V = SIMD8<Float>
                 var start = range.lowerBound
                 while start + 8 <= range.upperBound {
@@ -227,7 +237,7 @@ extension CPUBackend {
                     let m = m0 + (gi - m0) * (1 - beta1)
                     let v = v0 + (gi * gi - v0) * (1 - beta2)
                     VectorMath.store(m, first + start); VectorMath.store(v, second + start)
-                    VectorMath.store(VectorMath.load(w + start) - step * m / (v.squareRoot() + epsilon), w + start)
+                    VectorMath.store(VectorMath.load(w + start) - step * m / (VectorMath.squareRoot(v) + epsilon), w + start)
                     start += 8
                 }
                 for i in start..<range.upperBound {

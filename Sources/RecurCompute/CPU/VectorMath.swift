@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// Eight-lane `Float` math for the CPU backend's fast paths: activations and their derivatives
 /// without a libm call per element.
 ///
@@ -31,6 +33,12 @@ public enum VectorMath {
     public static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>, count: Int) {
         for i in 0..<count { p[i] = v[i] }
     }
+
+    /// The correctly rounded square root of each lane in one vector instruction. `SIMD8.squareRoot()`
+    /// runs lane by lane through libm's `sqrtf` here, which made an Adam update over a
+    /// 1.28M-weight embedding take 1.5 ms instead of 0.3.
+    @inline(__always)
+    public static func squareRoot(_ x: Vector) -> Vector { recur_sqrt8(x) }
 
     /// `min(max(x, lower), upper)` by compare and blend (the standard library's `clamped` is an
     /// out-of-line call per vector).

@@ -1,0 +1,7 @@
+// Lane-wise IEEE square root of eight floats, for `VectorMath.squareRoot`. Clang lowers the
+// builtin to one vector instruction (`vsqrtps` on AVX); Swift's `Float.squareRoot()` on Linux
+// keeps a libm `sqrtf` call on the negative path, which stops the loops around it from being
+// vectorized. `ext_vector_type(8)` imports into Swift as `SIMD8<Float>`.
+typedef float recur_float8 __attribute__((ext_vector_type(8)));
+
+static inline recur_float8 recur_sqrt8(recur_float8 x) { return __builtin_elementwise_sqrt(x); }
