@@ -26,7 +26,7 @@ final class SkinnyGEMMTests: XCTestCase {
         let a = try backend.zeros(4096 * 64), b = try backend.zeros(64 * 512), c = try backend.zeros(4096 * 512)
         let clblast = [
             GEMM(m: 100, n: 32, k: 32, a: a, b: b, c: c),                          // A too short
-            GEMM(m: 4096, n: 512, k: 32, a: a, b: b, c: c),                        // op(B) too large
+            GEMM(m: 4096, n: 512, k: backend.skinnyGEMMMaximumB / 512 + 1, a: a, b: b, c: c), // op(B) too large
             GEMM(m: 4096, n: 33, k: 32, a: a, b: b, c: c),                         // N not a multiple of 4
             GEMM(m: 2048, n: 8, k: 8, a: a, b: b, c: c, batch: 2, strideA: 64, strideB: 64, strideC: 64),
         ]
@@ -41,6 +41,27 @@ final class SkinnyGEMMTests: XCTestCase {
         XCTAssertLessThan((gradient.splits - 1) * gradient.slice, 64_000, "an empty split")
         XCTAssertNotNil(backend.skinnyGEMMRows(GEMM(m: 64_000, n: 32, k: 32, a: a, b: b, c: c)), "simplernn-imdb's input projection")
         XCTAssertNotNil(backend.skinnyGEMMRows(GEMM(transposeB: true, m: 64_000, n: 32, k: 128, a: a, b: b, c: c)), "lstm-imdb's input gradient")
+    }
+
+    /// A CPU device's local memory (PoCL: 1 MiB) holds a large op(B) whole — bilstm's input
+    /// projection, [6400, 128] × [128, 256] — and the kernel must give CPU's answers with it; a
+    /// GPU keeps its 32 KiB and leaves that shape to CLBlast.
+    func testALargeOperandRunsSkinnyOnlyWhereLocalMemoryHoldsIt() throws {
+        let backend = try openCL()
+        let a = try backend.zeros(1), b = try backend.zeros(1), c = try backend.zeros(1)
+        let bilstm = GEMM(m: 6400, n: 256, k: 128, a: a, b: b, c: c)
+        if backend.limits.isGPU || backend.limits.localMemoryBytes < 256 * 128 * 4 {
+            XCTAssertNil(backend.skinnyGEMMRows(bilstm))
+            return
+        }
+        XCTAssertNotNil(backend.skinnyGEMMRows(bilstm))
+        for transposeB in [false, true] {
+            let check = KernelCatalog.paddedGEMMCheck(m: 2051, n: 256, k: 128, transposeA: false, transposeB: transposeB, pad: 1, beta: 0)
+            let before = backend.skinnyGEMMs
+            let result = KernelVerifier().run(check, on: backend)
+            XCTAssertTrue(result.passed, "\(check.shape): \(result.error ?? result.mismatches.joined(separator: "; "))")
+            XCTAssertEqual(backend.skinnyGEMMs - before, 1)
+        }
     }
 
     /// The comparison catches a wrong kernel: one that drops the last k, and a reduction that

@@ -2,15 +2,22 @@ extension OpenCLBackend {
     /// Rows of A below which CLBlast keeps the GEMM: the skinny kernel pays for loading op(B)
     /// once per work-group, which only a tall A amortises.
     static let skinnyGEMMMinimumRows = 2048
-    /// The most floats of op(B) a work-group holds (32 KiB: fits every GPU's local memory).
-    static let skinnyGEMMMaximumB = 8192
+    /// The most floats of op(B) a GPU work-group holds (32 KiB: fits every GPU's local memory and
+    /// leaves room for a second group per compute unit).
+    static let skinnyGEMMMaximumBOnGPU = 8192
+
+    /// The most floats of op(B) a work-group holds on this device. A CPU device's local memory
+    /// is ordinary cached memory (PoCL: 1 MiB) and it runs one group per core at a time, so there
+    /// op(B) may fill it: bigru-w2v's input projection ([18176, 300] × [300, 384], 450 KiB of B)
+    /// then runs here instead of CLBlast, which took about a second for it on PoCL.
+    var skinnyGEMMMaximumB: Int { limits.isGPU ? Self.skinnyGEMMMaximumBOnGPU : limits.localMemoryBytes / 4 }
 
     /// Rows per work-group for `gemm_skinny.cl`, or nil when CLBlast should run `o`. Chosen by
     /// shape alone: one GEMM, A not transposed and tall, op(B) small enough for local memory
     /// and N a multiple of 4 (the input projection and the input gradient of a whole sequence).
     func skinnyGEMMRows(_ o: GEMM) -> Int? {
         guard o.batch == 1, !o.transposeA, o.m >= Self.skinnyGEMMMinimumRows, o.n % 4 == 0, o.n >= 4, o.k >= 1,
-              o.n * o.k <= Self.skinnyGEMMMaximumB, o.n * o.k * 4 <= limits.localMemoryBytes,
+              o.n * o.k <= skinnyGEMMMaximumB, o.n * o.k * 4 <= limits.localMemoryBytes,
               let available = try? programs.maxWorkGroupSize("gemm_skinny", in: "gemm_skinny") else { return nil }
         let maxGroup = min(available, 256), columns = o.n / 4
         guard columns <= maxGroup, columns <= limits.maxWorkItemSizes[0] else { return nil }

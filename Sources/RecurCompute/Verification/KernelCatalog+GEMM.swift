@@ -45,7 +45,7 @@ extension KernelCatalog {
 
     /// One `gemm skinny` check: every leading dimension `pad` past its row, and C poisoned when
     /// β = 0 (it must be overwritten) or random under α = −0.5 when β ≠ 0.
-    private static func paddedGEMMCheck(m: Int, n: Int, k: Int, transposeA ta: Bool, transposeB tb: Bool, pad: Int, beta: Float) -> KernelCheck {
+    static func paddedGEMMCheck(m: Int, n: Int, k: Int, transposeA ta: Bool, transposeB tb: Bool, pad: Int, beta: Float) -> KernelCheck {
         let lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad
         let aRows = ta ? k : m, bRows = tb ? n : k
         return KernelCheck("gemm skinny \(ta ? "T" : "N")\(tb ? "T" : "N")", kind: .gemm,
