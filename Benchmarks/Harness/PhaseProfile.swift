@@ -99,7 +99,13 @@ public enum PhaseProfile {
             for (ops, stage) in [(forward, StepPhaseClassifier.Stage.forward), (backward, .backward), (update, .update)] {
                 // A loop the backend fuses is one command, so it is timed whole; on the step path its
                 // GEMMs and cells are timed one by one, as the backend enqueues them.
-                let timed = backend.recurrentLoopMode == .stepByStep ? ops.flatMap(\.flattened) : ops
+                // A loop's input gather is the embedding's, timed on its own either way.
+                let timed = backend.recurrentLoopMode == .stepByStep
+                    ? ops.flatMap(\.flattened)
+                    : ops.flatMap { op -> [Op] in
+                        if case .recurrentLoop(let loop) = op { return loop.gatherThenLoop }
+                        return [op]
+                    }
                 for op in timed { try record(classifier.phase(of: op, in: stage)) { try backend.enqueue(op, lane: 0) } }
             }
             try record(.hostTransfers) { _ = try backend.readAsync(executor.metrics, lane: 0).wait() }

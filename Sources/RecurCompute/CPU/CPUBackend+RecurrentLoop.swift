@@ -13,14 +13,21 @@ extension CPUBackend {
     /// Runs the loop tile by tile: each worker takes a contiguous block of batch rows through
     /// every timestep on its own (rows never meet inside a recurrence), so a sequence costs one
     /// thread dispatch. The recurrent products run in ``RowGEMM``; a transposed `B` (the
-    /// backward's `dZ · Uᵀ`) is transposed once per loop into scratch memory.
+    /// backward's `dZ · Uᵀ`) is transposed once per loop into scratch memory. An input gather is
+    /// not run: the cells read each row from the gathered table where it is.
     func recurrentLoop(_ o: RecurrentLoop) {
+        let fusedGather = o.inputGather.flatMap { gather in Self.fusesInputGather(gather, into: o) ? gather : nil }
+        if let gather = o.inputGather, fusedGather == nil { embeddingGather(gather) }
         var transposed: [TransposeKey: UnsafePointer<Float>] = [:]
         var needed: [TransposeKey: Int] = [:]
         for case .gemm(let g) in o.steps where g.transposeB {
             needed[TransposeKey(address: Int(bitPattern: g.b.hostPointer), rows: g.n, columns: g.k, stride: g.ldb)] = g.n * g.k
         }
-        let scratch = needed.isEmpty ? nil : loopScratch(upTo: needed.values.reduce(0, +))
+        let transposeFloats = needed.values.reduce(0, +), zeroFloats = fusedGather?.width ?? 0
+        let scratch = transposeFloats + zeroFloats == 0 ? nil : loopScratch(upTo: transposeFloats + zeroFloats)
+        // The row a token outside the vocabulary reads: the gather writes zeros for it.
+        let zeros = fusedGather.map { _ in UnsafePointer(scratch! + transposeFloats) }
+        if let zeros { UnsafeMutablePointer(mutating: zeros).update(repeating: 0, count: zeroFloats) }
         var scratchUsed = 0
         let steps: [LoopStep] = o.steps.map { op in
             switch op {
@@ -42,7 +49,13 @@ extension CPUBackend {
                 }
                 return .product(n: g.n, k: g.k, alpha: g.alpha, a: g.a.hostPointer, lda: g.lda, b: b, ldb: ldb,
                                 beta: g.beta, c: g.c.hostPointer, ldc: g.ldc)
-            case .cellForward(let c): return .cellForward(c.cell, forwardPointers(c))
+            case .cellForward(let c):
+                var pointers = forwardPointers(c)
+                if let gather = fusedGather, let zeros, let time = Self.gatheredTime(of: c.projectedInput, in: gather) {
+                    pointers.tokenRows = CellMath.TokenRows(tokenIDs: gather.tokenIDs.hostPointer + time, stride: gather.time,
+                                                            table: gather.table.hostPointer, vocabulary: gather.vocabulary, zeros: zeros)
+                }
+                return .cellForward(c.cell, pointers)
             case .cellBackward(let c): return .cellBackward(c.cell, backwardPointers(c))
             default: return .other(op)
             }
@@ -57,6 +70,27 @@ extension CPUBackend {
                 runLoop(steps, rows: rows)
             }
         }
+    }
+
+    /// Whether the loop's cells can read `gather`'s rows from its table: every step that reads the
+    /// gather's output is a fused cell reading one whole timestep of it (the reset-before GRU's
+    /// first half reads it too, and then the gather runs).
+    static func fusesInputGather(_ gather: EmbeddingGather, into loop: RecurrentLoop) -> Bool {
+        loop.steps.allSatisfy { step in
+            switch step {
+            case .cellForward(let c): return !c.projectedInput.overlaps(gather.output) || gatheredTime(of: c.projectedInput, in: gather) != nil
+            case .gemm(let g): return !g.a.overlaps(gather.output) && !g.b.overlaps(gather.output)
+            default: return false
+            }
+        }
+    }
+
+    /// The timestep whose gathered rows `input` is exactly, when it is one of `gather`'s output.
+    static func gatheredTime(of input: FloatRef, in gather: EmbeddingGather) -> Int? {
+        let rowFloats = gather.batch * gather.width, offset = input.offset - gather.output.offset
+        guard input.storage === gather.output.storage, input.count == rowFloats, offset >= 0, offset % rowFloats == 0,
+              offset / rowFloats < gather.time else { return nil }
+        return offset / rowFloats
     }
 
     /// Below this many rows per worker, a tile is not worth a thread.

@@ -23,7 +23,7 @@ extension CellMath {
         for b in rows {
             if let mask = p.mask, mask[b] == 0 { forward(cell, rows: b..<(b + 1), p); continue }
             let saved = p.gates + b * cell.savedWidth
-            activateSum(cell.activation, p.projectedInput + b * h, p.projectedState + b * h, p.bias, into: saved, count: h)
+            activateSum(cell.activation, p.projectedInput(row: b, width: h), p.projectedState + b * h, p.bias, into: saved, count: h)
             finishRow(b, output: UnsafePointer(saved), units: h, p)
         }
     }
@@ -33,7 +33,7 @@ extension CellMath {
         let act = cell.activation, ract = cell.recurrentActivation
         for b in rows {
             if let mask = p.mask, mask[b] == 0 { forward(cell, rows: b..<(b + 1), p); continue }
-            let x = p.projectedInput + b * gw, r = p.projectedState + b * gw, bias = p.bias
+            let x = p.projectedInput(row: b, width: gw), r = p.projectedState + b * gw, bias = p.bias
             let saved = p.gates + b * cell.savedWidth
             // i and f share the recurrent activation and sit side by side: one pass over 2H.
             activateSum(ract, x, r, bias, into: saved, count: 2 * h)
@@ -51,7 +51,7 @@ extension CellMath {
         let bx = p.bias, bh = p.bias + 3 * h
         for b in rows {
             if let mask = p.mask, mask[b] == 0 { forward(cell, rows: b..<(b + 1), p); continue }
-            let x = p.projectedInput + b * gw, r = p.projectedState + b * gw
+            let x = p.projectedInput(row: b, width: gw), r = p.projectedState + b * gw
             let saved = p.gates + b * cell.savedWidth
             gruGates(ract, x, bx, r, bh, into: saved, count: 2 * h)
             let hp = p.previousState + b * h, hn = p.state + b * h

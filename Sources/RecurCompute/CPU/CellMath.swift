@@ -16,6 +16,10 @@ public enum CellMath {
         public var sequenceOutput: UnsafeMutablePointer<T>?
         public var recurrentDropoutMask: UnsafePointer<T>?
         public var droppedState: UnsafeMutablePointer<T>?
+        /// When set, row `b`'s projected input is a row of a projected vocabulary picked by its
+        /// token, instead of `projectedInput + b·G` (a loop reading an embedding gather's rows
+        /// where they are, without forming the gather's output).
+        public var tokenRows: TokenRows<T>?
 
         public init(projectedInput: UnsafePointer<T>, projectedState: UnsafePointer<T>, bias: UnsafePointer<T>,
                     previousState: UnsafePointer<T>, state: UnsafeMutablePointer<T>,
@@ -27,6 +31,22 @@ public enum CellMath {
             self.previousCellState = previousCellState; self.cellState = cellState
             self.gates = gates; self.mask = mask; self.sequenceOutput = sequenceOutput
             self.recurrentDropoutMask = recurrentDropoutMask; self.droppedState = droppedState
+        }
+    }
+
+    /// The rows of a `[V, G]` table picked by one timestep's token of each batch row:
+    /// `tokenIDs[b · stride]`, a row of zeros for an id outside `0..<vocabulary` (as the
+    /// embedding gather writes it).
+    public struct TokenRows<T> {
+        public var tokenIDs: UnsafePointer<Int32>
+        public var stride: Int
+        public var table: UnsafePointer<T>
+        public var vocabulary: Int
+        /// At least G zeros.
+        public var zeros: UnsafePointer<T>
+
+        public init(tokenIDs: UnsafePointer<Int32>, stride: Int, table: UnsafePointer<T>, vocabulary: Int, zeros: UnsafePointer<T>) {
+            self.tokenIDs = tokenIDs; self.stride = stride; self.table = table; self.vocabulary = vocabulary; self.zeros = zeros
         }
     }
 
@@ -67,7 +87,7 @@ public enum CellMath {
         let h = cell.units, gw = cell.gateWidth, sw = cell.savedWidth
         let act = cell.activation, ract = cell.recurrentActivation
         for b in rows {
-            let x = p.projectedInput + b * gw, r = p.projectedState + b * gw
+            let x = p.projectedInput(row: b, width: gw), r = p.projectedState + b * gw
             let hp = p.previousState + b * h, hn = p.state + b * h
             let saved = p.gates + b * sw
             let rd = p.recurrentDropoutMask.map { $0 + b * h }
@@ -232,5 +252,15 @@ public enum CellMath {
                 carriedGradient[b * h + j] += drh * rr * m
             }
         }
+    }
+}
+
+extension CellMath.ForwardPointers {
+    /// Batch row `b`'s `G` projected inputs.
+    @inlinable @inline(__always)
+    public func projectedInput(row b: Int, width: Int) -> UnsafePointer<T> {
+        guard let rows = tokenRows else { return projectedInput + b * width }
+        let id = Int(rows.tokenIDs[b * rows.stride])
+        return id >= 0 && id < rows.vocabulary ? rows.table + id * width : rows.zeros
     }
 }

@@ -14,7 +14,9 @@ extension OpenCLBackend {
     /// Runs a recurrent loop as one persistent-kernel launch (`recurrent_loop.cl`) when the loop
     /// is a plain direction and the device can hold a work-group of H work-items; otherwise, or
     /// when ``recurrentLoopMode`` says so, step by step (a CLBlast GEMM and a cell kernel each).
+    /// An input gather runs first, as its own kernel.
     func recurrentLoop(_ loop: RecurrentLoop, lane: Int) throws {
+        if let gather = loop.inputGather { try enqueue(.embeddingGather(gather), lane: lane) }
         if recurrentLoopMode != .stepByStep, programs.programs["recurrent_loop"] != nil,
            case .success(let fused) = fusedLoops.recognition(of: loop),
            let plan = fusedLaunch(fused) {

@@ -12,14 +12,33 @@ public struct RecurrentLoop: OpDescription, Hashable {
     public var batch: Int
     /// In execution order.
     public var steps: [Op]
+    /// The embedding gather that forms the per-step inputs the cells read (the rows of a
+    /// projected vocabulary, ``TokenProjection``); it runs before the steps. A backend may
+    /// instead read each row where the gather would copy it from (the CPU backend does: for
+    /// lstm-imdb that is 32 MB written and read back per pass), as long as the loop's results
+    /// are the same.
+    public var inputGather: EmbeddingGather?
 
-    public init(batch: Int, steps: [Op]) {
-        self.batch = batch; self.steps = steps
+    public init(batch: Int, steps: [Op], inputGather: EmbeddingGather? = nil) {
+        self.batch = batch; self.steps = steps; self.inputGather = inputGather
+    }
+
+    /// The gather (when there is one), then the loop without it: what a backend that does not
+    /// fuse the gather runs.
+    public var gatherThenLoop: [Op] {
+        guard let inputGather else { return [.recurrentLoop(self)] }
+        var loop = self
+        loop.inputGather = nil
+        return [.embeddingGather(inputGather), .recurrentLoop(loop)]
     }
 
     public func validate() throws {
         let check = ShapeCheck(Self.kind)
         try check.positive(batch, "batch")
+        if let inputGather {
+            try inputGather.validate()
+            try check.require(inputGather.batch == batch, "inputGather", "batch \(inputGather.batch) is not \(batch)")
+        }
         for (index, op) in steps.enumerated() {
             try op.validate()
             switch op {
@@ -39,10 +58,11 @@ public struct RecurrentLoop: OpDescription, Hashable {
 }
 
 extension Op {
-    /// The op itself, or a loop's steps in order: what a backend that runs loops step by step
-    /// enqueues (for counting and profiling ops one by one).
+    /// The op itself, or a loop's input gather and steps in order: what a backend that runs
+    /// loops step by step enqueues (for counting and profiling ops one by one).
     public var flattened: [Op] {
-        if case .recurrentLoop(let loop) = self { return loop.steps.flatMap(\.flattened) }
-        return [self]
+        guard case .recurrentLoop(let loop) = self else { return [self] }
+        let gather: [Op] = loop.inputGather.map { [.embeddingGather($0)] } ?? []
+        return gather + loop.steps.flatMap(\.flattened)
     }
 }

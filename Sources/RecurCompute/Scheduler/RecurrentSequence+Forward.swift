@@ -5,14 +5,15 @@ extension RecurrentSequence {
         let (b, t, h, g, d) = (shape.batch, shape.time, shape.cell.units, shape.cell.gateWidth, shape.inputWidth)
         let cell = shape.cell
         var ops: [Op]
+        var inputGather: EmbeddingGather?
         switch bindings.input {
         case .sequence(let input):
             ops = [.gemm(GEMM(m: t * b, n: g, k: d, a: input, b: bindings.kernel, c: work.projectedInputs))]
         case .tokens(let tokens):
             let v = shape.projectedVocabulary!, projection = work.tokenProjection!
-            ops = [.gemm(GEMM(m: v, n: g, k: d, a: tokens.table, b: bindings.kernel, c: projection)),
-                   .embeddingGather(EmbeddingGather(batch: b, time: t, vocabulary: v, width: g, tokenIDs: tokens.tokenIDs,
-                                                    table: projection, output: work.projectedInputs))]
+            ops = [.gemm(GEMM(m: v, n: g, k: d, a: tokens.table, b: bindings.kernel, c: projection))]
+            inputGather = EmbeddingGather(batch: b, time: t, vocabulary: v, width: g, tokenIDs: tokens.tokenIDs,
+                                          table: projection, output: work.projectedInputs)
         }
         if let dropped = work.droppedStates, let rd = bindings.recurrentDropoutMask {
             ops.append(.multiply(Multiply(initialState, rd, output: dropped.row(initialRow, width: stateRows))))
@@ -45,7 +46,7 @@ extension RecurrentSequence {
                 recurrentDropoutMask: bindings.recurrentDropoutMask,
                 droppedState: work.droppedStates.map { $0.row(nextRow(time), width: stateRows) })))
         }
-        ops.append(.recurrentLoop(RecurrentLoop(batch: b, steps: steps)))
+        ops.append(.recurrentLoop(RecurrentLoop(batch: b, steps: steps, inputGather: inputGather)))
         return ops
     }
 }
