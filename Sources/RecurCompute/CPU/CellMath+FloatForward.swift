@@ -102,28 +102,28 @@ extension CellMath {
     @inline(never)
     static func tanhSum(_ x: UnsafePointer<Float>, _ r: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
                         into out: UnsafeMutablePointer<Float>, count: Int) {
-        var j = 0
-        while j + 8 <= count {
-            VectorMath.store(VectorMath.tanh(VectorMath.load(x + j) + VectorMath.load(r + j) + VectorMath.load(bias + j)), out + j)
-            j += 8
-        }
-        if j < count {
-            let w = count - j
-            store(VectorMath.tanh(load(x + j, w) + load(r + j, w) + load(bias + j, w)), out + j, w)
-        }
+        mapSum(x, r, bias, into: out, count: count, VectorMath.tanh)
     }
 
     @inline(never)
     static func sigmoidSum(_ x: UnsafePointer<Float>, _ r: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
                            into out: UnsafeMutablePointer<Float>, count: Int) {
+        mapSum(x, r, bias, into: out, count: count, VectorMath.sigmoid)
+    }
+
+    /// `out = f(x + r + bias)`, eight lanes at a time and then the tail; `f` is inlined into each
+    /// out-of-line caller above.
+    @inline(__always)
+    static func mapSum(_ x: UnsafePointer<Float>, _ r: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
+                       into out: UnsafeMutablePointer<Float>, count: Int, _ f: (Vector) -> Vector) {
         var j = 0
         while j + 8 <= count {
-            VectorMath.store(VectorMath.sigmoid(VectorMath.load(x + j) + VectorMath.load(r + j) + VectorMath.load(bias + j)), out + j)
+            VectorMath.store(f(VectorMath.load(x + j) + VectorMath.load(r + j) + VectorMath.load(bias + j)), out + j)
             j += 8
         }
         if j < count {
             let w = count - j
-            store(VectorMath.sigmoid(load(x + j, w) + load(r + j, w) + load(bias + j, w)), out + j, w)
+            store(f(load(x + j, w) + load(r + j, w) + load(bias + j, w)), out + j, w)
         }
     }
 
