@@ -11,9 +11,11 @@ extension KernelCatalog {
     }
 
     /// (batch, time, vocabulary, width): single token, odd widths, sparse and heavily repeated
-    /// vocabularies, a wide row.
+    /// vocabularies, a wide row; and widths that are multiples of 4, which OpenCL runs four columns
+    /// per work-item.
     static let embeddingShapes: [(b: Int, t: Int, v: Int, e: Int)] = [
         (1, 1, 1, 1), (3, 5, 4, 7), (4, 9, 50, 33), (8, 40, 6, 5), (2, 8, 5, 130),
+        (1, 1, 1, 4), (4, 9, 50, 32), (8, 40, 6, 12), (2, 8, 5, 128),
     ]
 
     static func embedding() -> [KernelCheck] {
@@ -38,18 +40,21 @@ extension KernelCatalog {
         }
         // A hand-made index: a token = V and a −1 over non-empty spans (skipped), an in-range token
         // with an empty span (its row becomes 0), rows out of order.
-        checks.append(embeddingGradientCheck(shape: "N=7 V=4 E=3 (hand-made index)", occurrences: 7, vocabulary: 4, width: 3,
-                                             sortedRows: [6, 2, 0, 5, 3, 1, 4], segmentStarts: [0, 2, 3, 4, 5, 6, 6, 7],
-                                             segmentTokens: [1, 4, 3, -1, 0, 2, -1]))
+        for width in [3, 4] {
+            checks.append(embeddingGradientCheck(shape: "N=7 V=4 E=\(width) (hand-made index)", occurrences: 7, vocabulary: 4, width: width,
+                                                 sortedRows: [6, 2, 0, 5, 3, 1, 4], segmentStarts: [0, 2, 3, 4, 5, 6, 6, 7],
+                                                 segmentTokens: [1, 4, 3, -1, 0, 2, -1]))
+        }
         // Views at non-zero offsets (a step's arena): ids, table and output inside larger buffers.
-        let (b, t, v, e) = (3, 4, 6, 5)
-        checks.append(KernelCheck("embedding gather", kind: .embeddingGather, shape: "B=\(b) T=\(t) V=\(v) E=\(e) offset views",
-            tensors: [TensorSpec("ids", b * t + 3, .integers(0...Int32(v - 1))), TensorSpec("table", v * e + 2, .uniform(-1, 1)),
-                      TensorSpec("out", t * b * e + 9, .poison)],
-            compared: ["out"], tolerance: .exact) { x in
-            [.embeddingGather(EmbeddingGather(batch: b, time: t, vocabulary: v, width: e, tokenIDs: x.int("ids").slice(3, b * t),
-                                              table: x["table"].slice(2, v * e), output: x["out"].slice(4, t * b * e)))]
-        })
+        for (b, t, v, e) in [(3, 4, 6, 5), (3, 4, 6, 8)] {
+            checks.append(KernelCheck("embedding gather", kind: .embeddingGather, shape: "B=\(b) T=\(t) V=\(v) E=\(e) offset views",
+                tensors: [TensorSpec("ids", b * t + 3, .integers(0...Int32(v - 1))), TensorSpec("table", v * e + 2, .uniform(-1, 1)),
+                          TensorSpec("out", t * b * e + 9, .poison)],
+                compared: ["out"], tolerance: .exact) { x in
+                [.embeddingGather(EmbeddingGather(batch: b, time: t, vocabulary: v, width: e, tokenIDs: x.int("ids").slice(3, b * t),
+                                                  table: x["table"].slice(2, v * e), output: x["out"].slice(4, t * b * e)))]
+            })
+        }
         return checks
     }
 
