@@ -352,3 +352,111 @@ LOOP_BACKWARD_KERNEL(gru_loop_backward_local_tanh_sigmoid, KIND_GRU_RESET_AFTER,
 LOOP_BACKWARD_KERNEL(gru_loop_backward_global_tanh_sigmoid, KIND_GRU_RESET_AFTER, 3, 0, ACT_TANH, ACT_SIGMOID)
 LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_local_tanh_sigmoid, KIND_GRU_RESET_BEFORE, 3, 1, ACT_TANH, ACT_SIGMOID)
 LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_global_tanh_sigmoid, KIND_GRU_RESET_BEFORE, 3, 0, ACT_TANH, ACT_SIGMOID)
+
+// ---- Row kernels, for CPU devices -------------------------------------------------------------
+// One work-item per batch row carries it through every timestep with no barrier and no local
+// memory: per step the row's G·H pre-activations, eight units at a time as float8 (U read along
+// its rows, [H, G·H], from the cache), then the cell on those vectors. A CPU device (PoCL) runs a
+// work-group's work-items one after another between barriers, so the unit-per-work-item kernels
+// above pay a switch of context per unit per step, and their scalar activations; here a row's
+// step is straight-line vector code. A GPU keeps the kernels above (a row per work-item would
+// leave most of it idle). Forward only, the Keras-default activations, H a multiple of 8, no
+// reset-before GRU; the same formulas and the same masked-row rules as loop_forward, each dot
+// product summed in ascending k. The previous state is read back from the row the previous step
+// wrote (h and c stay in memory, not registers: their size is H).
+// Launch: 1-D, global ≥ B (rows ≥ B write nothing); any local size.
+inline float8 tanh8(const float8 x) { return 1.0f - 2.0f / (exp(2.0f * x) + 1.0f); }
+inline float8 sigmoid8(const float8 x) { return 1.0f / (1.0f + exp(-x)); }
+
+inline void loop_forward_rows(const int kind, const int G, const int B, const int H, const int T,
+        __global const float* wg, __global const float* bias_, __global const float* rd,
+        __global const float* h0, __global const float* c0, __global const float* op0,
+        const stepped x, const stepped h_out, const stepped c_out, const stepped gates,
+        const stepped mask, const stepped seq, const stepped dropped) {
+    const int b = get_global_id(0);
+    if (b >= B) return;
+    const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H;
+    __global const float* m = rd ? rd + b * H : 0;
+    for (int s = 0; s < T; ++s) {
+        __global const float* hp = s == 0 ? h0 + b * H : at(h_out, s - 1) + b * H;
+        __global const float* cp = kind == KIND_LSTM ? (s == 0 ? c0 + b * H : at(c_out, s - 1) + b * H) : 0;
+        __global float* hn = at(h_out, s) + b * H;
+        __global float* cn = kind == KIND_LSTM ? at(c_out, s) + b * H : 0;
+        __global float* gs = at(gates, s) + b * SW;
+        __global float* so = seq.p ? at(seq, s) + b * H : 0;
+        __global float* dr = dropped.p ? at(dropped, s) + b * H : 0;
+        if (mask.p && at(mask, s)[b] == 0.0f) {
+            // Masked step: state and cell state carried, output zero, saved gates zero.
+            for (int j = 0; j < H; ++j) {
+                hn[j] = hp[j];
+                if (cn) cn[j] = cp[j];
+                if (so) so[j] = 0.0f;
+                if (dr) dr[j] = m ? hp[j] * m[j] : hp[j];
+            }
+            for (int j = 0; j < SW; ++j) gs[j] = 0.0f;
+            continue;
+        }
+        // The recurrent operand: the initial one, then the previous state times the dropout mask.
+        __global const float* op = s == 0 ? op0 + b * H : hp;
+        const bool dropping = s > 0 && m;
+        __global const float* xs = at(x, s) + b * GH;
+        for (int j = 0; j < H; j += 8) {
+            float8 p0 = (float8)(0.0f), p1 = p0, p2 = p0, p3 = p0;
+            for (int k = 0; k < H; ++k) {
+                const float8 o = (float8)(dropping ? op[k] * m[k] : op[k]);
+                __global const float* u = wg + k * GH + j;
+                p0 = mad(o, vload8(0, u), p0);
+                if (G > 1) p1 = mad(o, vload8(0, u + H), p1);
+                if (G > 2) p2 = mad(o, vload8(0, u + 2 * H), p2);
+                if (G > 3) p3 = mad(o, vload8(0, u + 3 * H), p3);
+            }
+            float8 h;
+            if (kind == KIND_SIMPLE_RNN) {
+                h = tanh8(vload8(0, xs + j) + p0 + vload8(0, bias_ + j));
+                vstore8(h, 0, gs + j);
+            } else if (kind == KIND_LSTM) {
+                const float8 ig = sigmoid8(vload8(0, xs + j) + p0 + vload8(0, bias_ + j));
+                const float8 fg = sigmoid8(vload8(0, xs + H + j) + p1 + vload8(0, bias_ + H + j));
+                const float8 cg = tanh8(vload8(0, xs + 2 * H + j) + p2 + vload8(0, bias_ + 2 * H + j));
+                const float8 og = sigmoid8(vload8(0, xs + 3 * H + j) + p3 + vload8(0, bias_ + 3 * H + j));
+                const float8 c = fg * vload8(0, cp + j) + ig * cg;
+                vstore8(c, 0, cn + j);
+                h = og * tanh8(c);
+                vstore8(ig, 0, gs + j); vstore8(fg, 0, gs + H + j); vstore8(cg, 0, gs + 2 * H + j); vstore8(og, 0, gs + 3 * H + j);
+            } else {
+                __global const float* bx = bias_;
+                __global const float* bh = bias_ + 3 * H;
+                const float8 hbar = m ? vload8(0, hp + j) * vload8(0, m + j) : vload8(0, hp + j);
+                const float8 z = sigmoid8(vload8(0, xs + j) + vload8(0, bx + j) + p0 + vload8(0, bh + j));
+                const float8 rr = sigmoid8(vload8(0, xs + H + j) + vload8(0, bx + H + j) + p1 + vload8(0, bh + H + j));
+                const float8 ph = p2 + vload8(0, bh + 2 * H + j);
+                const float8 hh = tanh8(vload8(0, xs + 2 * H + j) + vload8(0, bx + 2 * H + j) + rr * ph);
+                h = z * hbar + (1.0f - z) * hh;
+                vstore8(z, 0, gs + j); vstore8(rr, 0, gs + H + j); vstore8(hh, 0, gs + 2 * H + j); vstore8(ph, 0, gs + 3 * H + j);
+            }
+            vstore8(h, 0, hn + j);
+            if (so) vstore8(h, 0, so + j);
+            if (dr) vstore8(m ? h * vload8(0, m + j) : h, 0, dr + j);
+        }
+    }
+}
+
+// The same arguments as LOOP_FORWARD_KERNEL, so one launch path serves both (the activations and
+// the local scratch are not read).
+#define LOOP_FORWARD_ROWS_KERNEL(name, KIND, G) \
+__kernel void name(const int B, const int H, const int T, const int act, const int ract, \
+        TENSOR(const float, u), TENSOR(const float, bias_), TENSOR(const float, rd), \
+        TENSOR(const float, h0), TENSOR(const float, c0), TENSOR(const float, op0), \
+        STEPPED(x), STEPPED(h_out), STEPPED(c_out), STEPPED(gates), \
+        STEPPED(mask), STEPPED(seq), STEPPED(dropped), STEPPED(reset), \
+        __local float* scratch) { \
+    BIND(const float, u); BIND(const float, bias_); BIND(const float, rd); \
+    BIND(const float, h0); BIND(const float, c0); BIND(const float, op0); \
+    BIND_STEPPED(x); BIND_STEPPED(h_out); BIND_STEPPED(c_out); BIND_STEPPED(gates); \
+    BIND_STEPPED(mask); BIND_STEPPED(seq); BIND_STEPPED(dropped); \
+    loop_forward_rows(KIND, G, B, H, T, u, bias_, rd, h0, c0, op0, x, h_out, c_out, gates, mask, seq, dropped); \
+}
+
+LOOP_FORWARD_ROWS_KERNEL(simple_rnn_loop_forward_rows_tanh_sigmoid, KIND_SIMPLE_RNN, 1)
+LOOP_FORWARD_ROWS_KERNEL(lstm_loop_forward_rows_tanh_sigmoid, KIND_LSTM, 4)
+LOOP_FORWARD_ROWS_KERNEL(gru_loop_forward_rows_tanh_sigmoid, KIND_GRU_RESET_AFTER, 3)
