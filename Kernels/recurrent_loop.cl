@@ -460,3 +460,100 @@ __kernel void name(const int B, const int H, const int T, const int act, const i
 LOOP_FORWARD_ROWS_KERNEL(simple_rnn_loop_forward_rows_tanh_sigmoid, KIND_SIMPLE_RNN, 1)
 LOOP_FORWARD_ROWS_KERNEL(lstm_loop_forward_rows_tanh_sigmoid, KIND_LSTM, 4)
 LOOP_FORWARD_ROWS_KERNEL(gru_loop_forward_rows_tanh_sigmoid, KIND_GRU_RESET_AFTER, 3)
+
+// The backward of a direction, a row per work-item, as loop_backward does it: the state gradient
+// of eight units at a time, dh = carried + (dZ₋ · Uᵀ) ⊙ m + output gradient, where dZ₋ is the
+// recurrent-side gate gradient the previous processed step wrote to global memory (gate_grad, or
+// rec_gate_grad for the reset-after GRU: its h̃ block reaches h₋ as dh̃ ⊙ r); then the cell
+// backward on float8. The carried state gradient and the LSTM cell gradient stay in `carried` and
+// `c_grad`, row b, between steps. Each dot product over the G·H columns of U's row j is summed
+// as dot_local does (eight lanes, then the halves). Same limits as the forward rows, plus
+// gate_grad and rec_gate_grad keep a distinct row per step (stride ≠ 0).
+inline float8 recurrent_rows8(__global const float* previous, __global const float* wg, const int j, const int n) {
+    float r[8];
+    for (int i = 0; i < 8; ++i) {
+        __global const float* u = wg + (j + i) * n;
+        float8 acc = (float8)(0.0f);
+        for (int col = 0; col < n; col += 8) acc = mad(vload8(0, previous + col), vload8(0, u + col), acc);
+        const float4 q = acc.lo + acc.hi;
+        r[i] = (q.x + q.y) + (q.z + q.w);
+    }
+    return vload8(0, r);
+}
+
+inline void loop_backward_rows(const int kind, const int G, const int B, const int H, const int T, const int carried_output,
+        __global const float* wg, __global const float* rd, __global float* carried, __global float* c_grad,
+        const stepped gates, const stepped h_prev, const stepped c_prev, const stepped c_cur,
+        const stepped mask, const stepped out_grad, const stepped gate_grad, const stepped rec_gate_grad) {
+    const int b = get_global_id(0);
+    if (b >= B) return;
+    const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H;
+    __global const float* m = rd ? rd + b * H : 0;
+    __global float* carry = carried + b * H;
+    __global float* dcs = kind == KIND_LSTM ? c_grad + b * H : 0;
+    const stepped recurrent_side = kind == KIND_GRU_RESET_AFTER ? rec_gate_grad : gate_grad;
+    for (int s = 0; s < T; ++s) {
+        const bool live = !mask.p || at(mask, s)[b] != 0.0f;
+        __global const float* og_s = out_grad.p && (live || carried_output) ? at(out_grad, s) + b * H : 0;
+        __global const float* previous = s > 0 ? at(recurrent_side, s - 1) + b * GH : 0;
+        __global const float* gs = at(gates, s) + b * SW;
+        __global float* dz = at(gate_grad, s) + b * GH;
+        __global float* dzr = rec_gate_grad.p ? at(rec_gate_grad, s) + b * GH : 0;
+        __global const float* hp = kind == KIND_GRU_RESET_AFTER ? at(h_prev, s) + b * H : 0;
+        __global const float* cp = kind == KIND_LSTM ? at(c_prev, s) + b * H : 0;
+        __global const float* cc = kind == KIND_LSTM ? at(c_cur, s) + b * H : 0;
+        for (int j = 0; j < H; j += 8) {
+            float8 dh = vload8(0, carry + j);
+            const float8 mj = m ? vload8(0, m + j) : (float8)(1.0f);
+            if (previous) dh += recurrent_rows8(previous, wg, j, GH) * mj;
+            if (og_s) dh += vload8(0, og_s + j);
+            if (!live) {
+                // Masked row: no gate gradients, the whole state gradient carried back.
+                for (int g = 0; g < G; ++g) {
+                    vstore8((float8)(0.0f), 0, dz + g * H + j);
+                    if (dzr) vstore8((float8)(0.0f), 0, dzr + g * H + j);
+                }
+                vstore8(dh, 0, carry + j);
+            } else if (kind == KIND_SIMPLE_RNN) {
+                const float8 y = vload8(0, gs + j);
+                vstore8(dh * (1.0f - y * y), 0, dz + j);
+                vstore8((float8)(0.0f), 0, carry + j);
+            } else if (kind == KIND_LSTM) {
+                const float8 ig = vload8(0, gs + j), fg = vload8(0, gs + H + j), cg = vload8(0, gs + 2 * H + j), og = vload8(0, gs + 3 * H + j);
+                const float8 tc = tanh8(vload8(0, cc + j));
+                const float8 dct = vload8(0, dcs + j) + dh * og * (1.0f - tc * tc);
+                vstore8(dct * cg * (ig * (1.0f - ig)), 0, dz + j);
+                vstore8(dct * vload8(0, cp + j) * (fg * (1.0f - fg)), 0, dz + H + j);
+                vstore8(dct * ig * (1.0f - cg * cg), 0, dz + 2 * H + j);
+                vstore8(dh * tc * (og * (1.0f - og)), 0, dz + 3 * H + j);
+                vstore8(dct * fg, 0, dcs + j);
+                vstore8((float8)(0.0f), 0, carry + j);
+            } else {
+                const float8 z = vload8(0, gs + j), rr = vload8(0, gs + H + j), hh = vload8(0, gs + 2 * H + j);
+                const float8 dhh = dh * (1.0f - z) * (1.0f - hh * hh);
+                const float8 dzz = dh * (vload8(0, hp + j) * mj - hh) * (z * (1.0f - z));
+                const float8 dr = dhh * vload8(0, gs + 3 * H + j) * (rr * (1.0f - rr));
+                vstore8(dzz, 0, dz + j); vstore8(dr, 0, dz + H + j); vstore8(dhh, 0, dz + 2 * H + j);
+                vstore8(dzz, 0, dzr + j); vstore8(dr, 0, dzr + H + j); vstore8(dhh * rr, 0, dzr + 2 * H + j);
+                vstore8(dh * z * mj, 0, carry + j);
+            }
+        }
+    }
+}
+
+#define LOOP_BACKWARD_ROWS_KERNEL(name, KIND, G) \
+__kernel void name(const int B, const int H, const int T, const int act, const int ract, const int carried_output, \
+        TENSOR(const float, u), TENSOR(const float, rd), TENSOR(float, carried), TENSOR(float, c_grad), \
+        STEPPED(gates), STEPPED(h_prev), STEPPED(c_prev), STEPPED(c_cur), \
+        STEPPED(mask), STEPPED(out_grad), STEPPED(gate_grad), STEPPED(rec_gate_grad), \
+        __local float* scratch) { \
+    BIND(const float, u); BIND(const float, rd); BIND(float, carried); BIND(float, c_grad); \
+    BIND_STEPPED(gates); BIND_STEPPED(h_prev); BIND_STEPPED(c_prev); BIND_STEPPED(c_cur); \
+    BIND_STEPPED(mask); BIND_STEPPED(out_grad); BIND_STEPPED(gate_grad); BIND_STEPPED(rec_gate_grad); \
+    loop_backward_rows(KIND, G, B, H, T, carried_output, u, rd, carried, c_grad, \
+                       gates, h_prev, c_prev, c_cur, mask, out_grad, gate_grad, rec_gate_grad); \
+}
+
+LOOP_BACKWARD_ROWS_KERNEL(simple_rnn_loop_backward_rows_tanh_sigmoid, KIND_SIMPLE_RNN, 1)
+LOOP_BACKWARD_ROWS_KERNEL(lstm_loop_backward_rows_tanh_sigmoid, KIND_LSTM, 4)
+LOOP_BACKWARD_ROWS_KERNEL(gru_loop_backward_rows_tanh_sigmoid, KIND_GRU_RESET_AFTER, 3)

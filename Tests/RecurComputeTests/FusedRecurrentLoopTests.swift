@@ -140,18 +140,17 @@ final class FusedRecurrentLoopTests: XCTestCase {
             }
             launches.append(launch)
         }
-        // A CPU device runs the forward in a row kernel (no local memory to speak of).
-        XCTAssertEqual(launches.map(\.perRow), [!limits.isGPU, false])
-        XCTAssertEqual(launches.map(\.localWeights), [limits.isGPU, true])
-        if limits.isGPU {
-            XCTAssertEqual(launches[0].localBytes, (g * h * h + launches[0].rowsPerGroup * 2 * h) * 4)
-        }
-        XCTAssertEqual(launches[1].localBytes, (g * h * h + launches[1].rowsPerGroup * 2 * g * h) * 4)
+        // A CPU device runs both in row kernels (no local memory to speak of).
+        XCTAssertEqual(launches.map(\.perRow), [!limits.isGPU, !limits.isGPU])
+        guard limits.isGPU else { return }
+        XCTAssertEqual(launches.map(\.localWeights), [true, true])
+        XCTAssertEqual(launches.map(\.localBytes), [(g * h * h + launches[0].rowsPerGroup * 2 * h) * 4,
+                                                    (g * h * h + launches[1].rowsPerGroup * 2 * g * h) * 4])
     }
 
     /// The forward row kernels (a work-item per batch row, CPU devices; H a multiple of 8, the Keras
     /// activations): every cell they cover, both directions, mask and recurrent dropout, against
-    /// the CPU, each forward checked to have run as a row kernel and each backward as the unit one.
+    /// the CPU, the forward and the backward each checked to have run as a row kernel.
     func testRowKernelsMatchCPUOnCPUDevices() throws {
         let backend = try openCL()
         try XCTSkipIf(backend.limits.isGPU, "row kernels are for CPU devices")
@@ -161,14 +160,18 @@ final class FusedRecurrentLoopTests: XCTestCase {
                                   Configuration(cell: cell, reverse: true, masked: true, maskedOutput: .carried, dropout: true)] {
                 let paths = backend.recurrentLoopPaths
                 XCTAssertLessThanOrEqual(try compareTrainingSequence(configuration, on: backend), 1, "\(configuration)")
-                XCTAssertEqual(backend.recurrentLoopPaths.fusedRows - paths.fusedRows, 1, "\(configuration): forward not in a row kernel")
-                XCTAssertEqual(backend.recurrentLoopPaths.fusedLocalWeights - paths.fusedLocalWeights, 1, "\(configuration)")
+                XCTAssertEqual(backend.recurrentLoopPaths.fusedRows - paths.fusedRows, 2, "\(configuration): not in row kernels")
             }
         }
         // The reset-before GRU and other activations keep the unit kernels.
-        XCTAssertNil(backend.rowKernelLaunch(RecurrentCell(.gru(resetAfter: false), units: 16), batch: 4))
-        XCTAssertNil(backend.rowKernelLaunch(RecurrentCell(.lstm, units: 16, recurrentActivation: .hardSigmoid), batch: 4))
-        XCTAssertNil(backend.rowKernelLaunch(RecurrentCell(.lstm, units: 12), batch: 4))
+        for cell in [RecurrentCell(.gru(resetAfter: false), units: 16), RecurrentCell(.lstm, units: 16, recurrentActivation: .hardSigmoid),
+                     RecurrentCell(.lstm, units: 12)] {
+            let fixture = try SequenceFixture(Configuration(cell: cell).shape, backend: backend, seed: 3)
+            for case .recurrentLoop(let loop) in fixture.sequence.forward() {
+                guard case .success(let fused) = FusedRecurrentLoop.recognize(loop) else { return XCTFail("\(cell.kind.name) not fused") }
+                XCTAssertNil(backend.rowKernelLaunch(fused), "\(cell.kind.name) H=\(cell.units)")
+            }
+        }
     }
 
     /// A row kernel that forgets the LSTM input gate's term must fail the comparison.
@@ -180,7 +183,18 @@ final class FusedRecurrentLoopTests: XCTestCase {
         let backend = try openCL(sourceOverrides: ["recurrent_loop": broken])
         try XCTSkipIf(backend.limits.isGPU, "row kernels are for CPU devices")
         XCTAssertGreaterThan(try compareTrainingSequence(Configuration(cell: RecurrentCell(.lstm, units: 8)), on: backend), 1)
-        XCTAssertEqual(backend.recurrentLoopPaths.fusedRows, 1)
+        XCTAssertEqual(backend.recurrentLoopPaths.fusedRows, 2)
+    }
+
+    /// A backward row kernel that drops the recurrent term must fail too.
+    func testABrokenBackwardRowKernelIsCaught() throws {
+        let source = try XCTUnwrap(KernelSources.programs["recurrent_loop"])
+        let broken = source.replacingOccurrences(of: "if (previous) dh += recurrent_rows8(previous, wg, j, GH) * mj;", with: "")
+        XCTAssertNotEqual(broken, source, "the sabotage no longer applies; update this test")
+        let backend = try openCL(sourceOverrides: ["recurrent_loop": broken])
+        try XCTSkipIf(backend.limits.isGPU, "row kernels are for CPU devices")
+        XCTAssertGreaterThan(try compareTrainingSequence(Configuration(cell: RecurrentCell(.gru(resetAfter: true), units: 8)), on: backend), 1)
+        XCTAssertEqual(backend.recurrentLoopPaths.fusedRows, 2)
     }
 
     /// Inference: the three-row state history (views alternate between two rows), one reused row

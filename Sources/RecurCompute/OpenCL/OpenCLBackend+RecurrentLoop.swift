@@ -45,7 +45,7 @@ extension OpenCLBackend {
         case .forward(let f): (batch, backward, hasKernel) = (f.batch, false, true)
         case .backward(let b): (batch, backward, hasKernel) = (b.batch, true, b.recurrentKernel != nil)
         }
-        if !backward, let rows = rowKernelLaunch(cell, batch: batch) { return rows }
+        if let rows = rowKernelLaunch(fused) { return rows }
         let weightFloats = h * g * h
         // The double-buffered recurrent operand (forward; plus r ⊙ h̄ for the reset-before GRU) or
         // gate gradient (backward) of one row.
@@ -74,11 +74,19 @@ extension OpenCLBackend {
         return nil
     }
 
-    /// A forward row kernel (`recurrent_loop.cl`'s `*_loop_forward_rows_tanh_sigmoid`: one
+    /// A row kernel (`recurrent_loop.cl`'s `*_loop_{forward,backward}_rows_tanh_sigmoid`: one
     /// work-item per batch row, no barriers) on a CPU device, for the cells and activations it
-    /// has, H a multiple of 8 (PoCL, lstm-imdb's forward loop: 158 → 21.5 ms). Two groups per
-    /// compute unit, so a core that finishes early takes another.
-    func rowKernelLaunch(_ cell: RecurrentCell, batch: Int) -> FusedLoopLaunch? {
+    /// has, H a multiple of 8 (PoCL, lstm-imdb's forward loop: 158 → 21.5 ms). The backward reads
+    /// the previous step's gate gradients back from their rows, so those must not be one reused
+    /// row. Two groups per compute unit, so a core that finishes early takes another.
+    func rowKernelLaunch(_ fused: FusedRecurrentLoop) -> FusedLoopLaunch? {
+        let cell = fused.cell, batch: Int, backward: Bool
+        switch fused {
+        case .forward(let f): (batch, backward) = (f.batch, false)
+        case .backward(let b):
+            guard b.gateGradient.stride != 0, (b.recurrentGateGradient?.stride ?? 1) != 0 else { return nil }
+            (batch, backward) = (b.batch, true)
+        }
         guard !limits.isGPU, recurrentLoopMode == .fused, cell.units % 8 == 0,
               cell.activation == .tanh, cell.recurrentActivation == .sigmoid || cell.kind == .simpleRNN else { return nil }
         let family: String
@@ -88,7 +96,7 @@ extension OpenCLBackend {
         case .gru(resetAfter: true): family = "gru"
         case .gru(resetAfter: false): return nil
         }
-        let name = "\(family)_loop_forward_rows_tanh_sigmoid"
+        let name = "\(family)_loop_\(backward ? "backward" : "forward")_rows_tanh_sigmoid"
         guard let maxGroup = try? programs.maxWorkGroupSize(name, in: "recurrent_loop") else { return nil }
         let groups = 2 * limits.computeUnits
         let rows = max(1, min(maxGroup, limits.maxWorkItemSizes[0], (batch + groups - 1) / groups))
@@ -129,7 +137,10 @@ extension OpenCLBackend {
                         .stepped(f.mask), .stepped(f.sequenceOutput), .stepped(f.droppedState), .stepped(f.resetState),
                         .local(bytes: plan.localBytes)], lane: lane)
         case .backward(let b):
-            try launch("recurrent_loop", plan.kernel, global: [h, b.batch], local: [h, plan.rowsPerGroup],
+            let rowGroups = (b.batch + plan.rowsPerGroup - 1) / plan.rowsPerGroup
+            let (global, local) = plan.perRow ? ([rowGroups * plan.rowsPerGroup], [plan.rowsPerGroup])
+                                              : ([h, b.batch], [h, plan.rowsPerGroup])
+            try launch("recurrent_loop", plan.kernel, global: global, local: local,
                        [.int(b.batch), .int(h), .int(b.time)] + activations + [.int(Int(b.maskedOutput.rawValue)),
                         .floats(b.recurrentKernel), .floats(b.recurrentDropoutMask), .floats(b.carriedGradient), .floats(b.cellGradient),
                         .stepped(b.gates), .stepped(b.previousState), .stepped(b.previousCellState), .stepped(b.cellState),
