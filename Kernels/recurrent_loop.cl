@@ -465,29 +465,27 @@ LOOP_FORWARD_ROWS_KERNEL(gru_loop_forward_rows_tanh_sigmoid, KIND_GRU_RESET_AFTE
 // of eight units at a time, dh = carried + (dZ₋ · Uᵀ) ⊙ m + output gradient, where dZ₋ is the
 // recurrent-side gate gradient the previous processed step wrote to global memory (gate_grad, or
 // rec_gate_grad for the reset-after GRU: its h̃ block reaches h₋ as dh̃ ⊙ r); then the cell
-// backward on float8. The carried state gradient and the LSTM cell gradient stay in `carried` and
-// `c_grad`, row b, between steps. Each dot product over the G·H columns of U's row j is summed
-// as dot_local does (eight lanes, then the halves). Same limits as the forward rows, plus
-// gate_grad and rec_gate_grad keep a distinct row per step (stride ≠ 0).
-inline float8 recurrent_rows8(__global const float* previous, __global const float* wg, const int j, const int n) {
-    float r[8];
-    for (int i = 0; i < 8; ++i) {
-        __global const float* u = wg + (j + i) * n;
-        float8 acc = (float8)(0.0f);
-        for (int col = 0; col < n; col += 8) acc = mad(vload8(0, previous + col), vload8(0, u + col), acc);
-        const float4 q = acc.lo + acc.hi;
-        r[i] = (q.x + q.y) + (q.z + q.w);
-    }
-    return vload8(0, r);
-}
-
+// backward on float8. Uᵀ ([G·H, H]) is copied into local memory once per work-group (the only
+// barrier), so eight units' weights of a column are one vector load; the recurrent term is summed
+// in ascending column. The carried state gradient and the LSTM cell gradient stay in `carried`
+// and `c_grad`, row b, between steps. Same limits as the forward rows, plus gate_grad and
+// rec_gate_grad keep a distinct row per step (stride ≠ 0). Local memory: G·H·H floats.
 inline void loop_backward_rows(const int kind, const int G, const int B, const int H, const int T, const int carried_output,
         __global const float* wg, __global const float* rd, __global float* carried, __global float* c_grad,
         const stepped gates, const stepped h_prev, const stepped c_prev, const stepped c_cur,
-        const stepped mask, const stepped out_grad, const stepped gate_grad, const stepped rec_gate_grad) {
+        const stepped mask, const stepped out_grad, const stepped gate_grad, const stepped rec_gate_grad,
+        __local float* ut) {
+    const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H;
+    // Without a recurrent kernel (a one-step backward) there is nothing to copy or read.
+    if (wg) {
+        for (int i = get_local_id(0); i < H * GH; i += get_local_size(0)) {
+            const int k = i / GH, col = i - k * GH;
+            ut[col * H + k] = wg[i];
+        }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
     const int b = get_global_id(0);
     if (b >= B) return;
-    const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H;
     __global const float* m = rd ? rd + b * H : 0;
     __global float* carry = carried + b * H;
     __global float* dcs = kind == KIND_LSTM ? c_grad + b * H : 0;
@@ -505,7 +503,11 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
         for (int j = 0; j < H; j += 8) {
             float8 dh = vload8(0, carry + j);
             const float8 mj = m ? vload8(0, m + j) : (float8)(1.0f);
-            if (previous) dh += recurrent_rows8(previous, wg, j, GH) * mj;
+            if (previous) {
+                float8 rec = (float8)(0.0f);
+                for (int col = 0; col < GH; ++col) rec = mad((float8)(previous[col]), vload8(0, ut + col * H + j), rec);
+                dh += rec * mj;
+            }
             if (og_s) dh += vload8(0, og_s + j);
             if (!live) {
                 // Masked row: no gate gradients, the whole state gradient carried back.
@@ -551,7 +553,7 @@ __kernel void name(const int B, const int H, const int T, const int act, const i
     BIND_STEPPED(gates); BIND_STEPPED(h_prev); BIND_STEPPED(c_prev); BIND_STEPPED(c_cur); \
     BIND_STEPPED(mask); BIND_STEPPED(out_grad); BIND_STEPPED(gate_grad); BIND_STEPPED(rec_gate_grad); \
     loop_backward_rows(KIND, G, B, H, T, carried_output, u, rd, carried, c_grad, \
-                       gates, h_prev, c_prev, c_cur, mask, out_grad, gate_grad, rec_gate_grad); \
+                       gates, h_prev, c_prev, c_cur, mask, out_grad, gate_grad, rec_gate_grad, scratch); \
 }
 
 LOOP_BACKWARD_ROWS_KERNEL(simple_rnn_loop_backward_rows_tanh_sigmoid, KIND_SIMPLE_RNN, 1)

@@ -78,7 +78,8 @@ extension OpenCLBackend {
     /// work-item per batch row, no barriers) on a CPU device, for the cells and activations it
     /// has, H a multiple of 8 (PoCL, lstm-imdb's forward loop: 158 → 21.5 ms). The backward reads
     /// the previous step's gate gradients back from their rows, so those must not be one reused
-    /// row. Two groups per compute unit, so a core that finishes early takes another.
+    /// row, and keeps Uᵀ in local memory. Two groups per compute unit, so a core that finishes
+    /// early takes another.
     func rowKernelLaunch(_ fused: FusedRecurrentLoop) -> FusedLoopLaunch? {
         let cell = fused.cell, batch: Int, backward: Bool
         switch fused {
@@ -98,9 +99,12 @@ extension OpenCLBackend {
         }
         let name = "\(family)_loop_\(backward ? "backward" : "forward")_rows_tanh_sigmoid"
         guard let maxGroup = try? programs.maxWorkGroupSize(name, in: "recurrent_loop") else { return nil }
+        // The backward holds Uᵀ in local memory.
+        let localBytes = backward ? cell.units * cell.gateWidth * 4 : 4
+        guard localBytes <= limits.localMemoryBytes else { return nil }
         let groups = 2 * limits.computeUnits
         let rows = max(1, min(maxGroup, limits.maxWorkItemSizes[0], (batch + groups - 1) / groups))
-        return FusedLoopLaunch(kernel: name, rowsPerGroup: rows, localWeights: false, localBytes: 4, perRow: true)
+        return FusedLoopLaunch(kernel: name, rowsPerGroup: rows, localWeights: backward, localBytes: localBytes, perRow: true)
     }
 
     /// The loop kernel for `cell`: the Keras-default activations (tanh, recurrent sigmoid) have
