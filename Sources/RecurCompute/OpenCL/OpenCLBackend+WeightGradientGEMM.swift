@@ -14,8 +14,11 @@ final class SplitKScratch {
 }
 
 extension OpenCLBackend {
-    /// K below which CLBlast keeps a transposed-A GEMM.
+    /// K below which CLBlast keeps a transposed-A GEMM: on a GPU, and on a CPU device, where
+    /// CLBlast's helper kernels around a small product cost more than the product
+    /// (stacked-simplernn's gradients over 2,560 rows).
     static let splitKMinimumK = 4096
+    static let splitKMinimumKOnCPU = 1024
     static let splitKMaximumSlice = 1024
 
     /// (splits, slice) for `gemm_at_b_partial`, or nil when CLBlast should run `o`: one GEMM,
@@ -23,7 +26,7 @@ extension OpenCLBackend {
     /// gradients of a whole sequence, [T·B, D]ᵀ·[T·B, G·H]. Chosen by shape; the split count by
     /// how many work-groups the device wants (several per compute unit on a GPU).
     func splitKPlan(_ o: GEMM) -> (splits: Int, slice: Int)? {
-        guard o.batch == 1, o.transposeA, !o.transposeB, o.k >= Self.splitKMinimumK, o.n % 4 == 0, o.n >= 4, o.m >= 1,
+        guard o.batch == 1, o.transposeA, !o.transposeB, o.k >= (limits.isGPU ? Self.splitKMinimumK : Self.splitKMinimumKOnCPU), o.n % 4 == 0, o.n >= 4, o.m >= 1,
               o.m * o.n <= 65_536, programs.programs["gemm_skinny"] != nil else { return nil }
         let tiles = ((o.m + 31) / 32) * ((o.n + 31) / 32)
         let wanted = (limits.isGPU ? 8 : 4) * limits.computeUnits
