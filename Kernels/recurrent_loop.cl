@@ -365,8 +365,66 @@ LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_global_tanh_sigmoid, KIND_GR
 // product summed in ascending k. The previous state is read back from the row the previous step
 // wrote (h and c stay in memory, not registers: their size is H).
 // Launch: 1-D, global ≥ B (rows ≥ B write nothing); any local size.
-inline float8 tanh8(const float8 x) { return 1.0f - 2.0f / (exp(2.0f * x) + 1.0f); }
-inline float8 sigmoid8(const float8 x) { return 1.0f / (1.0f + exp(-x)); }
+// e^x on eight lanes, written out (the Cephes polynomial with range reduction, as the CPU
+// backend's VectorMath.exp): a CPU device's vector `exp` calls its math library per lane, which
+// made the activations most of a row step. Out-of-range inputs are clamped by comparison, so a
+// NaN stays NaN (min/max would turn it into a bound and hide a diverged run).
+inline float8 exp8(float8 x) {
+    x = select(x, (float8)(88.3762626647949f), x > 88.3762626647949f);
+    x = select(x, (float8)(-87.3365478515625f), x < -87.3365478515625f);
+    // x = n·ln2 + r, |r| ≤ ln2/2; adding 1.5·2^23 rounds x·log2(e) to the integer n and leaves it
+    // in the low mantissa bits.
+    const float8 magic = (float8)(12582912.0f);
+    const float8 shifted = fma(x, (float8)(1.44269504088896341f), magic);
+    const float8 n = shifted - magic;
+    float8 r = fma(n, (float8)(-0.693359375f), x);
+    r = fma(n, (float8)(2.12194440e-4f), r);
+    const float8 r2 = r * r;
+    float8 y = fma((float8)(1.9875691500e-4f), r, (float8)(1.3981999507e-3f));
+    y = fma(y, r, (float8)(8.3334519073e-3f));
+    y = fma(y, r, (float8)(4.1665795894e-2f));
+    y = fma(y, r, (float8)(1.6666665459e-1f));
+    y = fma(y, r, (float8)(5.0000001201e-1f));
+    y = fma(y, r2, r) + 1.0f;
+    const int8 exponent = as_int8(shifted) - 0x4B400000;
+    return y * as_float8((exponent + 127) << 23);
+}
+inline float8 tanh8(const float8 x) { return 1.0f - 2.0f / (exp8(2.0f * x) + 1.0f); }
+inline float8 sigmoid8(const float8 x) { return 1.0f / (1.0f + exp8(-x)); }
+
+// The cell of units j…j+7 from their recurrent products p0…p3 (one per gate block).
+inline void cell_forward_rows8(const int kind, const int H, const int j,
+        const float8 p0, const float8 p1, const float8 p2, const float8 p3,
+        __global const float* xs, __global const float* bias_, __global const float* hp, __global const float* cp,
+        __global const float* m, __global float* gs, __global float* hn, __global float* cn, __global float* so, __global float* dr) {
+    float8 h;
+    if (kind == KIND_SIMPLE_RNN) {
+        h = tanh8(vload8(0, xs + j) + p0 + vload8(0, bias_ + j));
+        vstore8(h, 0, gs + j);
+    } else if (kind == KIND_LSTM) {
+        const float8 ig = sigmoid8(vload8(0, xs + j) + p0 + vload8(0, bias_ + j));
+        const float8 fg = sigmoid8(vload8(0, xs + H + j) + p1 + vload8(0, bias_ + H + j));
+        const float8 cg = tanh8(vload8(0, xs + 2 * H + j) + p2 + vload8(0, bias_ + 2 * H + j));
+        const float8 og = sigmoid8(vload8(0, xs + 3 * H + j) + p3 + vload8(0, bias_ + 3 * H + j));
+        const float8 c = fg * vload8(0, cp + j) + ig * cg;
+        vstore8(c, 0, cn + j);
+        h = og * tanh8(c);
+        vstore8(ig, 0, gs + j); vstore8(fg, 0, gs + H + j); vstore8(cg, 0, gs + 2 * H + j); vstore8(og, 0, gs + 3 * H + j);
+    } else {
+        __global const float* bx = bias_;
+        __global const float* bh = bias_ + 3 * H;
+        const float8 hbar = m ? vload8(0, hp + j) * vload8(0, m + j) : vload8(0, hp + j);
+        const float8 z = sigmoid8(vload8(0, xs + j) + vload8(0, bx + j) + p0 + vload8(0, bh + j));
+        const float8 rr = sigmoid8(vload8(0, xs + H + j) + vload8(0, bx + H + j) + p1 + vload8(0, bh + H + j));
+        const float8 ph = p2 + vload8(0, bh + 2 * H + j);
+        const float8 hh = tanh8(vload8(0, xs + 2 * H + j) + vload8(0, bx + 2 * H + j) + rr * ph);
+        h = z * hbar + (1.0f - z) * hh;
+        vstore8(z, 0, gs + j); vstore8(rr, 0, gs + H + j); vstore8(hh, 0, gs + 2 * H + j); vstore8(ph, 0, gs + 3 * H + j);
+    }
+    vstore8(h, 0, hn + j);
+    if (so) vstore8(h, 0, so + j);
+    if (dr) vstore8(m ? h * vload8(0, m + j) : h, 0, dr + j);
+}
 
 inline void loop_forward_rows(const int kind, const int G, const int B, const int H, const int T,
         __global const float* wg, __global const float* bias_, __global const float* rd,
@@ -400,7 +458,24 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
         __global const float* op = s == 0 ? op0 + b * H : hp;
         const bool dropping = s > 0 && m;
         __global const float* xs = at(x, s) + b * GH;
-        for (int j = 0; j < H; j += 8) {
+        // Two blocks of eight units at a time where H allows: twice the independent multiply-add
+        // chains (a SimpleRNN has one per block, which would wait on each one's latency).
+        int j = 0;
+        for (; j + 16 <= H; j += 16) {
+            float8 p0 = (float8)(0.0f), p1 = p0, p2 = p0, p3 = p0, q0 = p0, q1 = p0, q2 = p0, q3 = p0;
+            for (int k = 0; k < H; ++k) {
+                const float8 o = (float8)(dropping ? op[k] * m[k] : op[k]);
+                __global const float* u = wg + k * GH + j;
+                p0 = mad(o, vload8(0, u), p0);
+                q0 = mad(o, vload8(0, u + 8), q0);
+                if (G > 1) { p1 = mad(o, vload8(0, u + H), p1); q1 = mad(o, vload8(0, u + H + 8), q1); }
+                if (G > 2) { p2 = mad(o, vload8(0, u + 2 * H), p2); q2 = mad(o, vload8(0, u + 2 * H + 8), q2); }
+                if (G > 3) { p3 = mad(o, vload8(0, u + 3 * H), p3); q3 = mad(o, vload8(0, u + 3 * H + 8), q3); }
+            }
+            cell_forward_rows8(kind, H, j, p0, p1, p2, p3, xs, bias_, hp, cp, m, gs, hn, cn, so, dr);
+            cell_forward_rows8(kind, H, j + 8, q0, q1, q2, q3, xs, bias_, hp, cp, m, gs, hn, cn, so, dr);
+        }
+        for (; j < H; j += 8) {
             float8 p0 = (float8)(0.0f), p1 = p0, p2 = p0, p3 = p0;
             for (int k = 0; k < H; ++k) {
                 const float8 o = (float8)(dropping ? op[k] * m[k] : op[k]);
@@ -410,33 +485,7 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
                 if (G > 2) p2 = mad(o, vload8(0, u + 2 * H), p2);
                 if (G > 3) p3 = mad(o, vload8(0, u + 3 * H), p3);
             }
-            float8 h;
-            if (kind == KIND_SIMPLE_RNN) {
-                h = tanh8(vload8(0, xs + j) + p0 + vload8(0, bias_ + j));
-                vstore8(h, 0, gs + j);
-            } else if (kind == KIND_LSTM) {
-                const float8 ig = sigmoid8(vload8(0, xs + j) + p0 + vload8(0, bias_ + j));
-                const float8 fg = sigmoid8(vload8(0, xs + H + j) + p1 + vload8(0, bias_ + H + j));
-                const float8 cg = tanh8(vload8(0, xs + 2 * H + j) + p2 + vload8(0, bias_ + 2 * H + j));
-                const float8 og = sigmoid8(vload8(0, xs + 3 * H + j) + p3 + vload8(0, bias_ + 3 * H + j));
-                const float8 c = fg * vload8(0, cp + j) + ig * cg;
-                vstore8(c, 0, cn + j);
-                h = og * tanh8(c);
-                vstore8(ig, 0, gs + j); vstore8(fg, 0, gs + H + j); vstore8(cg, 0, gs + 2 * H + j); vstore8(og, 0, gs + 3 * H + j);
-            } else {
-                __global const float* bx = bias_;
-                __global const float* bh = bias_ + 3 * H;
-                const float8 hbar = m ? vload8(0, hp + j) * vload8(0, m + j) : vload8(0, hp + j);
-                const float8 z = sigmoid8(vload8(0, xs + j) + vload8(0, bx + j) + p0 + vload8(0, bh + j));
-                const float8 rr = sigmoid8(vload8(0, xs + H + j) + vload8(0, bx + H + j) + p1 + vload8(0, bh + H + j));
-                const float8 ph = p2 + vload8(0, bh + 2 * H + j);
-                const float8 hh = tanh8(vload8(0, xs + 2 * H + j) + vload8(0, bx + 2 * H + j) + rr * ph);
-                h = z * hbar + (1.0f - z) * hh;
-                vstore8(z, 0, gs + j); vstore8(rr, 0, gs + H + j); vstore8(hh, 0, gs + 2 * H + j); vstore8(ph, 0, gs + 3 * H + j);
-            }
-            vstore8(h, 0, hn + j);
-            if (so) vstore8(h, 0, so + j);
-            if (dr) vstore8(m ? h * vload8(0, m + j) : h, 0, dr + j);
+            cell_forward_rows8(kind, H, j, p0, p1, p2, p3, xs, bias_, hp, cp, m, gs, hn, cn, so, dr);
         }
     }
 }
@@ -467,7 +516,7 @@ LOOP_FORWARD_ROWS_KERNEL(gru_loop_forward_rows_tanh_sigmoid, KIND_GRU_RESET_AFTE
 // rec_gate_grad for the reset-after GRU: its h̃ block reaches h₋ as dh̃ ⊙ r); then the cell
 // backward on float8. Uᵀ ([G·H, H]) is copied into local memory once per work-group (the only
 // barrier), so eight units' weights of a column are one vector load; the recurrent term is summed
-// in ascending column. The carried state gradient and the LSTM cell gradient stay in `carried`
+// in four chains of alternate columns. The carried state gradient and the LSTM cell gradient stay in `carried`
 // and `c_grad`, row b, between steps. Same limits as the forward rows, plus gate_grad and
 // rec_gate_grad keep a distinct row per step (stride ≠ 0). Local memory: G·H·H floats.
 inline void loop_backward_rows(const int kind, const int G, const int B, const int H, const int T, const int carried_output,
@@ -504,9 +553,18 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
             float8 dh = vload8(0, carry + j);
             const float8 mj = m ? vload8(0, m + j) : (float8)(1.0f);
             if (previous) {
-                float8 rec = (float8)(0.0f);
-                for (int col = 0; col < GH; ++col) rec = mad((float8)(previous[col]), vload8(0, ut + col * H + j), rec);
-                dh += rec * mj;
+                // Four chains of multiply-adds (columns mod 4), added at the end: one chain would
+                // wait on each multiply-add's latency.
+                float8 r0 = (float8)(0.0f), r1 = r0, r2 = r0, r3 = r0;
+                for (int col = 0; col < GH; col += 4) {
+                    __global const float* pc = previous + col;
+                    __local const float* uc = ut + col * H + j;
+                    r0 = mad((float8)(pc[0]), vload8(0, uc), r0);
+                    r1 = mad((float8)(pc[1]), vload8(0, uc + H), r1);
+                    r2 = mad((float8)(pc[2]), vload8(0, uc + 2 * H), r2);
+                    r3 = mad((float8)(pc[3]), vload8(0, uc + 3 * H), r3);
+                }
+                dh += ((r0 + r1) + (r2 + r3)) * mj;
             }
             if (og_s) dh += vload8(0, og_s + j);
             if (!live) {

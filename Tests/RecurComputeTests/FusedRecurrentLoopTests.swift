@@ -189,7 +189,7 @@ final class FusedRecurrentLoopTests: XCTestCase {
     /// A backward row kernel that drops the recurrent term must fail too.
     func testABrokenBackwardRowKernelIsCaught() throws {
         let source = try XCTUnwrap(KernelSources.programs["recurrent_loop"])
-        let broken = source.replacingOccurrences(of: "dh += rec * mj;", with: "")
+        let broken = source.replacingOccurrences(of: "dh += ((r0 + r1) + (r2 + r3)) * mj;", with: "")
         XCTAssertNotEqual(broken, source, "the sabotage no longer applies; update this test")
         let backend = try openCL(sourceOverrides: ["recurrent_loop": broken])
         try XCTSkipIf(backend.limits.isGPU, "row kernels are for CPU devices")
