@@ -287,30 +287,39 @@ inline void loop_backward(const int kind, const int G, const int local_weights,
     }
 }
 
-#define LOOP_FORWARD_KERNEL(name, KIND, G, LOCAL_WEIGHTS, ACT, RACT) \
-__kernel void name(const int B, const int H, const int T, const int act, const int ract, \
+// The loop kernels' parameters and their binding, shared by the unit and the row kernels (which
+// read fewer of them).
+#define LOOP_FORWARD_PARAMETERS const int B, const int H, const int T, const int act, const int ract, \
         TENSOR(const float, u), TENSOR(const float, bias_), TENSOR(const float, rd), \
         TENSOR(const float, h0), TENSOR(const float, c0), TENSOR(const float, op0), \
         STEPPED(x), STEPPED(h_out), STEPPED(c_out), STEPPED(gates), \
         STEPPED(mask), STEPPED(seq), STEPPED(dropped), STEPPED(reset), \
-        __local float* scratch) { \
+        __local float* scratch
+#define LOOP_FORWARD_BINDINGS \
     BIND(const float, u); BIND(const float, bias_); BIND(const float, rd); \
     BIND(const float, h0); BIND(const float, c0); BIND(const float, op0); \
     BIND_STEPPED(x); BIND_STEPPED(h_out); BIND_STEPPED(c_out); BIND_STEPPED(gates); \
-    BIND_STEPPED(mask); BIND_STEPPED(seq); BIND_STEPPED(dropped); BIND_STEPPED(reset); \
+    BIND_STEPPED(mask); BIND_STEPPED(seq); BIND_STEPPED(dropped); BIND_STEPPED(reset);
+#define LOOP_BACKWARD_PARAMETERS const int B, const int H, const int T, const int act, const int ract, const int carried_output, \
+        TENSOR(const float, u), TENSOR(const float, rd), TENSOR(float, carried), TENSOR(float, c_grad), \
+        STEPPED(gates), STEPPED(h_prev), STEPPED(c_prev), STEPPED(c_cur), \
+        STEPPED(mask), STEPPED(out_grad), STEPPED(gate_grad), STEPPED(rec_gate_grad), \
+        __local float* scratch
+#define LOOP_BACKWARD_BINDINGS \
+    BIND(const float, u); BIND(const float, rd); BIND(float, carried); BIND(float, c_grad); \
+    BIND_STEPPED(gates); BIND_STEPPED(h_prev); BIND_STEPPED(c_prev); BIND_STEPPED(c_cur); \
+    BIND_STEPPED(mask); BIND_STEPPED(out_grad); BIND_STEPPED(gate_grad); BIND_STEPPED(rec_gate_grad);
+
+#define LOOP_FORWARD_KERNEL(name, KIND, G, LOCAL_WEIGHTS, ACT, RACT) \
+__kernel void name(LOOP_FORWARD_PARAMETERS) { \
+    LOOP_FORWARD_BINDINGS; \
     loop_forward(KIND, G, LOCAL_WEIGHTS, B, H, T, ACT, RACT, u, bias_, rd, h0, c0, op0, \
                  x, h_out, c_out, gates, mask, seq, dropped, reset, scratch); \
 }
 
 #define LOOP_BACKWARD_KERNEL(name, KIND, G, LOCAL_WEIGHTS, ACT, RACT) \
-__kernel void name(const int B, const int H, const int T, const int act, const int ract, const int carried_output, \
-        TENSOR(const float, u), TENSOR(const float, rd), TENSOR(float, carried), TENSOR(float, c_grad), \
-        STEPPED(gates), STEPPED(h_prev), STEPPED(c_prev), STEPPED(c_cur), \
-        STEPPED(mask), STEPPED(out_grad), STEPPED(gate_grad), STEPPED(rec_gate_grad), \
-        __local float* scratch) { \
-    BIND(const float, u); BIND(const float, rd); BIND(float, carried); BIND(float, c_grad); \
-    BIND_STEPPED(gates); BIND_STEPPED(h_prev); BIND_STEPPED(c_prev); BIND_STEPPED(c_cur); \
-    BIND_STEPPED(mask); BIND_STEPPED(out_grad); BIND_STEPPED(gate_grad); BIND_STEPPED(rec_gate_grad); \
+__kernel void name(LOOP_BACKWARD_PARAMETERS) { \
+    LOOP_BACKWARD_BINDINGS; \
     loop_backward(KIND, G, LOCAL_WEIGHTS, B, H, T, ACT, RACT, carried_output, u, rd, carried, c_grad, \
                   gates, h_prev, c_prev, c_cur, mask, out_grad, gate_grad, rec_gate_grad, scratch); \
 }
@@ -493,16 +502,8 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
 // The same arguments as LOOP_FORWARD_KERNEL, so one launch path serves both (the activations and
 // the local scratch are not read).
 #define LOOP_FORWARD_ROWS_KERNEL(name, KIND, G) \
-__kernel void name(const int B, const int H, const int T, const int act, const int ract, \
-        TENSOR(const float, u), TENSOR(const float, bias_), TENSOR(const float, rd), \
-        TENSOR(const float, h0), TENSOR(const float, c0), TENSOR(const float, op0), \
-        STEPPED(x), STEPPED(h_out), STEPPED(c_out), STEPPED(gates), \
-        STEPPED(mask), STEPPED(seq), STEPPED(dropped), STEPPED(reset), \
-        __local float* scratch) { \
-    BIND(const float, u); BIND(const float, bias_); BIND(const float, rd); \
-    BIND(const float, h0); BIND(const float, c0); BIND(const float, op0); \
-    BIND_STEPPED(x); BIND_STEPPED(h_out); BIND_STEPPED(c_out); BIND_STEPPED(gates); \
-    BIND_STEPPED(mask); BIND_STEPPED(seq); BIND_STEPPED(dropped); \
+__kernel void name(LOOP_FORWARD_PARAMETERS) { \
+    LOOP_FORWARD_BINDINGS; \
     loop_forward_rows(KIND, G, B, H, T, u, bias_, rd, h0, c0, op0, x, h_out, c_out, gates, mask, seq, dropped); \
 }
 
@@ -602,14 +603,8 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
 }
 
 #define LOOP_BACKWARD_ROWS_KERNEL(name, KIND, G) \
-__kernel void name(const int B, const int H, const int T, const int act, const int ract, const int carried_output, \
-        TENSOR(const float, u), TENSOR(const float, rd), TENSOR(float, carried), TENSOR(float, c_grad), \
-        STEPPED(gates), STEPPED(h_prev), STEPPED(c_prev), STEPPED(c_cur), \
-        STEPPED(mask), STEPPED(out_grad), STEPPED(gate_grad), STEPPED(rec_gate_grad), \
-        __local float* scratch) { \
-    BIND(const float, u); BIND(const float, rd); BIND(float, carried); BIND(float, c_grad); \
-    BIND_STEPPED(gates); BIND_STEPPED(h_prev); BIND_STEPPED(c_prev); BIND_STEPPED(c_cur); \
-    BIND_STEPPED(mask); BIND_STEPPED(out_grad); BIND_STEPPED(gate_grad); BIND_STEPPED(rec_gate_grad); \
+__kernel void name(LOOP_BACKWARD_PARAMETERS) { \
+    LOOP_BACKWARD_BINDINGS; \
     loop_backward_rows(KIND, G, B, H, T, carried_output, u, rd, carried, c_grad, \
                        gates, h_prev, c_prev, c_cur, mask, out_grad, gate_grad, rec_gate_grad, scratch); \
 }

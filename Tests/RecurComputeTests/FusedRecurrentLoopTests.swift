@@ -174,27 +174,23 @@ final class FusedRecurrentLoopTests: XCTestCase {
         }
     }
 
-    /// A row kernel that forgets the LSTM input gate's term must fail the comparison.
+    /// A row kernel that forgets the LSTM input gate's term, or a backward one without its recurrent
+    /// term, must fail the comparison (each run taking the row kernels both ways).
     func testABrokenRowKernelIsCaught() throws {
-        let source = try XCTUnwrap(KernelSources.programs["recurrent_loop"])
-        let broken = source.replacingOccurrences(of: "const float8 c = fg * vload8(0, cp + j) + ig * cg;",
-                                                 with: "const float8 c = fg * vload8(0, cp + j);")
-        XCTAssertNotEqual(broken, source, "the sabotage no longer applies; update this test")
-        let backend = try openCL(sourceOverrides: ["recurrent_loop": broken])
-        try XCTSkipIf(backend.limits.isGPU, "row kernels are for CPU devices")
-        XCTAssertGreaterThan(try compareTrainingSequence(Configuration(cell: RecurrentCell(.lstm, units: 8)), on: backend), 1)
-        XCTAssertEqual(backend.recurrentLoopPaths.fusedRows, 2)
+        try assertCaught(replacing: "const float8 c = fg * vload8(0, cp + j) + ig * cg;", with: "const float8 c = fg * vload8(0, cp + j);",
+                         cell: RecurrentCell(.lstm, units: 8))
+        try assertCaught(replacing: "dh += ((r0 + r1) + (r2 + r3)) * mj;", with: "", cell: RecurrentCell(.gru(resetAfter: true), units: 8))
     }
 
-    /// A backward row kernel that drops the recurrent term must fail too.
-    func testABrokenBackwardRowKernelIsCaught() throws {
+    func assertCaught(replacing original: String, with sabotage: String, cell: RecurrentCell,
+                      file: StaticString = #filePath, line: UInt = #line) throws {
         let source = try XCTUnwrap(KernelSources.programs["recurrent_loop"])
-        let broken = source.replacingOccurrences(of: "dh += ((r0 + r1) + (r2 + r3)) * mj;", with: "")
-        XCTAssertNotEqual(broken, source, "the sabotage no longer applies; update this test")
+        let broken = source.replacingOccurrences(of: original, with: sabotage)
+        XCTAssertNotEqual(broken, source, "the sabotage no longer applies; update this test", file: file, line: line)
         let backend = try openCL(sourceOverrides: ["recurrent_loop": broken])
         try XCTSkipIf(backend.limits.isGPU, "row kernels are for CPU devices")
-        XCTAssertGreaterThan(try compareTrainingSequence(Configuration(cell: RecurrentCell(.gru(resetAfter: true), units: 8)), on: backend), 1)
-        XCTAssertEqual(backend.recurrentLoopPaths.fusedRows, 2)
+        XCTAssertGreaterThan(try compareTrainingSequence(Configuration(cell: cell), on: backend), 1, file: file, line: line)
+        XCTAssertEqual(backend.recurrentLoopPaths.fusedRows, 2, file: file, line: line)
     }
 
     /// Inference: the three-row state history (views alternate between two rows), one reused row
