@@ -65,6 +65,18 @@ enum FusedRecurrentLoop {
         }
     }
 
+    var batch: Int {
+        switch self {
+        case .forward(let f): return f.batch
+        case .backward(let b): return b.batch
+        }
+    }
+
+    var isBackward: Bool {
+        if case .backward = self { return true }
+        return false
+    }
+
     /// The fused form of `loop`, or why it has none.
     static func recognize(_ loop: RecurrentLoop) -> Result<FusedRecurrentLoop, LoopPatternMismatch> {
         do {

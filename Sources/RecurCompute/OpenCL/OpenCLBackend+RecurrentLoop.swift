@@ -39,13 +39,10 @@ extension OpenCLBackend {
     /// The launch shape for `fused` on this device, or nil when no work-group can run it (H above
     /// the kernel's work-group limit, or not even one row's scratch fits in local memory).
     func fusedLaunch(_ fused: FusedRecurrentLoop) -> FusedLoopLaunch? {
-        let cell = fused.cell, h = cell.units, g = cell.kind.gateCount
-        let batch: Int, backward: Bool, hasKernel: Bool
-        switch fused {
-        case .forward(let f): (batch, backward, hasKernel) = (f.batch, false, true)
-        case .backward(let b): (batch, backward, hasKernel) = (b.batch, true, b.recurrentKernel != nil)
-        }
         if let rows = rowKernelLaunch(fused) { return rows }
+        let cell = fused.cell, h = cell.units, g = cell.kind.gateCount, batch = fused.batch, backward = fused.isBackward
+        let hasKernel: Bool
+        if case .backward(let b) = fused { hasKernel = b.recurrentKernel != nil } else { hasKernel = true }
         let weightFloats = h * g * h
         // The double-buffered recurrent operand (forward; plus r ⊙ h̄ for the reset-before GRU) or
         // gate gradient (backward) of one row.
@@ -81,29 +78,17 @@ extension OpenCLBackend {
     /// row, and keeps Uᵀ in local memory. Two groups per compute unit, so a core that finishes
     /// early takes another.
     func rowKernelLaunch(_ fused: FusedRecurrentLoop) -> FusedLoopLaunch? {
-        let cell = fused.cell, batch: Int, backward: Bool
-        switch fused {
-        case .forward(let f): (batch, backward) = (f.batch, false)
-        case .backward(let b):
-            guard b.gateGradient.stride != 0, (b.recurrentGateGradient?.stride ?? 1) != 0 else { return nil }
-            (batch, backward) = (b.batch, true)
-        }
-        guard !limits.isGPU, recurrentLoopMode == .fused, cell.units % 8 == 0,
-              cell.activation == .tanh, cell.recurrentActivation == .sigmoid || cell.kind == .simpleRNN else { return nil }
-        let family: String
-        switch cell.kind {
-        case .simpleRNN: family = "simple_rnn"
-        case .lstm: family = "lstm"
-        case .gru(resetAfter: true): family = "gru"
-        case .gru(resetAfter: false): return nil
-        }
-        let name = "\(family)_loop_\(backward ? "backward" : "forward")_rows_tanh_sigmoid"
+        let cell = fused.cell, backward = fused.isBackward
+        if case .backward(let b) = fused, b.gateGradient.stride == 0 || b.recurrentGateGradient?.stride == 0 { return nil }
+        guard !limits.isGPU, recurrentLoopMode == .fused, cell.units % 8 == 0, Self.hasKerasActivations(cell),
+              cell.kind != .gru(resetAfter: false) else { return nil }
+        let name = "\(Self.loopFamily(cell.kind))_loop_\(backward ? "backward" : "forward")_rows_tanh_sigmoid"
         guard let maxGroup = try? programs.maxWorkGroupSize(name, in: "recurrent_loop") else { return nil }
         // The backward holds Uᵀ in local memory.
         let localBytes = backward ? cell.units * cell.gateWidth * 4 : 4
         guard localBytes <= limits.localMemoryBytes else { return nil }
         let groups = 2 * limits.computeUnits
-        let rows = max(1, min(maxGroup, limits.maxWorkItemSizes[0], (batch + groups - 1) / groups))
+        let rows = max(1, min(maxGroup, limits.maxWorkItemSizes[0], (fused.batch + groups - 1) / groups))
         return FusedLoopLaunch(kernel: name, rowsPerGroup: rows, localWeights: backward, localBytes: localBytes, perRow: true)
     }
 
@@ -112,27 +97,35 @@ extension OpenCLBackend {
     /// work-items and the generic ones' runtime switch prevents; other activations take the
     /// generic kernel.
     static func loopKernelName(_ cell: RecurrentCell, backward: Bool, localWeights: Bool) -> String {
-        let family: String
-        switch cell.kind {
-        case .simpleRNN: family = "simple_rnn"
-        case .lstm: family = "lstm"
-        case .gru(resetAfter: true): family = "gru"
-        case .gru(resetAfter: false): family = "gru_reset_before"
+        "\(loopFamily(cell.kind))_loop_\(backward ? "backward" : "forward")_\(localWeights ? "local" : "global")"
+            + (hasKerasActivations(cell) ? "_tanh_sigmoid" : "")
+    }
+
+    /// The prefix of a cell kind's loop kernels.
+    static func loopFamily(_ kind: CellKind) -> String {
+        switch kind {
+        case .simpleRNN: return "simple_rnn"
+        case .lstm: return "lstm"
+        case .gru(resetAfter: true): return "gru"
+        case .gru(resetAfter: false): return "gru_reset_before"
         }
-        // A SimpleRNN has no recurrent activation: only its activation decides.
-        let kerasDefaults = cell.activation == .tanh && (cell.recurrentActivation == .sigmoid || cell.kind == .simpleRNN)
-        return "\(family)_loop_\(backward ? "backward" : "forward")_\(localWeights ? "local" : "global")"
-            + (kerasDefaults ? "_tanh_sigmoid" : "")
+    }
+
+    /// Tanh and a sigmoid recurrent activation, which the `_tanh_sigmoid` kernels have built in (a
+    /// SimpleRNN has no recurrent activation: only its activation decides).
+    static func hasKerasActivations(_ cell: RecurrentCell) -> Bool {
+        cell.activation == .tanh && (cell.recurrentActivation == .sigmoid || cell.kind == .simpleRNN)
     }
 
     private func launchFused(_ fused: FusedRecurrentLoop, _ plan: FusedLoopLaunch, lane: Int) throws {
         let cell = fused.cell, h = cell.units
         let activations: [KernelArgument] = [.int(Int(cell.activation.rawValue)), .int(Int(cell.recurrentActivation.rawValue))]
+        // Row kernels: 1-D, whole groups of rows; unit kernels: (H, rows).
+        let rowGroups = (fused.batch + plan.rowsPerGroup - 1) / plan.rowsPerGroup
+        let (global, local) = plan.perRow ? ([rowGroups * plan.rowsPerGroup], [plan.rowsPerGroup])
+                                          : ([h, fused.batch], [h, plan.rowsPerGroup])
         switch fused {
         case .forward(let f):
-            let rowGroups = (f.batch + plan.rowsPerGroup - 1) / plan.rowsPerGroup
-            let (global, local) = plan.perRow ? ([rowGroups * plan.rowsPerGroup], [plan.rowsPerGroup])
-                                              : ([h, f.batch], [h, plan.rowsPerGroup])
             try launch("recurrent_loop", plan.kernel, global: global, local: local,
                        [.int(f.batch), .int(h), .int(f.time)] + activations + [
                         .floats(f.recurrentKernel), .floats(f.bias), .floats(f.recurrentDropoutMask),
@@ -141,9 +134,6 @@ extension OpenCLBackend {
                         .stepped(f.mask), .stepped(f.sequenceOutput), .stepped(f.droppedState), .stepped(f.resetState),
                         .local(bytes: plan.localBytes)], lane: lane)
         case .backward(let b):
-            let rowGroups = (b.batch + plan.rowsPerGroup - 1) / plan.rowsPerGroup
-            let (global, local) = plan.perRow ? ([rowGroups * plan.rowsPerGroup], [plan.rowsPerGroup])
-                                              : ([h, b.batch], [h, plan.rowsPerGroup])
             try launch("recurrent_loop", plan.kernel, global: global, local: local,
                        [.int(b.batch), .int(h), .int(b.time)] + activations + [.int(Int(b.maskedOutput.rawValue)),
                         .floats(b.recurrentKernel), .floats(b.recurrentDropoutMask), .floats(b.carriedGradient), .floats(b.cellGradient),
