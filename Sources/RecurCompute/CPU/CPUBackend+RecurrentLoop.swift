@@ -26,8 +26,8 @@ extension CPUBackend {
         let transposeFloats = needed.values.reduce(0, +), zeroFloats = fusedGather?.width ?? 0
         let scratch = transposeFloats + zeroFloats == 0 ? nil : loopScratch(upTo: transposeFloats + zeroFloats)
         // The row a token outside the vocabulary reads: the gather writes zeros for it.
-        let zeros = fusedGather.map { _ in UnsafePointer(scratch! + transposeFloats) }
-        if let zeros { UnsafeMutablePointer(mutating: zeros).update(repeating: 0, count: zeroFloats) }
+        let zeros = fusedGather == nil ? nil : scratch! + transposeFloats
+        zeros?.update(repeating: 0, count: zeroFloats)
         var scratchUsed = 0
         let steps: [LoopStep] = o.steps.map { op in
             switch op {
@@ -53,7 +53,7 @@ extension CPUBackend {
                 var pointers = forwardPointers(c)
                 if let gather = fusedGather, let zeros, let time = Self.gatheredTime(of: c.projectedInput, in: gather) {
                     pointers.tokenRows = CellMath.TokenRows(tokenIDs: gather.tokenIDs.hostPointer + time, stride: gather.time,
-                                                            table: gather.table.hostPointer, vocabulary: gather.vocabulary, zeros: zeros)
+                                                            table: gather.table.hostPointer, vocabulary: gather.vocabulary, zeros: UnsafePointer(zeros))
                 }
                 return .cellForward(c.cell, pointers)
             case .cellBackward(let c): return .cellBackward(c.cell, backwardPointers(c))

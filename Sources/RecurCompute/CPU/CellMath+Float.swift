@@ -29,4 +29,12 @@ extension CellMath {
     static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>, _ width: Int) {
         if width == 8 { VectorMath.store(v, p) } else { VectorMath.store(v, p, count: width) }
     }
+
+    /// `body(j, w)` for `j` = 0, 8, 16, … below `count`, `w` lanes each (8, then the tail).
+    @inline(__always)
+    static func forEachLanes(_ count: Int, _ body: (Int, Int) -> Void) {
+        var j = 0
+        while j + 8 <= count { body(j, 8); j += 8 }
+        if j < count { body(j, count - j) }
+    }
 }

@@ -56,17 +56,11 @@ extension CellMath {
             return dh
         }
 
-        @inline(__always)
-        func forEachLanes(_ body: (Int, Int) -> Void) {
-            var j = 0
-            while j + 8 <= units { body(j, 8); j += 8 }
-            if j < units { body(j, units - j) }
-        }
     }
 
     @inline(never)
     static func simpleRNNBackwardRow(_ act: Activation, _ row: BackwardRow) {
-        row.forEachLanes { j, w in
+        forEachLanes(row.units) { j, w in
             store(row.stateGradient(j, w) * VectorMath.derivative(act, output: load(row.saved + j, w)), row.gateGradient + j, w)
             store(Vector(), row.carried + j, w)
         }
@@ -76,7 +70,7 @@ extension CellMath {
     static func lstmBackwardRow(_ act: Activation, _ ract: Activation, _ row: BackwardRow, previousCellState cp: UnsafePointer<Float>,
                                 cellState cn: UnsafePointer<Float>, cellGradient dc: UnsafeMutablePointer<Float>) {
         let h = row.units, saved = row.saved, dz = row.gateGradient
-        row.forEachLanes { j, w in
+        forEachLanes(row.units) { j, w in
             let dh = row.stateGradient(j, w)
             let i = load(saved + j, w), f = load(saved + h + j, w), g = load(saved + 2 * h + j, w), o = load(saved + 3 * h + j, w)
             let tc = activate(act, load(cn + j, w))
@@ -96,7 +90,7 @@ extension CellMath {
     static func gruBackwardRow(_ act: Activation, _ ract: Activation, _ row: BackwardRow, previousState hp: UnsafePointer<Float>,
                                recurrentGateGradient rz: UnsafeMutablePointer<Float>?) {
         let h = row.units, saved = row.saved, dz = row.gateGradient, rd = row.recurrentDropoutMask
-        row.forEachLanes { j, w in
+        forEachLanes(row.units) { j, w in
             let dh = row.stateGradient(j, w)
             let m = rd.map { load($0 + j, w) } ?? Vector(repeating: 1)
             let z = load(saved + j, w), rr = load(saved + h + j, w), hh = load(saved + 2 * h + j, w)

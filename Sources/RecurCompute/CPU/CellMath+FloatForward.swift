@@ -160,12 +160,4 @@ extension CellMath {
             forEachLanes(h) { j, w in store(load(output + j, w) * load(rd + b * h + j, w), dropped + b * h + j, w) }
         }
     }
-
-    /// `body(j, w)` for `j` = 0, 8, 16, … below `count`, `w` lanes each (8, then the tail).
-    @inline(__always)
-    static func forEachLanes(_ count: Int, _ body: (Int, Int) -> Void) {
-        var j = 0
-        while j + 8 <= count { body(j, 8); j += 8 }
-        if j < count { body(j, count - j) }
-    }
 }
