@@ -98,3 +98,114 @@ __kernel void gemm_at_b_reduce(const int M, const int N, const int splits, const
     __global float* out = c + row * ldc + colm;
     *out = beta == 0.0f ? alpha * sum : mad(alpha, sum, beta * *out);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The same two products for CPU devices (PoCL). A CPU device runs a group's work-items one after
+// another and does not vectorise across them around a loop, so the kernels above leave most of
+// its vector width unused (15–20 GFLOP/s here). These run one work-item per group and walk
+// register tiles of 4 rows × 16 columns (eight float8 accumulators: AVX2's register file) in
+// loops inside it: per k, two vector loads of B, four broadcasts of A, eight multiply-adds.
+// Limits: N ≥ 16. When N is not a multiple of 16 the last column chunk overlaps the one before
+// and stores only its new columns.
+
+#define ROW_TILE 4
+#define COLUMN_TILE 16
+// Rows of K a tile accumulates before going to the next tile (the weight gradient): the block
+// of A and B stays in the core's cache while every tile reads it.
+#define AT_B_BLOCK 128
+
+// Stores columns `from`…15 of one row of a tile: all of them in the usual case.
+inline void store_tile_row(__global float* out, const float8 lo, const float8 hi, const int from,
+                           const float alpha, const float beta) {
+    if (from == 0) {
+        vstore8(beta == 0.0f ? alpha * lo : mad((float8)(alpha), lo, beta * vload8(0, out)), 0, out);
+        vstore8(beta == 0.0f ? alpha * hi : mad((float8)(alpha), hi, beta * vload8(1, out)), 1, out);
+        return;
+    }
+    float v[COLUMN_TILE];
+    vstore8(lo, 0, v);
+    vstore8(hi, 1, v);
+    for (int j = from; j < COLUMN_TILE; ++j) out[j] = beta == 0.0f ? alpha * v[j] : mad(alpha, v[j], beta * out[j]);
+}
+
+// One k of a 4×16 tile: row i of the tile gains a_i · b[k, col…col+15].
+#define TILE_MAD(x0, x1, x2, x3, b0, b1) \
+    c00 = mad((float8)(x0), b0, c00); c01 = mad((float8)(x0), b1, c01); \
+    c10 = mad((float8)(x1), b0, c10); c11 = mad((float8)(x1), b1, c11); \
+    c20 = mad((float8)(x2), b0, c20); c21 = mad((float8)(x2), b1, c21); \
+    c30 = mad((float8)(x3), b0, c30); c31 = mad((float8)(x3), b1, c31)
+
+// C = α·A·op(B) + β·C as gemm_skinny, for CPU devices. op(B) is copied to local memory as
+// [K, N] once per group (contiguous rows even when B is transposed).
+// Launch: 1-D, local 1, global ⌈M / rows_per_group⌉; group g computes rows
+// g·rows_per_group … (rows_per_group a multiple of 4). β = 0 does not read C.
+__kernel void gemm_skinny_rows(const int M, const int N, const int K, const int rows_per_group,
+        const float alpha, const float beta, TENSOR(const float, a), const int lda, TENSOR(const float, b), const int ldb,
+        const int transpose_b, TENSOR(float, c), const int ldc, __local float* bl) {
+    BIND(const float, a); BIND(const float, b); BIND(float, c);
+    for (int k = 0; k < K; ++k)
+        for (int n = 0; n < N; ++n) bl[k * N + n] = transpose_b ? b[n * ldb + k] : b[k * ldb + n];
+    const int first = get_group_id(0) * rows_per_group, last = min(M, first + rows_per_group);
+    for (int r0 = first; r0 < last; r0 += ROW_TILE) {
+        // Rows past the group's last compute on row M−1 (always valid) and are not written.
+        __global const float* a0 = a + min(r0, M - 1) * lda;
+        __global const float* a1 = a + min(r0 + 1, M - 1) * lda;
+        __global const float* a2 = a + min(r0 + 2, M - 1) * lda;
+        __global const float* a3 = a + min(r0 + 3, M - 1) * lda;
+        for (int n0 = 0; n0 < N; n0 += COLUMN_TILE) {
+            const int col = min(n0, N - COLUMN_TILE);
+            float8 c00 = (float8)(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+            for (int k = 0; k < K; ++k) {
+                const float8 b0 = vload8(0, bl + k * N + col), b1 = vload8(1, bl + k * N + col);
+                TILE_MAD(a0[k], a1[k], a2[k], a3[k], b0, b1);
+            }
+            const int from = n0 - col;
+            __global float* out = c + r0 * ldc + col;
+            store_tile_row(out, c00, c01, from, alpha, beta);
+            if (r0 + 1 < last) store_tile_row(out + ldc, c10, c11, from, alpha, beta);
+            if (r0 + 2 < last) store_tile_row(out + 2 * ldc, c20, c21, from, alpha, beta);
+            if (r0 + 3 < last) store_tile_row(out + 3 * ldc, c30, c31, from, alpha, beta);
+        }
+    }
+}
+
+// gemm_at_b_partial for CPU devices: one work-item per slice of K computes the whole [M, N]
+// partial over its slice, in blocks of AT_B_BLOCK rows (each tile reloads its partial sums
+// from `partial` between blocks: 16 loads and stores against 1 024 multiply-adds). Column
+// chunks outside, row tiles inside: a block's 16 columns of B (8 KiB) stay in L1 while every
+// row tile reads them (the other order ran at half the speed).
+// Launch: 1-D, local 1, global splits; then gemm_at_b_reduce.
+__kernel void gemm_at_b_partial_rows(const int M, const int N, const int K, const int slice,
+        TENSOR(const float, a), const int lda, TENSOR(const float, b), const int ldb, TENSOR(float, partial)) {
+    BIND(const float, a); BIND(const float, b); BIND(float, partial);
+    const int s = get_group_id(0);
+    const int k0 = s * slice, k1 = min(K, k0 + slice);
+    __global float* sums = partial + s * M * N;
+    for (int kb = k0; kb < k1; kb += AT_B_BLOCK) {
+        const int ke = min(k1, kb + AT_B_BLOCK);
+        for (int n0 = 0; n0 < N; n0 += COLUMN_TILE) {
+            const int col = min(n0, N - COLUMN_TILE), from = n0 - col;
+            for (int m0 = 0; m0 < M; m0 += ROW_TILE) {
+                // Rows past M compute on row M−1 (always valid) and are not written.
+                const int m1 = min(m0 + 1, M - 1), m2 = min(m0 + 2, M - 1), m3 = min(m0 + 3, M - 1);
+                __global float* out = sums + m0 * N + col;
+                float8 c00 = (float8)(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+                if (kb > k0) {
+                    c00 = vload8(0, out); c01 = vload8(1, out);
+                    if (m0 + 1 < M) { c10 = vload8(0, out + N); c11 = vload8(1, out + N); }
+                    if (m0 + 2 < M) { c20 = vload8(0, out + 2 * N); c21 = vload8(1, out + 2 * N); }
+                    if (m0 + 3 < M) { c30 = vload8(0, out + 3 * N); c31 = vload8(1, out + 3 * N); }
+                }
+                for (int k = kb; k < ke; ++k) {
+                    __global const float* ak = a + k * lda;
+                    const float8 b0 = vload8(0, b + k * ldb + col), b1 = vload8(1, b + k * ldb + col);
+                    TILE_MAD(ak[m0], ak[m1], ak[m2], ak[m3], b0, b1);
+                }
+                store_tile_row(out, c00, c01, from, 1.0f, 0.0f);
+                if (m0 + 1 < M) store_tile_row(out + N, c10, c11, from, 1.0f, 0.0f);
+                if (m0 + 2 < M) store_tile_row(out + 2 * N, c20, c21, from, 1.0f, 0.0f);
+                if (m0 + 3 < M) store_tile_row(out + 3 * N, c30, c31, from, 1.0f, 0.0f);
+            }
+        }
+    }
+}

@@ -85,4 +85,43 @@ final class SkinnyGEMMTests: XCTestCase {
         XCTAssertFalse(KernelVerifier().run(check, on: backend).passed)
         XCTAssertEqual(backend.skinnyGEMMs, 1)
     }
+
+    /// On a CPU device both products run the register-tiled kernels (`*_rows`), which take a C
+    /// the GPU kernel's limit leaves to CLBlast (bigru-w2v's [300, 384] kernel gradient); a GPU
+    /// keeps the work-group kernels.
+    func testCPUDevicesRunRegisterTiles() throws {
+        let backend = try openCL()
+        let a = try backend.zeros(1), b = try backend.zeros(1), c = try backend.zeros(1)
+        let bigru = GEMM(transposeA: true, m: 300, n: 384, k: 18_176, a: a, b: b, c: c)
+        guard !backend.limits.isGPU else {
+            XCTAssertNil(backend.splitKPlan(bigru))
+            return
+        }
+        XCTAssertTrue(backend.usesRowTiles(n: 16))
+        XCTAssertFalse(backend.usesRowTiles(n: 12), "narrower than one column tile")
+        let plan = try XCTUnwrap(backend.splitKPlan(bigru))
+        XCTAssertGreaterThanOrEqual(plan.splits * plan.slice, 18_176)
+        XCTAssertLessThan((plan.splits - 1) * plan.slice, 18_176, "an empty split")
+    }
+
+    /// The register-tiled kernels' own edges are checked: a partial sum that forgets the blocks
+    /// before its last, and a last, overlapping column chunk that stores one column too few.
+    func testBrokenRegisterTilesAreCaught() throws {
+        guard try !openCL().limits.isGPU else { throw XCTSkip("the register-tiled kernels run on CPU devices only") }
+        let source = try XCTUnwrap(KernelSources.programs["gemm_skinny"])
+        let sabotages = [
+            ("if (kb > k0) {", "if (false) {", "gemm skinny TN", "M=32 N=128 K=4099 beta=0"),
+            ("for (int j = from; j < COLUMN_TILE; ++j)", "for (int j = from + 1; j < COLUMN_TILE; ++j)", "gemm skinny NN",
+             "M=2051 N=36 K=7 beta=0"),
+            ("for (int j = from; j < COLUMN_TILE; ++j)", "for (int j = from + 1; j < COLUMN_TILE; ++j)", "gemm skinny TN",
+             "M=33 N=36 K=5001 ld+2 beta=1"),
+        ]
+        for (original, replacement, name, shape) in sabotages {
+            let broken = source.replacingOccurrences(of: original, with: replacement)
+            XCTAssertNotEqual(broken, source, "the sabotage '\(original)' no longer applies; update this test")
+            let backend = try openCL(sourceOverrides: ["gemm_skinny": broken])
+            let check = try XCTUnwrap(KernelCatalog.skinnyGEMM().first { $0.name == name && $0.shape == shape }, shape)
+            XCTAssertFalse(KernelVerifier().run(check, on: backend).passed, "\(original) → \(replacement) at \(shape)")
+        }
+    }
 }

@@ -25,10 +25,31 @@ extension OpenCLBackend {
     }
 
     func skinnyGEMM(_ o: GEMM, rowsPerGroup r: Int, lane: Int) throws {
+        if usesRowTiles(n: o.n) {
+            try skinnyGEMMRowTiles(o, lane: lane)
+            return
+        }
         let rowsPerItem = 8   // SKINNY_ROWS in gemm_skinny.cl
         let groups = (o.m + r * rowsPerItem - 1) / (r * rowsPerItem)
         try launch("gemm_skinny", "gemm_skinny", global: [o.n / 4, groups * r], local: [o.n / 4, r],
                    [.int(o.m), .int(o.n), .int(o.k), .float(o.alpha), .float(o.beta),
+                    .floats(o.a), .int(o.lda), .floats(o.b), .int(o.ldb), .int(o.transposeB ? 1 : 0),
+                    .floats(o.c), .int(o.ldc), .local(bytes: o.n * o.k * 4)], lane: lane)
+        skinnyGEMMs += 1
+    }
+
+    /// Whether `gemm_skinny.cl`'s register-tiled kernels (`*_rows`: one work-item per group, 4×16
+    /// tiles in float8) run a product with `n` columns: on CPU devices, where the work-group
+    /// kernels leave most of the vector width unused, for n of at least one 16-column tile.
+    func usesRowTiles(n: Int) -> Bool { !limits.isGPU && n >= 16 }
+
+    func skinnyGEMMRowTiles(_ o: GEMM, lane: Int) throws {
+        // Several groups per core so that the cores finish together, each a whole number of
+        // 4-row tiles and enough rows to pay for its copy of op(B).
+        let wanted = 8 * limits.computeUnits
+        let rows = max(64, ((o.m + wanted - 1) / wanted + 3) / 4 * 4)
+        try launch("gemm_skinny", "gemm_skinny_rows", global: [(o.m + rows - 1) / rows], local: [1],
+                   [.int(o.m), .int(o.n), .int(o.k), .int(rows), .float(o.alpha), .float(o.beta),
                     .floats(o.a), .int(o.lda), .floats(o.b), .int(o.ldb), .int(o.transposeB ? 1 : 0),
                     .floats(o.c), .int(o.ldc), .local(bytes: o.n * o.k * 4)], lane: lane)
         skinnyGEMMs += 1

@@ -20,14 +20,29 @@ extension OpenCLBackend {
     static let splitKMinimumK = 4096
     static let splitKMinimumKOnCPU = 1024
     static let splitKMaximumSlice = 1024
+    /// AT_B_BLOCK in gemm_skinny.cl: K rows a register tile accumulates at a time.
+    static let rowTileBlock = 128
+    static let rowTileMaximumC = 262_144
 
-    /// (splits, slice) for `gemm_at_b_partial`, or nil when CLBlast should run `o`: one GEMM,
-    /// Aᵀ·B with a huge K and a small C (at most 256×256), N a multiple of 4 — the weight
+    /// (splits, slice) for `gemm_at_b_partial` (`_rows` on a CPU device), or nil when CLBlast
+    /// should run `o`: one GEMM, Aᵀ·B with a huge K and a small C (at most 256×256 on a GPU), N a
+    /// multiple of 4 — the weight
     /// gradients of a whole sequence, [T·B, D]ᵀ·[T·B, G·H]. Chosen by shape; the split count by
     /// how many work-groups the device wants (several per compute unit on a GPU).
     func splitKPlan(_ o: GEMM) -> (splits: Int, slice: Int)? {
         guard o.batch == 1, o.transposeA, !o.transposeB, o.k >= (limits.isGPU ? Self.splitKMinimumK : Self.splitKMinimumKOnCPU), o.n % 4 == 0, o.n >= 4, o.m >= 1,
-              o.m * o.n <= 65_536, programs.programs["gemm_skinny"] != nil else { return nil }
+              programs.programs["gemm_skinny"] != nil else { return nil }
+        if usesRowTiles(n: o.n) {
+            // A C of up to 256 Ki floats: bigru-w2v's [300, 384] kernel gradient took CLBlast a
+            // third of a second on PoCL.
+            guard o.m * o.n <= Self.rowTileMaximumC else { return nil }
+            // One work-item per slice walks every tile (`gemm_at_b_partial_rows`): a few slices
+            // per core, so that the partial sums stay few.
+            let splits = max(1, min(4 * limits.computeUnits, o.k / Self.rowTileBlock))
+            let slice = (o.k + splits - 1) / splits
+            return ((o.k + slice - 1) / slice, slice)
+        }
+        guard o.m * o.n <= 65_536 else { return nil }
         let tiles = ((o.m + 31) / 32) * ((o.n + 31) / 32)
         let wanted = (limits.isGPU ? 8 : 4) * limits.computeUnits
         // Slices of at most `splitKMaximumSlice` rows: a CPU device runs a group's work-items one
@@ -40,9 +55,15 @@ extension OpenCLBackend {
 
     func weightGradientGEMM(_ o: GEMM, splits: Int, slice: Int, lane: Int) throws {
         let partial = try splitKScratch.buffer(lane: lane, floats: splits * o.m * o.n, on: self)
-        try launch("gemm_skinny", "gemm_at_b_partial", global: [8 * ((o.n + 31) / 32), 8 * ((o.m + 31) / 32), splits], local: [8, 8, 1],
-                   [.int(o.m), .int(o.n), .int(o.k), .int(slice), .floats(o.a), .int(o.lda), .floats(o.b), .int(o.ldb), .floats(partial)],
-                   lane: lane)
+        if usesRowTiles(n: o.n) {
+            try launch("gemm_skinny", "gemm_at_b_partial_rows", global: [splits], local: [1],
+                       [.int(o.m), .int(o.n), .int(o.k), .int(slice), .floats(o.a), .int(o.lda), .floats(o.b), .int(o.ldb),
+                        .floats(partial)], lane: lane)
+        } else {
+            try launch("gemm_skinny", "gemm_at_b_partial", global: [8 * ((o.n + 31) / 32), 8 * ((o.m + 31) / 32), splits], local: [8, 8, 1],
+                       [.int(o.m), .int(o.n), .int(o.k), .int(slice), .floats(o.a), .int(o.lda), .floats(o.b), .int(o.ldb), .floats(partial)],
+                       lane: lane)
+        }
         try launch("gemm_skinny", "gemm_at_b_reduce", global: [o.m * o.n],
                    [.int(o.m), .int(o.n), .int(splits), .float(o.alpha), .float(o.beta), .floats(partial), .floats(o.c), .int(o.ldc)],
                    lane: lane)

@@ -37,8 +37,10 @@ extension KernelCatalog {
             (4099, 32, 128, true, 0, 1), (2048, 4, 1, false, 0, 0), (3001, 256, 32, true, 2, 0),
         ]
         // Weight gradients Aᵀ·B (split K, `gemm_at_b_partial` + `gemm_at_b_reduce`): tiles that M and
-        // N do not fill, a K no split divides, padded leading dimensions, β = 1.
-        let gradients: [(Int, Int, Int, Int, Float)] = [(32, 128, 4099, 0, 0), (33, 36, 5001, 2, 1), (7, 4, 4096, 1, 0)]
+        // N do not fill, a K no split divides, padded leading dimensions, β = 1, and a C too big
+        // for the GPU kernel's limit that a CPU device's register tiles take.
+        let gradients: [(Int, Int, Int, Int, Float)] = [(32, 128, 4099, 0, 0), (33, 36, 5001, 2, 1), (7, 4, 4096, 1, 0),
+                                                         (301, 388, 1100, 1, 0)]
         return shapes.map { paddedGEMMCheck(m: $0.0, n: $0.1, k: $0.2, transposeA: false, transposeB: $0.3, pad: $0.4, beta: $0.5) }
             + gradients.map { paddedGEMMCheck(m: $0.0, n: $0.1, k: $0.2, transposeA: true, transposeB: false, pad: $0.3, beta: $0.4) }
     }
