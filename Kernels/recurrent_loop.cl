@@ -363,17 +363,17 @@ LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_local_tanh_sigmoid, KIND_GRU
 LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_global_tanh_sigmoid, KIND_GRU_RESET_BEFORE, 3, 0, ACT_TANH, ACT_SIGMOID)
 
 // ---- Row kernels, for CPU devices -------------------------------------------------------------
-// One work-item per batch row carries it through every timestep with no barrier and no local
-// memory: per step the row's G·H pre-activations, eight units at a time as float8 (U read along
-// its rows, [H, G·H], from the cache), then the cell on those vectors. A CPU device (PoCL) runs a
-// work-group's work-items one after another between barriers, so the unit-per-work-item kernels
-// above pay a switch of context per unit per step, and their scalar activations; here a row's
-// step is straight-line vector code. A GPU keeps the kernels above (a row per work-item would
-// leave most of it idle). Forward only, the Keras-default activations, H a multiple of 8, no
-// reset-before GRU; the same formulas and the same masked-row rules as loop_forward, each dot
-// product summed in ascending k. The previous state is read back from the row the previous step
-// wrote (h and c stay in memory, not registers: their size is H).
-// Launch: 1-D, global ≥ B (rows ≥ B write nothing); any local size.
+// A work-item carries ROWS_PER_ITEM batch rows through every timestep with no barrier in the
+// loop: per step the rows' recurrent products in register tiles (U read along its rows,
+// [H, G·H], from the cache; each vector of it serves all the rows), then each row's cell on
+// float8. A CPU device (PoCL) runs a work-group's work-items one after another between barriers,
+// so the unit-per-work-item kernels above pay a switch of context per unit per step, and their
+// scalar activations; here a step is straight-line vector code. A GPU keeps the kernels above (a
+// few rows per work-item would leave most of it idle). The Keras-default activations, H a
+// multiple of 8, no reset-before GRU; the same formulas and the same masked-row rules as
+// loop_forward, each dot product summed in ascending k. The previous state is read back from the
+// row the previous step wrote (h and c stay in memory, not registers: their size is H).
+// Launch: 1-D, global ≥ ⌈B / ROWS_PER_ITEM⌉ (rows ≥ B write nothing); any local size.
 // e^x on eight lanes, written out (the Cephes polynomial with range reduction, as the CPU
 // backend's VectorMath.exp): a CPU device's vector `exp` calls its math library per lane, which
 // made the activations most of a row step. Out-of-range inputs are clamped by comparison, so a
@@ -398,6 +398,10 @@ inline float8 exp8(float8 x) {
     const int8 exponent = as_int8(shifted) - 0x4B400000;
     return y * as_float8((exponent + 127) << 23);
 }
+// Rows a row-kernel work-item carries (its launch has ⌈B / ROWS_PER_ITEM⌉ work-items): U's
+// vectors are read once for all of them.
+#define ROWS_PER_ITEM 4
+
 inline float8 tanh8(const float8 x) { return 1.0f - 2.0f / (exp8(2.0f * x) + 1.0f); }
 inline float8 sigmoid8(const float8 x) { return 1.0f / (1.0f + exp8(-x)); }
 
@@ -435,67 +439,97 @@ inline void cell_forward_rows8(const int kind, const int H, const int j,
     if (dr) vstore8(m ? h * vload8(0, m + j) : h, 0, dr + j);
 }
 
+// The recurrent products of a work-item's rows for one step, [4, H] × [H, G·H], into each row's
+// saved-gate row (the cell reads them back from there, L1-resident): four-row × 16-column
+// register tiles (eight chains), so each vector of U read serves four rows; `wide` 0 is the
+// 8-column tail. Each product is summed in ascending k, as the CPU backend does.
+inline void rows_forward_product(const int wide, const int n, const int H, const int GH, const int rows,
+        __global const float* wg, const bool dropping,
+        __global const float* o0, __global const float* o1, __global const float* o2, __global const float* o3,
+        __global const float* m0, __global const float* m1, __global const float* m2, __global const float* m3,
+        __global float* g0, __global float* g1, __global float* g2, __global float* g3) {
+    float8 a0 = (float8)(0.0f), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+    for (int k = 0; k < H; ++k) {
+        __global const float* u = wg + k * GH + n;
+        const float8 u0 = vload8(0, u), u1 = wide ? vload8(1, u) : u0;
+        const float x0 = dropping ? o0[k] * m0[k] : o0[k], x1 = dropping ? o1[k] * m1[k] : o1[k];
+        const float x2 = dropping ? o2[k] * m2[k] : o2[k], x3 = dropping ? o3[k] * m3[k] : o3[k];
+        a0 = mad((float8)(x0), u0, a0); b0 = mad((float8)(x1), u0, b0);
+        c0 = mad((float8)(x2), u0, c0); d0 = mad((float8)(x3), u0, d0);
+        if (wide) {
+            a1 = mad((float8)(x0), u1, a1); b1 = mad((float8)(x1), u1, b1);
+            c1 = mad((float8)(x2), u1, c1); d1 = mad((float8)(x3), u1, d1);
+        }
+    }
+    vstore8(a0, 0, g0 + n); if (wide) vstore8(a1, 1, g0 + n);
+    if (rows > 1) { vstore8(b0, 0, g1 + n); if (wide) vstore8(b1, 1, g1 + n); }
+    if (rows > 2) { vstore8(c0, 0, g2 + n); if (wide) vstore8(c1, 1, g2 + n); }
+    if (rows > 3) { vstore8(d0, 0, g3 + n); if (wide) vstore8(d1, 1, g3 + n); }
+}
+
+// The step of row b after its recurrent product sits in `gs`: the masked-row copy, or the cell of
+// each eight units.
+inline void row_forward_cell(const int kind, const int G, const int H, const int SW, const int b, const int s,
+        __global const float* bias_, __global const float* m, __global const float* h0, __global const float* c0,
+        const stepped x, const stepped h_out, const stepped c_out, const stepped gates,
+        const stepped mask, const stepped seq, const stepped dropped) {
+    const int GH = G * H;
+    __global const float* hp = s == 0 ? h0 + b * H : at(h_out, s - 1) + b * H;
+    __global const float* cp = kind == KIND_LSTM ? (s == 0 ? c0 + b * H : at(c_out, s - 1) + b * H) : 0;
+    __global float* hn = at(h_out, s) + b * H;
+    __global float* cn = kind == KIND_LSTM ? at(c_out, s) + b * H : 0;
+    __global float* gs = at(gates, s) + b * SW;
+    __global float* so = seq.p ? at(seq, s) + b * H : 0;
+    __global float* dr = dropped.p ? at(dropped, s) + b * H : 0;
+    if (mask.p && at(mask, s)[b] == 0.0f) {
+        // Masked step: state and cell state carried, output zero, saved gates zero.
+        for (int j = 0; j < H; ++j) {
+            hn[j] = hp[j];
+            if (cn) cn[j] = cp[j];
+            if (so) so[j] = 0.0f;
+            if (dr) dr[j] = m ? hp[j] * m[j] : hp[j];
+        }
+        for (int j = 0; j < SW; ++j) gs[j] = 0.0f;
+        return;
+    }
+    __global const float* xs = at(x, s) + b * GH;
+    for (int j = 0; j < H; j += 8) {
+        const float8 p0 = vload8(0, gs + j);
+        const float8 p1 = G > 1 ? vload8(0, gs + H + j) : p0;
+        const float8 p2 = G > 2 ? vload8(0, gs + 2 * H + j) : p0;
+        const float8 p3 = G > 3 ? vload8(0, gs + 3 * H + j) : p0;
+        cell_forward_rows8(kind, H, j, p0, p1, p2, p3, xs, bias_, hp, cp, m, gs, hn, cn, so, dr);
+    }
+}
+
 inline void loop_forward_rows(const int kind, const int G, const int B, const int H, const int T,
         __global const float* wg, __global const float* bias_, __global const float* rd,
         __global const float* h0, __global const float* c0, __global const float* op0,
         const stepped x, const stepped h_out, const stepped c_out, const stepped gates,
         const stepped mask, const stepped seq, const stepped dropped) {
-    const int b = get_global_id(0);
-    if (b >= B) return;
+    const int first = get_global_id(0) * ROWS_PER_ITEM;
+    if (first >= B) return;
+    const int rows = min(ROWS_PER_ITEM, B - first);
+    // Rows past B compute on row B−1 and write nothing.
+    const int r0 = first, r1 = min(first + 1, B - 1), r2 = min(first + 2, B - 1), r3 = min(first + 3, B - 1);
     const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H;
-    __global const float* m = rd ? rd + b * H : 0;
     for (int s = 0; s < T; ++s) {
-        __global const float* hp = s == 0 ? h0 + b * H : at(h_out, s - 1) + b * H;
-        __global const float* cp = kind == KIND_LSTM ? (s == 0 ? c0 + b * H : at(c_out, s - 1) + b * H) : 0;
-        __global float* hn = at(h_out, s) + b * H;
-        __global float* cn = kind == KIND_LSTM ? at(c_out, s) + b * H : 0;
-        __global float* gs = at(gates, s) + b * SW;
-        __global float* so = seq.p ? at(seq, s) + b * H : 0;
-        __global float* dr = dropped.p ? at(dropped, s) + b * H : 0;
-        if (mask.p && at(mask, s)[b] == 0.0f) {
-            // Masked step: state and cell state carried, output zero, saved gates zero.
-            for (int j = 0; j < H; ++j) {
-                hn[j] = hp[j];
-                if (cn) cn[j] = cp[j];
-                if (so) so[j] = 0.0f;
-                if (dr) dr[j] = m ? hp[j] * m[j] : hp[j];
-            }
-            for (int j = 0; j < SW; ++j) gs[j] = 0.0f;
-            continue;
-        }
         // The recurrent operand: the initial one, then the previous state times the dropout mask.
-        __global const float* op = s == 0 ? op0 + b * H : hp;
-        const bool dropping = s > 0 && m;
-        __global const float* xs = at(x, s) + b * GH;
-        // Two blocks of eight units at a time where H allows: twice the independent multiply-add
-        // chains (a SimpleRNN has one per block, which would wait on each one's latency).
-        int j = 0;
-        for (; j + 16 <= H; j += 16) {
-            float8 p0 = (float8)(0.0f), p1 = p0, p2 = p0, p3 = p0, q0 = p0, q1 = p0, q2 = p0, q3 = p0;
-            for (int k = 0; k < H; ++k) {
-                const float8 o = (float8)(dropping ? op[k] * m[k] : op[k]);
-                __global const float* u = wg + k * GH + j;
-                p0 = mad(o, vload8(0, u), p0);
-                q0 = mad(o, vload8(0, u + 8), q0);
-                if (G > 1) { p1 = mad(o, vload8(0, u + H), p1); q1 = mad(o, vload8(0, u + H + 8), q1); }
-                if (G > 2) { p2 = mad(o, vload8(0, u + 2 * H), p2); q2 = mad(o, vload8(0, u + 2 * H + 8), q2); }
-                if (G > 3) { p3 = mad(o, vload8(0, u + 3 * H), p3); q3 = mad(o, vload8(0, u + 3 * H + 8), q3); }
-            }
-            cell_forward_rows8(kind, H, j, p0, p1, p2, p3, xs, bias_, hp, cp, m, gs, hn, cn, so, dr);
-            cell_forward_rows8(kind, H, j + 8, q0, q1, q2, q3, xs, bias_, hp, cp, m, gs, hn, cn, so, dr);
-        }
-        for (; j < H; j += 8) {
-            float8 p0 = (float8)(0.0f), p1 = p0, p2 = p0, p3 = p0;
-            for (int k = 0; k < H; ++k) {
-                const float8 o = (float8)(dropping ? op[k] * m[k] : op[k]);
-                __global const float* u = wg + k * GH + j;
-                p0 = mad(o, vload8(0, u), p0);
-                if (G > 1) p1 = mad(o, vload8(0, u + H), p1);
-                if (G > 2) p2 = mad(o, vload8(0, u + 2 * H), p2);
-                if (G > 3) p3 = mad(o, vload8(0, u + 3 * H), p3);
-            }
-            cell_forward_rows8(kind, H, j, p0, p1, p2, p3, xs, bias_, hp, cp, m, gs, hn, cn, so, dr);
-        }
+        __global const float* op = s == 0 ? op0 : at(h_out, s - 1);
+        const bool dropping = s > 0 && rd;
+        __global float* gs = at(gates, s);
+        int n = 0;
+        for (; n + 16 <= GH; n += 16)
+            rows_forward_product(1, n, H, GH, rows, wg, dropping, op + r0 * H, op + r1 * H, op + r2 * H, op + r3 * H,
+                                 rd + r0 * H, rd + r1 * H, rd + r2 * H, rd + r3 * H,
+                                 gs + r0 * SW, gs + r1 * SW, gs + r2 * SW, gs + r3 * SW);
+        if (n < GH)
+            rows_forward_product(0, n, H, GH, rows, wg, dropping, op + r0 * H, op + r1 * H, op + r2 * H, op + r3 * H,
+                                 rd + r0 * H, rd + r1 * H, rd + r2 * H, rd + r3 * H,
+                                 gs + r0 * SW, gs + r1 * SW, gs + r2 * SW, gs + r3 * SW);
+        for (int r = 0; r < rows; ++r)
+            row_forward_cell(kind, G, H, SW, first + r, s, bias_, rd ? rd + (first + r) * H : 0, h0, c0,
+                             x, h_out, c_out, gates, mask, seq, dropped);
     }
 }
 
@@ -511,21 +545,78 @@ LOOP_FORWARD_ROWS_KERNEL(simple_rnn_loop_forward_rows_tanh_sigmoid, KIND_SIMPLE_
 LOOP_FORWARD_ROWS_KERNEL(lstm_loop_forward_rows_tanh_sigmoid, KIND_LSTM, 4)
 LOOP_FORWARD_ROWS_KERNEL(gru_loop_forward_rows_tanh_sigmoid, KIND_GRU_RESET_AFTER, 3)
 
-// The backward of a direction, a row per work-item, as loop_backward does it: the state gradient
-// of eight units at a time, dh = carried + (dZ₋ · Uᵀ) ⊙ m + output gradient, where dZ₋ is the
+// The backward of a direction, ROWS_PER_ITEM rows per work-item, as loop_backward does it: the
+// state gradient dh = carried + (dZ₋ · Uᵀ) ⊙ m + output gradient, where dZ₋ is the
 // recurrent-side gate gradient the previous processed step wrote to global memory (gate_grad, or
 // rec_gate_grad for the reset-after GRU: its h̃ block reaches h₋ as dh̃ ⊙ r); then the cell
 // backward on float8. Uᵀ ([G·H, H]) is copied into local memory once per work-group (the only
-// barrier), so eight units' weights of a column are one vector load; the recurrent term is summed
-// in four chains of alternate columns. The carried state gradient and the LSTM cell gradient stay in `carried`
-// and `c_grad`, row b, between steps. Same limits as the forward rows, plus gate_grad and
-// rec_gate_grad keep a distinct row per step (stride ≠ 0). Local memory: G·H·H floats.
+// barrier), so eight units' weights of a column are one vector load, and the product runs in
+// four-row × 16-unit register tiles (each vector of Uᵀ serves four rows), summed in ascending
+// column. The carried state gradient and the LSTM cell gradient stay in `carried` and `c_grad`,
+// row b, between steps. Same limits as the forward rows, plus gate_grad and rec_gate_grad keep a
+// distinct row per step (stride ≠ 0). Local memory: G·H·H floats.
+
+// One processed step's tensors (row 0 of each; NULL when absent), found once per step.
+typedef struct {
+    __global const float* mask; __global const float* out_grad; __global const float* gates;
+    __global float* gate_grad; __global float* rec_gate_grad;
+    __global const float* h_prev; __global const float* c_prev; __global const float* c_cur;
+} backward_step;
+
+// The cell backward of row b, units j…j+7, given its recurrent term `product` (zero and unused
+// when `has_product` is 0: the first processed step).
+inline void row_backward_cell8(const int kind, const int G, const int H, const int b, const int j,
+        const float8 product, const int has_product, const int carried_output,
+        __global const float* rd, __global float* carried, __global float* c_grad, const backward_step t) {
+    const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H;
+    const bool live = !t.mask || t.mask[b] != 0.0f;
+    __global float* carry = carried + b * H;
+    __global const float* gs = t.gates + b * SW;
+    __global float* dz = t.gate_grad + b * GH;
+    __global float* dzr = t.rec_gate_grad ? t.rec_gate_grad + b * GH : 0;
+    const float8 mj = rd ? vload8(0, rd + b * H + j) : (float8)(1.0f);
+    float8 dh = vload8(0, carry + j);
+    if (has_product) dh += product * mj;
+    if (t.out_grad && (live || carried_output)) dh += vload8(0, t.out_grad + b * H + j);
+    if (!live) {
+        // Masked row: no gate gradients, the whole state gradient carried back.
+        for (int g = 0; g < G; ++g) {
+            vstore8((float8)(0.0f), 0, dz + g * H + j);
+            if (dzr) vstore8((float8)(0.0f), 0, dzr + g * H + j);
+        }
+        vstore8(dh, 0, carry + j);
+    } else if (kind == KIND_SIMPLE_RNN) {
+        const float8 y = vload8(0, gs + j);
+        vstore8(dh * (1.0f - y * y), 0, dz + j);
+        vstore8((float8)(0.0f), 0, carry + j);
+    } else if (kind == KIND_LSTM) {
+        __global float* dcs = c_grad + b * H;
+        const float8 ig = vload8(0, gs + j), fg = vload8(0, gs + H + j), cg = vload8(0, gs + 2 * H + j), og = vload8(0, gs + 3 * H + j);
+        const float8 tc = tanh8(vload8(0, t.c_cur + b * H + j));
+        const float8 dct = vload8(0, dcs + j) + dh * og * (1.0f - tc * tc);
+        vstore8(dct * cg * (ig * (1.0f - ig)), 0, dz + j);
+        vstore8(dct * vload8(0, t.c_prev + b * H + j) * (fg * (1.0f - fg)), 0, dz + H + j);
+        vstore8(dct * ig * (1.0f - cg * cg), 0, dz + 2 * H + j);
+        vstore8(dh * tc * (og * (1.0f - og)), 0, dz + 3 * H + j);
+        vstore8(dct * fg, 0, dcs + j);
+        vstore8((float8)(0.0f), 0, carry + j);
+    } else {
+        const float8 z = vload8(0, gs + j), rr = vload8(0, gs + H + j), hh = vload8(0, gs + 2 * H + j);
+        const float8 dhh = dh * (1.0f - z) * (1.0f - hh * hh);
+        const float8 dzz = dh * (vload8(0, t.h_prev + b * H + j) * mj - hh) * (z * (1.0f - z));
+        const float8 dr = dhh * vload8(0, gs + 3 * H + j) * (rr * (1.0f - rr));
+        vstore8(dzz, 0, dz + j); vstore8(dr, 0, dz + H + j); vstore8(dhh, 0, dz + 2 * H + j);
+        vstore8(dzz, 0, dzr + j); vstore8(dr, 0, dzr + H + j); vstore8(dhh * rr, 0, dzr + 2 * H + j);
+        vstore8(dh * z * mj, 0, carry + j);
+    }
+}
+
 inline void loop_backward_rows(const int kind, const int G, const int B, const int H, const int T, const int carried_output,
         __global const float* wg, __global const float* rd, __global float* carried, __global float* c_grad,
         const stepped gates, const stepped h_prev, const stepped c_prev, const stepped c_cur,
         const stepped mask, const stepped out_grad, const stepped gate_grad, const stepped rec_gate_grad,
         __local float* ut) {
-    const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H;
+    const int GH = G * H;
     // Without a recurrent kernel (a one-step backward) there is nothing to copy or read.
     if (wg) {
         for (int i = get_local_id(0); i < H * GH; i += get_local_size(0)) {
@@ -534,70 +625,47 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
         }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    const int b = get_global_id(0);
-    if (b >= B) return;
-    __global const float* m = rd ? rd + b * H : 0;
-    __global float* carry = carried + b * H;
-    __global float* dcs = kind == KIND_LSTM ? c_grad + b * H : 0;
+    const int first = get_global_id(0) * ROWS_PER_ITEM;
+    if (first >= B) return;
+    const int rows = min(ROWS_PER_ITEM, B - first);
+    // Rows past B compute on row B−1 and write nothing.
+    const int r1 = min(first + 1, B - 1), r2 = min(first + 2, B - 1), r3 = min(first + 3, B - 1);
     const stepped recurrent_side = kind == KIND_GRU_RESET_AFTER ? rec_gate_grad : gate_grad;
     for (int s = 0; s < T; ++s) {
-        const bool live = !mask.p || at(mask, s)[b] != 0.0f;
-        __global const float* og_s = out_grad.p && (live || carried_output) ? at(out_grad, s) + b * H : 0;
-        __global const float* previous = s > 0 ? at(recurrent_side, s - 1) + b * GH : 0;
-        __global const float* gs = at(gates, s) + b * SW;
-        __global float* dz = at(gate_grad, s) + b * GH;
-        __global float* dzr = rec_gate_grad.p ? at(rec_gate_grad, s) + b * GH : 0;
-        __global const float* hp = kind == KIND_GRU_RESET_AFTER ? at(h_prev, s) + b * H : 0;
-        __global const float* cp = kind == KIND_LSTM ? at(c_prev, s) + b * H : 0;
-        __global const float* cc = kind == KIND_LSTM ? at(c_cur, s) + b * H : 0;
-        for (int j = 0; j < H; j += 8) {
-            float8 dh = vload8(0, carry + j);
-            const float8 mj = m ? vload8(0, m + j) : (float8)(1.0f);
+        __global const float* previous = s > 0 && wg ? at(recurrent_side, s - 1) : 0;
+        const backward_step t = {
+            mask.p ? at(mask, s) : 0, out_grad.p ? at(out_grad, s) : 0, at(gates, s), at(gate_grad, s),
+            rec_gate_grad.p ? at(rec_gate_grad, s) : 0, kind == KIND_GRU_RESET_AFTER ? at(h_prev, s) : 0,
+            kind == KIND_LSTM ? at(c_prev, s) : 0, kind == KIND_LSTM ? at(c_cur, s) : 0 };
+        for (int j = 0; j < H; j += 16) {
+            const int wide = j + 16 <= H;
+            float8 a0 = (float8)(0.0f), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
             if (previous) {
-                // Four chains of multiply-adds (columns mod 4), added at the end: one chain would
-                // wait on each multiply-add's latency.
-                float8 r0 = (float8)(0.0f), r1 = r0, r2 = r0, r3 = r0;
-                for (int col = 0; col < GH; col += 4) {
-                    __global const float* pc = previous + col;
+                __global const float* p0 = previous + first * GH;
+                __global const float* p1 = previous + r1 * GH;
+                __global const float* p2 = previous + r2 * GH;
+                __global const float* p3 = previous + r3 * GH;
+                for (int col = 0; col < GH; ++col) {
                     __local const float* uc = ut + col * H + j;
-                    r0 = mad((float8)(pc[0]), vload8(0, uc), r0);
-                    r1 = mad((float8)(pc[1]), vload8(0, uc + H), r1);
-                    r2 = mad((float8)(pc[2]), vload8(0, uc + 2 * H), r2);
-                    r3 = mad((float8)(pc[3]), vload8(0, uc + 3 * H), r3);
+                    const float8 u0 = vload8(0, uc), u1 = wide ? vload8(1, uc) : u0;
+                    const float x0 = p0[col], x1 = p1[col], x2 = p2[col], x3 = p3[col];
+                    a0 = mad((float8)(x0), u0, a0); b0 = mad((float8)(x1), u0, b0);
+                    c0 = mad((float8)(x2), u0, c0); d0 = mad((float8)(x3), u0, d0);
+                    if (wide) {
+                        a1 = mad((float8)(x0), u1, a1); b1 = mad((float8)(x1), u1, b1);
+                        c1 = mad((float8)(x2), u1, c1); d1 = mad((float8)(x3), u1, d1);
+                    }
                 }
-                dh += ((r0 + r1) + (r2 + r3)) * mj;
             }
-            if (og_s) dh += vload8(0, og_s + j);
-            if (!live) {
-                // Masked row: no gate gradients, the whole state gradient carried back.
-                for (int g = 0; g < G; ++g) {
-                    vstore8((float8)(0.0f), 0, dz + g * H + j);
-                    if (dzr) vstore8((float8)(0.0f), 0, dzr + g * H + j);
-                }
-                vstore8(dh, 0, carry + j);
-            } else if (kind == KIND_SIMPLE_RNN) {
-                const float8 y = vload8(0, gs + j);
-                vstore8(dh * (1.0f - y * y), 0, dz + j);
-                vstore8((float8)(0.0f), 0, carry + j);
-            } else if (kind == KIND_LSTM) {
-                const float8 ig = vload8(0, gs + j), fg = vload8(0, gs + H + j), cg = vload8(0, gs + 2 * H + j), og = vload8(0, gs + 3 * H + j);
-                const float8 tc = tanh8(vload8(0, cc + j));
-                const float8 dct = vload8(0, dcs + j) + dh * og * (1.0f - tc * tc);
-                vstore8(dct * cg * (ig * (1.0f - ig)), 0, dz + j);
-                vstore8(dct * vload8(0, cp + j) * (fg * (1.0f - fg)), 0, dz + H + j);
-                vstore8(dct * ig * (1.0f - cg * cg), 0, dz + 2 * H + j);
-                vstore8(dh * tc * (og * (1.0f - og)), 0, dz + 3 * H + j);
-                vstore8(dct * fg, 0, dcs + j);
-                vstore8((float8)(0.0f), 0, carry + j);
-            } else {
-                const float8 z = vload8(0, gs + j), rr = vload8(0, gs + H + j), hh = vload8(0, gs + 2 * H + j);
-                const float8 dhh = dh * (1.0f - z) * (1.0f - hh * hh);
-                const float8 dzz = dh * (vload8(0, hp + j) * mj - hh) * (z * (1.0f - z));
-                const float8 dr = dhh * vload8(0, gs + 3 * H + j) * (rr * (1.0f - rr));
-                vstore8(dzz, 0, dz + j); vstore8(dr, 0, dz + H + j); vstore8(dhh, 0, dz + 2 * H + j);
-                vstore8(dzz, 0, dzr + j); vstore8(dr, 0, dzr + H + j); vstore8(dhh * rr, 0, dzr + 2 * H + j);
-                vstore8(dh * z * mj, 0, carry + j);
-            }
+            const int has = previous != 0;
+#define ROW_BACKWARD_CELL(r, lo, hi) \
+            row_backward_cell8(kind, G, H, first + r, j, lo, has, carried_output, rd, carried, c_grad, t); \
+            if (wide) row_backward_cell8(kind, G, H, first + r, j + 8, hi, has, carried_output, rd, carried, c_grad, t)
+            ROW_BACKWARD_CELL(0, a0, a1);
+            if (rows > 1) { ROW_BACKWARD_CELL(1, b0, b1); }
+            if (rows > 2) { ROW_BACKWARD_CELL(2, c0, c1); }
+            if (rows > 3) { ROW_BACKWARD_CELL(3, d0, d1); }
+#undef ROW_BACKWARD_CELL
         }
     }
 }

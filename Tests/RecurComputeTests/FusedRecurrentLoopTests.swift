@@ -148,13 +148,14 @@ final class FusedRecurrentLoopTests: XCTestCase {
                                                     (g * h * h + launches[1].rowsPerGroup * 2 * g * h) * 4])
     }
 
-    /// The forward row kernels (a work-item per batch row, CPU devices; H a multiple of 8, the Keras
+    /// The row kernels (a few batch rows per work-item, CPU devices; H a multiple of 8, the Keras
     /// activations): every cell they cover, both directions, mask and recurrent dropout, against
-    /// the CPU, the forward and the backward each checked to have run as a row kernel.
+    /// the CPU, the forward and the backward each checked to have run as a row kernel. Batch 5
+    /// leaves a work-item of one row; H = 24 has a 16-unit tile and an 8-unit tail.
     func testRowKernelsMatchCPUOnCPUDevices() throws {
         let backend = try openCL()
         try XCTSkipIf(backend.limits.isGPU, "row kernels are for CPU devices")
-        let cells = [RecurrentCell(.simpleRNN, units: 16), RecurrentCell(.lstm, units: 8), RecurrentCell(.gru(resetAfter: true), units: 16)]
+        let cells = [RecurrentCell(.simpleRNN, units: 24), RecurrentCell(.lstm, units: 8), RecurrentCell(.gru(resetAfter: true), units: 16)]
         for cell in cells {
             for configuration in [Configuration(cell: cell), Configuration(cell: cell, reverse: true, masked: true, dropout: true),
                                   Configuration(cell: cell, reverse: true, masked: true, maskedOutput: .carried, dropout: true)] {
@@ -179,7 +180,12 @@ final class FusedRecurrentLoopTests: XCTestCase {
     func testABrokenRowKernelIsCaught() throws {
         try assertCaught(replacing: "const float8 c = fg * vload8(0, cp + j) + ig * cg;", with: "const float8 c = fg * vload8(0, cp + j);",
                          cell: RecurrentCell(.lstm, units: 8))
-        try assertCaught(replacing: "dh += ((r0 + r1) + (r2 + r3)) * mj;", with: "", cell: RecurrentCell(.gru(resetAfter: true), units: 8))
+        try assertCaught(replacing: "if (has_product) dh += product * mj;", with: "", cell: RecurrentCell(.gru(resetAfter: true), units: 8))
+        // The register tile's second row and second eight units (batch 5: a work-item of four rows
+        // and one of one; H = 16: one 16-unit tile).
+        try assertCaught(replacing: "b0 = mad((float8)(x1), u0, b0);", with: "", cell: RecurrentCell(.simpleRNN, units: 16))
+        try assertCaught(replacing: "a1 = mad((float8)(x0), u1, a1); b1 = mad((float8)(x1), u1, b1);", with: "",
+                         cell: RecurrentCell(.simpleRNN, units: 16))
     }
 
     func assertCaught(replacing original: String, with sabotage: String, cell: RecurrentCell,

@@ -1,14 +1,15 @@
 import COpenCL
 import Logging
 
-/// How one fused loop is launched: which kernel, how many batch rows a work-group owns, and the
+/// How one fused loop is launched: which kernel, how many batch rows a work-group owns (a row
+/// kernel's: how many work-items, each of ``OpenCLBackend/rowsPerRowKernelItem`` rows), and the
 /// local memory it needs.
 struct FusedLoopLaunch: Hashable {
     var kernel: String
     var rowsPerGroup: Int
     var localWeights: Bool
     var localBytes: Int
-    /// A row kernel (`*_loop_forward_rows_*`): one work-item per batch row, 1-D.
+    /// A row kernel (`*_loop_{forward,backward}_rows_*`): a few batch rows per work-item, 1-D.
     var perRow = false
 }
 
@@ -71,8 +72,11 @@ extension OpenCLBackend {
         return nil
     }
 
-    /// A row kernel (`recurrent_loop.cl`'s `*_loop_{forward,backward}_rows_tanh_sigmoid`: one
-    /// work-item per batch row, no barriers) on a CPU device, for the cells and activations it
+    /// ROWS_PER_ITEM in `recurrent_loop.cl`: the batch rows one row-kernel work-item carries.
+    static let rowsPerRowKernelItem = 4
+
+    /// A row kernel (`recurrent_loop.cl`'s `*_loop_{forward,backward}_rows_tanh_sigmoid`: a few
+    /// batch rows per work-item, no barriers) on a CPU device, for the cells and activations it
     /// has, H a multiple of 8 (PoCL, lstm-imdb's forward loop: 158 → 21.5 ms). The backward reads
     /// the previous step's gate gradients back from their rows, so those must not be one reused
     /// row, and keeps Uᵀ in local memory. Two groups per compute unit, so a core that finishes
@@ -87,9 +91,9 @@ extension OpenCLBackend {
         // The backward holds Uᵀ in local memory.
         let localBytes = backward ? cell.units * cell.gateWidth * 4 : 4
         guard localBytes <= limits.localMemoryBytes else { return nil }
-        let groups = 2 * limits.computeUnits
-        let rows = max(1, min(maxGroup, limits.maxWorkItemSizes[0], (fused.batch + groups - 1) / groups))
-        return FusedLoopLaunch(kernel: name, rowsPerGroup: rows, localWeights: backward, localBytes: localBytes, perRow: true)
+        let groups = 2 * limits.computeUnits, items = (fused.batch + Self.rowsPerRowKernelItem - 1) / Self.rowsPerRowKernelItem
+        let perGroup = max(1, min(maxGroup, limits.maxWorkItemSizes[0], (items + groups - 1) / groups))
+        return FusedLoopLaunch(kernel: name, rowsPerGroup: perGroup, localWeights: backward, localBytes: localBytes, perRow: true)
     }
 
     /// The loop kernel for `cell`: the Keras-default activations (tanh, recurrent sigmoid) have
@@ -120,8 +124,10 @@ extension OpenCLBackend {
     private func launchFused(_ fused: FusedRecurrentLoop, _ plan: FusedLoopLaunch, lane: Int) throws {
         let cell = fused.cell, h = cell.units
         let activations: [KernelArgument] = [.int(Int(cell.activation.rawValue)), .int(Int(cell.recurrentActivation.rawValue))]
-        // Row kernels: 1-D, whole groups of rows; unit kernels: (H, rows).
-        let rowGroups = (fused.batch + plan.rowsPerGroup - 1) / plan.rowsPerGroup
+        // Row kernels: 1-D, whole groups of work-items of `rowsPerRowKernelItem` rows each; unit
+        // kernels: (H, rows).
+        let items = (fused.batch + Self.rowsPerRowKernelItem - 1) / Self.rowsPerRowKernelItem
+        let rowGroups = (items + plan.rowsPerGroup - 1) / plan.rowsPerGroup
         let (global, local) = plan.perRow ? ([rowGroups * plan.rowsPerGroup], [plan.rowsPerGroup])
                                           : ([h, fused.batch], [h, plan.rowsPerGroup])
         switch fused {
