@@ -19,6 +19,28 @@ __kernel void sum_rows(const int rows, const int cols, TENSOR(const float, x), c
     y[c] = (beta == 0.0f ? 0.0f : beta * y[c]) + sum;
 }
 
+// sum_rows for CPU devices, whose work-items above each run one scalar chain down a column: one
+// work-item per slice of rows sums eight columns at a time as float8, in four chains of
+// alternate rows, into partial[slice, cols]; gemm_at_b_reduce (M = 1) then adds the slices in
+// order. Launch: 1-D, local 1, global ⌈rows / slice⌉. Limits: cols a multiple of 8.
+__kernel void sum_rows_partial(const int rows, const int cols, const int slice, TENSOR(const float, x), TENSOR(float, partial)) {
+    BIND(const float, x); BIND(float, partial);
+    const int s = get_group_id(0);
+    const int r0 = s * slice, r1 = min(rows, r0 + slice);
+    for (int c = 0; c < cols; c += 8) {
+        float8 a0 = (float8)(0.0f), a1 = a0, a2 = a0, a3 = a0;
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            a0 += vload8(0, x + r * cols + c);
+            a1 += vload8(0, x + (r + 1) * cols + c);
+            a2 += vload8(0, x + (r + 2) * cols + c);
+            a3 += vload8(0, x + (r + 3) * cols + c);
+        }
+        for (; r < r1; ++r) a0 += vload8(0, x + r * cols + c);
+        vstore8((a0 + a1) + (a2 + a3), 0, partial + s * cols + c);
+    }
+}
+
 __kernel __attribute__((reqd_work_group_size(REDUCE_WG, 1, 1)))
 void sum_of_squares(const int n, TENSOR(const float, x), TENSOR(float, result), const int accumulate) {
     __local float partial[REDUCE_WG];

@@ -1,7 +1,9 @@
 extension KernelCatalog {
     /// Shapes of the reference models (`../shared/seeds`), for `recur verify --perf`: the
     /// per-step cell and recurrent GEMM of `lstm-imdb` (B128 H32), `stacked-bilstm` (B64 H64) and
-    /// `bigru-w2v` (B64 H128), and their whole-sequence input projections and weight gradients.
+    /// `bigru-w2v` (B64 H128), and their whole-sequence input projections and weight gradients
+    /// (and `simplernn-dropout`'s, which projects every token: its input dropout rules out
+    /// projecting the vocabulary).
     public static func performance() -> [KernelCheck] {
         var checks: [KernelCheck] = []
         let cells: [(RecurrentCell, Int)] = [
@@ -15,7 +17,8 @@ extension KernelCatalog {
             checks.append(gemmCheck("recurrent GEMM \(cell.kind.name)", m: batch, n: g, k: h))
         }
         // Whole-sequence input projection and the kernel's weight gradient.
-        for (label, t, b, d, g) in [("lstm-imdb", 500, 128, 32, 128), ("bigru-w2v", 284, 64, 300, 384)] {
+        for (label, t, b, d, g) in [("simplernn-dropout", 500, 128, 32, 32), ("lstm-imdb", 500, 128, 32, 128),
+                                    ("bigru-w2v", 284, 64, 300, 384)] {
             checks.append(gemmCheck("input projection \(label)", m: t * b, n: g, k: d))
             checks.append(gemmCheck("kernel gradient \(label)", m: d, n: g, k: t * b, transposeA: true))
         }

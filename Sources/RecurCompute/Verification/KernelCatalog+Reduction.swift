@@ -1,8 +1,10 @@
 extension KernelCatalog {
     static func reductions() -> [KernelCheck] {
         var checks: [KernelCheck] = []
-        // Bias gradients over T·B rows: one row, odd widths, many rows, a wide row.
-        for (rows, cols) in [(1, 1), (7, 33), (300, 5), (1031, 3), (2, 1031)] {
+        // Bias gradients over T·B rows: one row, odd widths, many rows, a wide row, and the
+        // split sums a CPU device runs for many rows of a multiple of 8 columns (row counts no
+        // slice or chain divides).
+        for (rows, cols) in [(1, 1), (7, 33), (300, 5), (1031, 3), (2, 1031), (4099, 32), (1027, 136)] {
             for beta: Float in [0, 1, 0.5] {
                 // beta = 0 must overwrite, so the output starts poisoned there.
                 checks.append(KernelCheck("sum rows beta=\(beta)", kind: .sumRows, shape: "rows=\(rows) cols=\(cols)",
