@@ -513,6 +513,11 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
     // Rows past B compute on row B−1 and write nothing.
     const int r0 = first, r1 = min(first + 1, B - 1), r2 = min(first + 2, B - 1), r3 = min(first + 3, B - 1);
     const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H;
+    // The rows' recurrent dropout masks (read only while dropping, so never through NULL).
+    __global const float* m0 = rd ? rd + r0 * H : 0;
+    __global const float* m1 = rd ? rd + r1 * H : 0;
+    __global const float* m2 = rd ? rd + r2 * H : 0;
+    __global const float* m3 = rd ? rd + r3 * H : 0;
     for (int s = 0; s < T; ++s) {
         // The recurrent operand: the initial one, then the previous state times the dropout mask.
         __global const float* op = s == 0 ? op0 : at(h_out, s - 1);
@@ -521,12 +526,10 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
         int n = 0;
         for (; n + 16 <= GH; n += 16)
             rows_forward_product(1, n, H, GH, rows, wg, dropping, op + r0 * H, op + r1 * H, op + r2 * H, op + r3 * H,
-                                 rd + r0 * H, rd + r1 * H, rd + r2 * H, rd + r3 * H,
-                                 gs + r0 * SW, gs + r1 * SW, gs + r2 * SW, gs + r3 * SW);
+                                 m0, m1, m2, m3, gs + r0 * SW, gs + r1 * SW, gs + r2 * SW, gs + r3 * SW);
         if (n < GH)
             rows_forward_product(0, n, H, GH, rows, wg, dropping, op + r0 * H, op + r1 * H, op + r2 * H, op + r3 * H,
-                                 rd + r0 * H, rd + r1 * H, rd + r2 * H, rd + r3 * H,
-                                 gs + r0 * SW, gs + r1 * SW, gs + r2 * SW, gs + r3 * SW);
+                                 m0, m1, m2, m3, gs + r0 * SW, gs + r1 * SW, gs + r2 * SW, gs + r3 * SW);
         for (int r = 0; r < rows; ++r)
             row_forward_cell(kind, G, H, SW, first + r, s, bias_, rd ? rd + (first + r) * H : 0, h0, c0,
                              x, h_out, c_out, gates, mask, seq, dropped);
