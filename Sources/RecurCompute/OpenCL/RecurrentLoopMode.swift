@@ -30,7 +30,8 @@ public struct RecurrentLoopPaths: Hashable, Sendable {
     public var fusedLocalWeights = 0
     /// One launch, recurrent kernel read from global memory.
     public var fusedGlobalWeights = 0
-    /// One launch of a row kernel (a forward direction on a CPU device: a work-item per batch row).
+    /// One launch of a row kernel (a direction on a CPU device, forward or backward: a few batch
+    /// rows per work-item).
     public var fusedRows = 0
     /// Step by step: by request, or because the loop or the device did not allow the fused form.
     public var stepByStep = 0
