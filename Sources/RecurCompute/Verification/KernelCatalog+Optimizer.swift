@@ -24,8 +24,10 @@ extension KernelCatalog {
 
     static func optimizers() -> [KernelCheck] {
         var checks: [KernelCheck] = []
-        // (n, gradientScale, clipValue): plain, clip-by-norm factor, clip-by-value, both.
-        let variants: [(n: Int, scale: Float?, clip: Float?)] = [(1, nil, nil), (33, 0.37, nil), (1031, nil, 0.3), (7, 0.5, 0.2)]
+        // (n, gradientScale, clipValue): plain, clip-by-norm factor, clip-by-value, both; and a
+        // tensor large enough for a CPU device's float8 chunks, with a scalar tail.
+        let variants: [(n: Int, scale: Float?, clip: Float?)] = [(1, nil, nil), (33, 0.37, nil), (1031, nil, 0.3), (7, 0.5, 0.2),
+                                                                 (12_293, 0.5, 0.2)]
         for rule in optimizerRules {
             for v in variants {
                 let slotFills = slotFills(rule)
