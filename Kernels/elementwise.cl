@@ -9,7 +9,7 @@
 //                      by a fixed-order tree in local memory (deterministic); in place allowed.
 //                      Any C: each work-item strides over the row.
 // multiply:            y[i] = a[i] · b[i]                                  (in place allowed)
-// multiply_broadcast:  y[r, i] = x[r, i] · f[i], f of n elements         (global repeats·n)
+// multiply_broadcast:  y[r, i] = x[r, i] · f[i], f of n elements         (global (n, repeats))
 // axpby:               y[i] = alpha · x[i] + beta · y[i]   (beta = 0 still reads y, as the CPU does)
 // clip_by_value:       x[i] = min(max(x[i], −limit), limit), NaN kept (Swift's min/max)
 // Limits: element counts fit in int (< 2³¹).
@@ -99,12 +99,15 @@ __kernel void multiply(const int n, TENSOR(const float, a), TENSOR(const float, 
     y[i] = a[i] * b[i];
 }
 
+// Launched 2-D, (n, repeats): the factor's index is the work-item's first coordinate, not a
+// remainder per element (an integer division each: PoCL spent milliseconds on simplernn-dropout's
+// [500, 128·32] masks).
 __kernel void multiply_broadcast(const int repeats, const int n, TENSOR(const float, x), TENSOR(const float, f),
         TENSOR(float, y)) {
-    int i = get_global_id(0);
-    if (i >= repeats * n) return;
+    const int i = get_global_id(0), r = get_global_id(1);
+    if (i >= n || r >= repeats) return;
     BIND(const float, x); BIND(const float, f); BIND(float, y);
-    y[i] = x[i] * f[i % n];
+    y[r * n + i] = x[r * n + i] * f[i];
 }
 
 __kernel void axpby(const int n, const float alpha, TENSOR(const float, x), const float beta, TENSOR(float, y)) {

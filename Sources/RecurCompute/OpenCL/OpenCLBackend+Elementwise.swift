@@ -40,7 +40,7 @@ extension OpenCLBackend {
     }
 
     func multiplyBroadcast(_ o: MultiplyBroadcast, lane: Int) throws {
-        try launch("elementwise", "multiply_broadcast", global: [o.input.count], [
+        try launch("elementwise", "multiply_broadcast", global: [o.factor.count, o.repeats], [
             .int(o.repeats), .int(o.factor.count), .floats(o.input), .floats(o.factor), .floats(o.output)], lane: lane)
     }
 
