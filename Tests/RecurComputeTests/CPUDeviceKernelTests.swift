@@ -1,0 +1,35 @@
+import XCTest
+import RecurKernels
+@testable import RecurCompute
+
+/// The chunked kernels a CPU OpenCL device (PoCL) runs in place of a work-item per element —
+/// `optimizer_update_rows` and `sum_rows_partial` — are reached by the catalog's large shapes:
+/// breaking either one fails the comparison there, while the small shapes, on the per-element
+/// kernels, still pass.
+final class CPUDeviceKernelTests: XCTestCase {
+    func testBrokenChunkedKernelsAreCaught() throws {
+        // (program, the line broken, checks of that kernel, the large shape that reaches it, a small one that does not)
+        let sabotages: [(family: String, original: String, checks: [KernelCheck], large: String, small: String)] = [
+            ("optimizer", "        vstore8(wv, 0, w + i);", KernelCatalog.optimizers().filter { $0.name.hasPrefix("optimizer") },
+             "n=12293", "n=1031"),
+            ("reduce", "            a3 += vload8(0, x + (r + 3) * cols + c);", KernelCatalog.reductions().filter { $0.name.hasPrefix("sum rows") },
+             "rows=4099 cols=32", "rows=1031 cols=3"),
+        ]
+        for sabotage in sabotages {
+            let source = try XCTUnwrap(KernelSources.programs[sabotage.family])
+            let broken = source.replacingOccurrences(of: sabotage.original, with: "")
+            XCTAssertNotEqual(broken, source, "the sabotage of \(sabotage.family).cl no longer applies; update this test")
+            let backend = try OpenCLBackend(entry: firstOpenCLDevice(), cache: nil, sourceOverrides: [sabotage.family: broken])
+            guard !backend.limits.isGPU else { throw XCTSkip("the chunked kernels run on CPU devices only") }
+            let verifier = KernelVerifier()
+            let large = sabotage.checks.filter { $0.shape == sabotage.large }, small = sabotage.checks.filter { $0.shape == sabotage.small }
+            XCTAssertFalse(large.isEmpty || small.isEmpty, "the catalog no longer has \(sabotage.large) and \(sabotage.small)")
+            for check in large {
+                XCTAssertFalse(verifier.run(check, on: backend).passed, "\(check.name) \(check.shape) did not reach the broken chunked kernel")
+            }
+            for check in small {
+                XCTAssertTrue(verifier.run(check, on: backend).passed, "\(check.name) \(check.shape) runs the per-element kernel and should pass")
+            }
+        }
+    }
+}
