@@ -147,7 +147,7 @@ __kernel void gemm_skinny_rows(const int M, const int N, const int K, const int 
         for (int n = 0; n < N; ++n) bl[k * N + n] = transpose_b ? b[n * ldb + k] : b[k * ldb + n];
     const int first = get_group_id(0) * rows_per_group, last = min(M, first + rows_per_group);
     for (int r0 = first; r0 < last; r0 += ROW_TILE) {
-        // Rows past the group's last compute on row M−1 (always valid) and are not written.
+        // A tile's rows past the group's last are computed (on row M−1 past the matrix) and not written.
         __global const float* a0 = a + min(r0, M - 1) * lda;
         __global const float* a1 = a + min(r0 + 1, M - 1) * lda;
         __global const float* a2 = a + min(r0 + 2, M - 1) * lda;
