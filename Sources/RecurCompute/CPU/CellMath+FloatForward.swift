@@ -73,6 +73,9 @@ extension CellMath {
     @inline(never)
     static func lstmState(_ act: Activation, gates: UnsafePointer<Float>, units h: Int, previousCellState cp: UnsafePointer<Float>,
                           cellState cn: UnsafeMutablePointer<Float>, state hn: UnsafeMutablePointer<Float>) {
+        // Written out, not through `forEachLanes` (nor are `mapSum` and `gruGates` below): the
+        // closure form measured slower in these out-of-line passes (this one: LSTM forward 71 →
+        // 77 cycles per eight units; those two: GRU forward 45 → 111).
         @inline(__always) func lanes(_ j: Int, _ w: Int) {
             let i = load(gates + j, w), f = load(gates + h + j, w), g = load(gates + 2 * h + j, w)
             let c = f * load(cp + j, w) + i * g
