@@ -8,12 +8,12 @@ extension OpenCLBackend {
     /// scalar chain per column).
     func sumRows(_ o: SumRows, lane: Int) throws {
         if !limits.isGPU, o.columns % 8 == 0, o.rows >= 1024 {
-            let splits = min(4 * limits.computeUnits, o.rows / 256), slice = (o.rows + splits - 1) / splits
+            let (splits, slice) = Self.slices(of: o.rows, into: min(4 * limits.computeUnits, o.rows / 256))
             let partial = try splitKScratch.buffer(lane: lane, floats: splits * o.columns, on: self)
-            try launch("reduce", "sum_rows_partial", global: [(o.rows + slice - 1) / slice], local: [1], [
+            try launch("reduce", "sum_rows_partial", global: [splits], local: [1], [
                 .int(o.rows), .int(o.columns), .int(slice), .floats(o.input), .floats(partial)], lane: lane)
             try launch("gemm_skinny", "gemm_at_b_reduce", global: [o.columns], [
-                .int(1), .int(o.columns), .int((o.rows + slice - 1) / slice), .float(1), .float(o.beta), .floats(partial),
+                .int(1), .int(o.columns), .int(splits), .float(1), .float(o.beta), .floats(partial),
                 .floats(o.output), .int(o.columns)], lane: lane)
             return
         }

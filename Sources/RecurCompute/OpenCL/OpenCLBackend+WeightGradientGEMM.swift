@@ -26,9 +26,9 @@ extension OpenCLBackend {
 
     /// (splits, slice) for `gemm_at_b_partial` (`_rows` on a CPU device), or nil when CLBlast
     /// should run `o`: one GEMM, Aᵀ·B with a huge K and a small C (at most 256×256 on a GPU), N a
-    /// multiple of 4 — the weight
-    /// gradients of a whole sequence, [T·B, D]ᵀ·[T·B, G·H]. Chosen by shape; the split count by
-    /// how many work-groups the device wants (several per compute unit on a GPU).
+    /// multiple of 4 — the weight gradients of a whole sequence, [T·B, D]ᵀ·[T·B, G·H]. Chosen by
+    /// shape; the split count by how many work-groups the device wants (several per compute unit
+    /// on a GPU).
     func splitKPlan(_ o: GEMM) -> (splits: Int, slice: Int)? {
         guard o.batch == 1, o.transposeA, !o.transposeB, o.k >= (limits.isGPU ? Self.splitKMinimumK : Self.splitKMinimumKOnCPU), o.n % 4 == 0, o.n >= 4, o.m >= 1,
               programs.programs["gemm_skinny"] != nil else { return nil }
@@ -38,9 +38,7 @@ extension OpenCLBackend {
             guard o.m * o.n <= Self.rowTileMaximumC else { return nil }
             // One work-item per slice walks every tile (`gemm_at_b_partial_rows`): a few slices
             // per core, so that the partial sums stay few.
-            let splits = max(1, min(4 * limits.computeUnits, o.k / Self.rowTileBlock))
-            let slice = (o.k + splits - 1) / splits
-            return ((o.k + slice - 1) / slice, slice)
+            return Self.slices(of: o.k, into: min(4 * limits.computeUnits, o.k / Self.rowTileBlock))
         }
         guard o.m * o.n <= 65_536 else { return nil }
         let tiles = ((o.m + 31) / 32) * ((o.n + 31) / 32)
@@ -48,21 +46,26 @@ extension OpenCLBackend {
         // Slices of at most `splitKMaximumSlice` rows: a CPU device runs a group's work-items one
         // after another, each over the whole slice, so the slice of A and B must stay in cache
         // (at 32 000 rows, lstm-imdb's gradients ran at a third of the speed).
-        let splits = max(1, min(max((wanted + tiles - 1) / tiles, (o.k + Self.splitKMaximumSlice - 1) / Self.splitKMaximumSlice), o.k / 256))
-        let slice = (o.k + splits - 1) / splits
-        return ((o.k + slice - 1) / slice, slice)
+        return Self.slices(of: o.k, into: min(max((wanted + tiles - 1) / tiles, (o.k + Self.splitKMaximumSlice - 1) / Self.splitKMaximumSlice),
+                                              o.k / 256))
+    }
+
+    /// `rows` cut into about `wanted` (at least one) equal slices: how many there are, and their
+    /// length (the last may be shorter; none is empty).
+    static func slices(of rows: Int, into wanted: Int) -> (splits: Int, slice: Int) {
+        let slice = (rows + max(1, wanted) - 1) / max(1, wanted)
+        return ((rows + slice - 1) / slice, slice)
     }
 
     func weightGradientGEMM(_ o: GEMM, splits: Int, slice: Int, lane: Int) throws {
         let partial = try splitKScratch.buffer(lane: lane, floats: splits * o.m * o.n, on: self)
+        let arguments: [KernelArgument] = [.int(o.m), .int(o.n), .int(o.k), .int(slice), .floats(o.a), .int(o.lda), .floats(o.b),
+                                           .int(o.ldb), .floats(partial)]
         if usesRowTiles(n: o.n) {
-            try launch("gemm_skinny", "gemm_at_b_partial_rows", global: [splits], local: [1],
-                       [.int(o.m), .int(o.n), .int(o.k), .int(slice), .floats(o.a), .int(o.lda), .floats(o.b), .int(o.ldb),
-                        .floats(partial)], lane: lane)
+            try launch("gemm_skinny", "gemm_at_b_partial_rows", global: [splits], local: [1], arguments, lane: lane)
         } else {
-            try launch("gemm_skinny", "gemm_at_b_partial", global: [8 * ((o.n + 31) / 32), 8 * ((o.m + 31) / 32), splits], local: [8, 8, 1],
-                       [.int(o.m), .int(o.n), .int(o.k), .int(slice), .floats(o.a), .int(o.lda), .floats(o.b), .int(o.ldb), .floats(partial)],
-                       lane: lane)
+            try launch("gemm_skinny", "gemm_at_b_partial", global: [8 * ((o.n + 31) / 32), 8 * ((o.m + 31) / 32), splits],
+                       local: [8, 8, 1], arguments, lane: lane)
         }
         try launch("gemm_skinny", "gemm_at_b_reduce", global: [o.m * o.n],
                    [.int(o.m), .int(o.n), .int(splits), .float(o.alpha), .float(o.beta), .floats(partial), .floats(o.c), .int(o.ldc)],
