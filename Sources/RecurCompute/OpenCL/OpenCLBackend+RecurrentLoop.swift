@@ -75,6 +75,9 @@ extension OpenCLBackend {
     /// ROWS_PER_ITEM in `recurrent_loop.cl`: the batch rows one row-kernel work-item carries.
     static let rowsPerRowKernelItem = 4
 
+    /// The work-items a row kernel needs for `batch` rows.
+    static func rowKernelItems(batch: Int) -> Int { (batch + rowsPerRowKernelItem - 1) / rowsPerRowKernelItem }
+
     /// A row kernel (`recurrent_loop.cl`'s `*_loop_{forward,backward}_rows_tanh_sigmoid`: a few
     /// batch rows per work-item, no barriers) on a CPU device, for the cells and activations it
     /// has, H a multiple of 8 (PoCL, lstm-imdb's forward loop: 158 → 21.5 ms). The backward reads
@@ -91,7 +94,7 @@ extension OpenCLBackend {
         // The backward holds Uᵀ in local memory.
         let localBytes = backward ? cell.units * cell.gateWidth * 4 : 4
         guard localBytes <= limits.localMemoryBytes else { return nil }
-        let groups = 2 * limits.computeUnits, items = (fused.batch + Self.rowsPerRowKernelItem - 1) / Self.rowsPerRowKernelItem
+        let groups = 2 * limits.computeUnits, items = Self.rowKernelItems(batch: fused.batch)
         let perGroup = max(1, min(maxGroup, limits.maxWorkItemSizes[0], (items + groups - 1) / groups))
         return FusedLoopLaunch(kernel: name, rowsPerGroup: perGroup, localWeights: backward, localBytes: localBytes, perRow: true)
     }
@@ -126,8 +129,7 @@ extension OpenCLBackend {
         let activations: [KernelArgument] = [.int(Int(cell.activation.rawValue)), .int(Int(cell.recurrentActivation.rawValue))]
         // Row kernels: 1-D, whole groups of work-items of `rowsPerRowKernelItem` rows each; unit
         // kernels: (H, rows).
-        let items = (fused.batch + Self.rowsPerRowKernelItem - 1) / Self.rowsPerRowKernelItem
-        let rowGroups = (items + plan.rowsPerGroup - 1) / plan.rowsPerGroup
+        let rowGroups = (Self.rowKernelItems(batch: fused.batch) + plan.rowsPerGroup - 1) / plan.rowsPerGroup
         let (global, local) = plan.perRow ? ([rowGroups * plan.rowsPerGroup], [plan.rowsPerGroup])
                                           : ([h, fused.batch], [h, plan.rowsPerGroup])
         switch fused {

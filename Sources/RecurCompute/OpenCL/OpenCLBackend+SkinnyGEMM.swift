@@ -12,29 +12,38 @@ extension OpenCLBackend {
     /// then runs here instead of CLBlast, which took about a second for it on PoCL.
     var skinnyGEMMMaximumB: Int { limits.isGPU ? Self.skinnyGEMMMaximumBOnGPU : limits.localMemoryBytes / 4 }
 
-    /// Rows per work-group for `gemm_skinny.cl`, or nil when CLBlast should run `o`. Chosen by
-    /// shape alone: one GEMM, A not transposed and tall, op(B) small enough for local memory
-    /// and N a multiple of 4 (the input projection and the input gradient of a whole sequence).
+    /// Rows per work-group for `gemm_skinny.cl` (its `gemm_skinny_rows` where ``usesRowTiles(n:)``,
+    /// else `gemm_skinny`), or nil when CLBlast should run `o`. Chosen by shape alone: one GEMM,
+    /// A not transposed and tall, op(B) small enough for local memory and N a multiple of 4 (the
+    /// input projection and the input gradient of a whole sequence).
     func skinnyGEMMRows(_ o: GEMM) -> Int? {
         guard o.batch == 1, !o.transposeA, o.m >= Self.skinnyGEMMMinimumRows, o.n % 4 == 0, o.n >= 4, o.k >= 1,
               o.n * o.k <= skinnyGEMMMaximumB, o.n * o.k * 4 <= limits.localMemoryBytes,
-              let available = try? programs.maxWorkGroupSize("gemm_skinny", in: "gemm_skinny") else { return nil }
+              programs.programs["gemm_skinny"] != nil else { return nil }
+        if usesRowTiles(n: o.n) {
+            // Several groups per core so that the cores finish together, each a whole number of
+            // 4-row tiles and enough rows to pay for its copy of op(B).
+            let wanted = 8 * limits.computeUnits
+            return max(64, ((o.m + wanted - 1) / wanted + 3) / 4 * 4)
+        }
+        guard let available = try? programs.maxWorkGroupSize("gemm_skinny", in: "gemm_skinny") else { return nil }
         let maxGroup = min(available, 256), columns = o.n / 4
         guard columns <= maxGroup, columns <= limits.maxWorkItemSizes[0] else { return nil }
         return max(1, min(maxGroup / columns, limits.maxWorkItemSizes[1]))
     }
 
     func skinnyGEMM(_ o: GEMM, rowsPerGroup r: Int, lane: Int) throws {
+        let operands: [KernelArgument] = [.float(o.alpha), .float(o.beta), .floats(o.a), .int(o.lda), .floats(o.b), .int(o.ldb),
+                                          .int(o.transposeB ? 1 : 0), .floats(o.c), .int(o.ldc), .local(bytes: o.n * o.k * 4)]
         if usesRowTiles(n: o.n) {
-            try skinnyGEMMRowTiles(o, lane: lane)
-            return
+            try launch("gemm_skinny", "gemm_skinny_rows", global: [(o.m + r - 1) / r], local: [1],
+                       [.int(o.m), .int(o.n), .int(o.k), .int(r)] + operands, lane: lane)
+        } else {
+            let rowsPerItem = 8   // SKINNY_ROWS in gemm_skinny.cl
+            let groups = (o.m + r * rowsPerItem - 1) / (r * rowsPerItem)
+            try launch("gemm_skinny", "gemm_skinny", global: [o.n / 4, groups * r], local: [o.n / 4, r],
+                       [.int(o.m), .int(o.n), .int(o.k)] + operands, lane: lane)
         }
-        let rowsPerItem = 8   // SKINNY_ROWS in gemm_skinny.cl
-        let groups = (o.m + r * rowsPerItem - 1) / (r * rowsPerItem)
-        try launch("gemm_skinny", "gemm_skinny", global: [o.n / 4, groups * r], local: [o.n / 4, r],
-                   [.int(o.m), .int(o.n), .int(o.k), .float(o.alpha), .float(o.beta),
-                    .floats(o.a), .int(o.lda), .floats(o.b), .int(o.ldb), .int(o.transposeB ? 1 : 0),
-                    .floats(o.c), .int(o.ldc), .local(bytes: o.n * o.k * 4)], lane: lane)
         skinnyGEMMs += 1
     }
 
@@ -42,16 +51,4 @@ extension OpenCLBackend {
     /// tiles in float8) run a product with `n` columns: on CPU devices, where the work-group
     /// kernels leave most of the vector width unused, for n of at least one 16-column tile.
     func usesRowTiles(n: Int) -> Bool { !limits.isGPU && n >= 16 }
-
-    func skinnyGEMMRowTiles(_ o: GEMM, lane: Int) throws {
-        // Several groups per core so that the cores finish together, each a whole number of
-        // 4-row tiles and enough rows to pay for its copy of op(B).
-        let wanted = 8 * limits.computeUnits
-        let rows = max(64, ((o.m + wanted - 1) / wanted + 3) / 4 * 4)
-        try launch("gemm_skinny", "gemm_skinny_rows", global: [(o.m + rows - 1) / rows], local: [1],
-                   [.int(o.m), .int(o.n), .int(o.k), .int(rows), .float(o.alpha), .float(o.beta),
-                    .floats(o.a), .int(o.lda), .floats(o.b), .int(o.ldb), .int(o.transposeB ? 1 : 0),
-                    .floats(o.c), .int(o.ldc), .local(bytes: o.n * o.k * 4)], lane: lane)
-        skinnyGEMMs += 1
-    }
 }
