@@ -374,6 +374,17 @@ LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_global_tanh_sigmoid, KIND_GR
 // loop_forward, each dot product summed in ascending k. The previous state is read back from the
 // row the previous step wrote (h and c stay in memory, not registers: their size is H).
 // Launch: 1-D, global ≥ ⌈B / ROWS_PER_ITEM⌉ (rows ≥ B write nothing); any local size.
+
+// Rows a row-kernel work-item carries: U's vectors are read once for all of them.
+#define ROWS_PER_ITEM 4
+
+// One k (forward) or column (backward) of four rows' products over eight columns: row i's
+// accumulator gains x_i · u.
+#define ROWS_MAD(x0, x1, x2, x3, u, a, b, c, d) do { \
+    a = mad((float8)(x0), u, a); b = mad((float8)(x1), u, b); \
+    c = mad((float8)(x2), u, c); d = mad((float8)(x3), u, d); \
+} while (0)
+
 // e^x on eight lanes, written out (the Cephes polynomial with range reduction, as the CPU
 // backend's VectorMath.exp): a CPU device's vector `exp` calls its math library per lane, which
 // made the activations most of a row step. Out-of-range inputs are clamped by comparison, so a
@@ -398,9 +409,6 @@ inline float8 exp8(float8 x) {
     const int8 exponent = as_int8(shifted) - 0x4B400000;
     return y * as_float8((exponent + 127) << 23);
 }
-// Rows a row-kernel work-item carries (its launch has ⌈B / ROWS_PER_ITEM⌉ work-items): U's
-// vectors are read once for all of them.
-#define ROWS_PER_ITEM 4
 
 inline float8 tanh8(const float8 x) { return 1.0f - 2.0f / (exp8(2.0f * x) + 1.0f); }
 inline float8 sigmoid8(const float8 x) { return 1.0f / (1.0f + exp8(-x)); }
@@ -454,12 +462,8 @@ inline void rows_forward_product(const int wide, const int n, const int H, const
         const float8 u0 = vload8(0, u), u1 = wide ? vload8(1, u) : u0;
         const float x0 = dropping ? o0[k] * m0[k] : o0[k], x1 = dropping ? o1[k] * m1[k] : o1[k];
         const float x2 = dropping ? o2[k] * m2[k] : o2[k], x3 = dropping ? o3[k] * m3[k] : o3[k];
-        a0 = mad((float8)(x0), u0, a0); b0 = mad((float8)(x1), u0, b0);
-        c0 = mad((float8)(x2), u0, c0); d0 = mad((float8)(x3), u0, d0);
-        if (wide) {
-            a1 = mad((float8)(x0), u1, a1); b1 = mad((float8)(x1), u1, b1);
-            c1 = mad((float8)(x2), u1, c1); d1 = mad((float8)(x3), u1, d1);
-        }
+        ROWS_MAD(x0, x1, x2, x3, u0, a0, b0, c0, d0);
+        if (wide) ROWS_MAD(x0, x1, x2, x3, u1, a1, b1, c1, d1);
     }
     vstore8(a0, 0, g0 + n); if (wide) vstore8(a1, 1, g0 + n);
     if (rows > 1) { vstore8(b0, 0, g1 + n); if (wide) vstore8(b1, 1, g1 + n); }
@@ -652,12 +656,8 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
                     __local const float* uc = ut + col * H + j;
                     const float8 u0 = vload8(0, uc), u1 = wide ? vload8(1, uc) : u0;
                     const float x0 = p0[col], x1 = p1[col], x2 = p2[col], x3 = p3[col];
-                    a0 = mad((float8)(x0), u0, a0); b0 = mad((float8)(x1), u0, b0);
-                    c0 = mad((float8)(x2), u0, c0); d0 = mad((float8)(x3), u0, d0);
-                    if (wide) {
-                        a1 = mad((float8)(x0), u1, a1); b1 = mad((float8)(x1), u1, b1);
-                        c1 = mad((float8)(x2), u1, c1); d1 = mad((float8)(x3), u1, d1);
-                    }
+                    ROWS_MAD(x0, x1, x2, x3, u0, a0, b0, c0, d0);
+                    if (wide) ROWS_MAD(x0, x1, x2, x3, u1, a1, b1, c1, d1);
                 }
             }
             const int has = previous != 0;
