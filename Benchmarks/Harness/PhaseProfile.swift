@@ -81,7 +81,7 @@ public enum PhaseProfile {
             throw BenchmarkError.invalid("a phase profile needs an OpenCL backend, not \(trainer.backend.device.identifier)")
         }
         let batch = SyntheticBatch(for: benchmark)
-        let (executor, forward, backward, update) = try trainer.trainingStepOps(batch: benchmark.batch, time: benchmark.time)
+        let (executor, update) = try trainer.trainingStep(batch: benchmark.batch, time: benchmark.time)
         let classifier = StepPhaseClassifier(executor: executor)
         try backend.synchronize()
         try backend.beginEventLog()
@@ -96,6 +96,7 @@ public enum PhaseProfile {
                 try trainer.prepareNextUpdate()
                 try executor.upload(tokenIDs: batch.tokenIDs, labels: batch.labels, step: UInt64(trainer.iteration))
             }
+            let (forward, backward) = (executor.forwardOps, executor.backwardOps)
             for (ops, stage) in [(forward, StepPhaseClassifier.Stage.forward), (backward, .backward), (update, .update)] {
                 // A loop the backend fuses is one command, so it is timed whole; on the step path its
                 // GEMMs and cells are timed one by one, as the backend enqueues them.

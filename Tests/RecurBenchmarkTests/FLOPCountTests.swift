@@ -52,7 +52,11 @@ final class FLOPCountTests: XCTestCase {
         for preset in ReferencePreset.allCases {
             let model = try preset.model(maxlen: time)
             let trainer = try Trainer(model: model, configuration: preset.configuration(batchSize: batch), backend: CPUBackend(threads: 1))
-            let (_, forward, backward, _) = try trainer.trainingStepOps(batch: batch, time: time)
+            let (executor, _) = try trainer.trainingStep(batch: batch, time: time)
+            // Every token distinct: a projection of the distinct tokens has as many rows as one of every occurrence.
+            let ids = (1...Int32(batch * time)).map { $0 }
+            try executor.upload(tokenIDs: ids, labels: [Float](repeating: 0, count: executor.labelCount))
+            let (forward, backward) = (executor.forwardOps, executor.backwardOps)
             func gemmFLOPs(_ ops: [Op]) -> Double {
                 ops.flatMap(\.flattened).reduce(0) { total, op in if case .gemm(let g) = op { return total + g.flops }; return total }
             }

@@ -1,8 +1,8 @@
 import XCTest
 @testable import RecurCompute
 
-/// The CPU backend runs a recurrent loop's input gather (a projected vocabulary's rows, picked by
-/// token) inside the loop: the cells read each row from the table, and the gather's `[T, B, G]`
+/// The CPU backend runs a recurrent loop's input gather (the projected distinct tokens' rows,
+/// picked by each occurrence's slot) inside the loop: the cells read each row from the table, and the gather's `[T, B, G]`
 /// output is never written. The states must be the same bits as gathering first, out-of-range
 /// token ids included (they read a row of zeros, as the gather writes them).
 final class FusedInputGatherTests: XCTestCase {
@@ -32,7 +32,7 @@ final class FusedInputGatherTests: XCTestCase {
              fuse: Bool) throws -> (outputs: [Float], projectedInputs: [Float]) {
         let cpu = CPUBackend()
         var shape = RecurrentSequence.Shape(cell: cell, batch: b, time: t, inputWidth: e, reverse: reverse, masked: masked,
-                                            storesForBackward: false, outputsSequence: true, projectedVocabulary: v)
+                                            storesForBackward: false, outputsSequence: true, projectedTokens: v)
         shape.inputGradient = false
         var layout = ArenaLayout()
         RecurrentSequence.reserve(shape, prefix: "rnn", in: &layout)
@@ -42,9 +42,12 @@ final class FusedInputGatherTests: XCTestCase {
         var random = SplitMix64(seed: 31)
         let g = cell.gateWidth
         let mask: FloatRef? = masked ? try cpu.tensor((0..<t * b).map { $0 % 5 == 1 ? 0 : 1 }) : nil
+        // The distinct tokens' projection the loop gathers from (`tokens` are its slots here).
+        try cpu.write(random.floats(v * g), to: arena["rnn.tokenProjection"])
+        let slots = try cpu.intTensor(tokens)
         let bindings = RecurrentSequence.Bindings(
-            input: .tokens(TokenProjection(table: try cpu.tensor(random.floats(v * e)), tokenIDs: try cpu.intTensor(tokens),
-                                           index: nil, tableGradient: nil)),
+            input: .tokens(TokenProjection(table: try cpu.zeros(v * e), vocabulary: v, width: e, capacity: v, distinctTokens: slots.slice(0, v),
+                                           tokenSlots: slots, rows: try cpu.zeros(v * e), occurrences: nil, tableGradient: nil)),
             kernel: try cpu.tensor(random.floats(e * g)), recurrentKernel: try cpu.tensor(random.floats(cell.units * g)),
             bias: try cpu.tensor(random.floats(cell.biasCount)), kernelGradient: try cpu.zeros(e * g),
             recurrentKernelGradient: try cpu.zeros(cell.units * g), biasGradient: try cpu.zeros(cell.biasCount), mask: mask)

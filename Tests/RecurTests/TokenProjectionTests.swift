@@ -1,18 +1,23 @@
 import XCTest
 @testable import Recur
 
-/// A recurrent layer right after an embedding projects the vocabulary instead of the batch's
-/// tokens (`TokenProjection`): the same loss, predictions and gradients as the per-token
-/// products, for every cell, masked or not, reversed, with the embedding trained or frozen, on
-/// every backend — and the per-token products are really gone.
+/// A recurrent or Bidirectional layer reading an embedding's lookup projects the batch's distinct
+/// tokens instead of every occurrence (`TokenProjection`): the same loss, predictions and
+/// gradients as the per-occurrence products, for every cell, masked or not, reversed, with the
+/// embedding trained or frozen, on every backend, batch after batch as the number of distinct
+/// tokens changes — and the per-occurrence products are really gone.
 final class TokenProjectionTests: XCTestCase {
-    static let (batch, time, vocabulary, width) = (4, 6, 9, 5)
-    static let tokens: [Int32] = [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 0, 0, 0, 0, 3, 3, 2, 1, 8, 8, 8, 8, 8, 8]
+    static let (batch, time, vocabulary, width) = (4, 6, 12, 5)
+    /// Nine distinct tokens, then three (and an id outside the vocabulary, which looks up zeros).
+    static let batches: [(tokens: [Int32], distinct: Int)] = [
+        ([1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 0, 0, 0, 0, 3, 3, 2, 1, 8, 8, 8, 8, 8, 8], 9),
+        ([0, 0, 0, 4, 4, 4, 4, 4, 9, 9, 9, 9, 0, 4, 9, 4, 0, 13, 9, 9, 9, 9, 9, 9], 3),
+    ]
 
-    static func model(_ layer: RecurrentConfig, maskZero: Bool, trainableEmbedding: Bool) throws -> SequentialModel {
+    static func model(_ layer: LayerConfig, maskZero: Bool, trainableEmbedding: Bool, between: [LayerConfig] = []) throws -> SequentialModel {
         try SequentialModel(inputLength: time, layers: [
-            .embedding(EmbeddingConfig(inputDim: vocabulary, outputDim: width, maskZero: maskZero, trainable: trainableEmbedding)),
-            .recurrent(layer), .recurrent(.simpleRNN(3)), .dense(DenseConfig(2, activation: .softmax))])
+            .embedding(EmbeddingConfig(inputDim: vocabulary, outputDim: width, maskZero: maskZero, trainable: trainableEmbedding))]
+            + between + [layer, .recurrent(.simpleRNN(3)), .dense(DenseConfig(2, activation: .softmax))])
     }
 
     struct Step {
@@ -22,18 +27,24 @@ final class TokenProjectionTests: XCTestCase {
         var executor: ModelExecutor
     }
 
-    func step(_ model: SequentialModel, on backend: Backend, projects: Bool) throws -> Step {
+    /// Each batch in turn through one executor: its forward (and backward, training) as the
+    /// executor plans it for the batch.
+    func steps(_ model: SequentialModel, on backend: Backend, projects: Bool, training: Bool = true) throws -> [Step] {
         let parameters = try ParameterStore(model: model, backend: backend)
         try parameters.setWeights(ParameterValues.initial(for: model, seed: 8))
         let executor = try ModelExecutor(parameters: parameters, loss: .sparseCategoricalCrossEntropy,
-                                         options: .init(batch: Self.batch, time: Self.time, training: true, seed: 2,
-                                                        projectsVocabulary: projects))
-        try executor.upload(tokenIDs: Self.tokens, labels: [0, 1, 1, 0])
-        for op in executor.forwardOps + executor.backwardOps { try backend.enqueue(op, lane: 0) }
-        var gradients: [String: [Float]] = [:]
-        for spec in model.parameters where spec.trainable { gradients[spec.path] = try backend.read(try executor.gradient(spec.path)) }
-        return Step(loss: try backend.read(executor.lossValue)[0], predictions: try backend.read(executor.predictions),
-                    gradients: gradients, executor: executor)
+                                         options: .init(batch: Self.batch, time: Self.time, training: training, seed: 2,
+                                                        projectsTokens: projects))
+        return try Self.batches.map { batch in
+            try executor.upload(tokenIDs: batch.tokens, labels: [0, 1, 1, 0])
+            for op in executor.forwardOps + executor.backwardOps + (training ? [] : executor.metricOps) { try backend.enqueue(op, lane: 0) }
+            var gradients: [String: [Float]] = [:]
+            if training {
+                for spec in model.parameters where spec.trainable { gradients[spec.path] = try backend.read(try executor.gradient(spec.path)) }
+            }
+            return Step(loss: try backend.read(executor.lossValue)[0], predictions: try backend.read(executor.predictions),
+                        gradients: gradients, executor: executor)
+        }
     }
 
     func assertClose(_ got: [Float], _ want: [Float], relative: Float, absolute: Float, _ label: String,
@@ -45,55 +56,102 @@ final class TokenProjectionTests: XCTestCase {
         }
     }
 
-    func testProjectingTheVocabularyGivesThePerTokenResults() throws {
-        var backends: [Backend] = [CPUBackend()]
-        if let entry = OpenCLDiscovery.discover().devices.first { backends.append(try OpenCLBackend(entry: entry)) }
-        let layers: [RecurrentConfig] = [.simpleRNN(4, returnSequences: true), .lstm(4, returnSequences: true, goBackwards: true),
-                                         .gru(4, returnSequences: true), .gru(4, resetAfter: false, returnSequences: true)]
-        for backend in backends {
+    var backends: [Backend] {
+        get throws {
+            var backends: [Backend] = [CPUBackend()]
+            if let entry = OpenCLDiscovery.discover().devices.first { backends.append(try OpenCLBackend(entry: entry)) }
+            return backends
+        }
+    }
+
+    func testProjectingTheDistinctTokensGivesThePerOccurrenceResults() throws {
+        let layers: [LayerConfig] = [
+            .recurrent(.simpleRNN(4, returnSequences: true)), .recurrent(.lstm(4, returnSequences: true, goBackwards: true)),
+            .recurrent(.gru(4, returnSequences: true)), .recurrent(.gru(4, resetAfter: false, returnSequences: true)),
+            .bidirectional(BidirectionalConfig(.lstm(4, returnSequences: true))),
+            .bidirectional(BidirectionalConfig(.gru(3, returnSequences: true), mergeMode: .sum)),
+        ]
+        for backend in try backends {
             for layer in layers {
                 for (maskZero, trainable) in [(false, true), (true, true), (true, false)] {
                     let model = try Self.model(layer, maskZero: maskZero, trainableEmbedding: trainable)
-                    let label = "\(backend.device.identifier) \(layer.cell.kind.name) mask=\(maskZero) trainable=\(trainable)"
-                    let projected = try step(model, on: backend, projects: true)
-                    let perToken = try step(model, on: backend, projects: false)
-                    XCTAssertTrue(projected.executor.steps[1].projectsTokens, label)
-                    XCTAssertFalse(perToken.executor.steps[1].projectsTokens, label)
-                    XCTAssertEqual(projected.loss, perToken.loss, accuracy: 1e-6, label)
-                    assertClose(projected.predictions, perToken.predictions, relative: 1e-5, absolute: 1e-6, "\(label) predictions")
-                    XCTAssertEqual(Set(projected.gradients.keys), Set(perToken.gradients.keys), label)
-                    for (path, values) in perToken.gradients {
-                        // Sums over occurrences regrouped by token: Float32 rounding apart.
-                        assertClose(projected.gradients[path]!, values, relative: 1e-4, absolute: 1e-6, "\(label) \(path)")
+                    let label = "\(backend.device.identifier) \(model.layers[1].name) mask=\(maskZero) trainable=\(trainable)"
+                    let projected = try steps(model, on: backend, projects: true)
+                    let perToken = try steps(model, on: backend, projects: false)
+                    XCTAssertTrue(projected[0].executor.steps[1].projectsTokens, label)
+                    XCTAssertFalse(perToken[0].executor.steps[1].projectsTokens, label)
+                    for (index, (p, q)) in zip(projected, perToken).enumerated() {
+                        let label = "\(label) batch \(index)"
+                        XCTAssertEqual(p.loss, q.loss, accuracy: 1e-6, label)
+                        assertClose(p.predictions, q.predictions, relative: 1e-5, absolute: 1e-6, "\(label) predictions")
+                        XCTAssertEqual(Set(p.gradients.keys), Set(q.gradients.keys), label)
+                        for (path, values) in q.gradients {
+                            // Sums over occurrences regrouped by token: Float32 rounding apart.
+                            assertClose(p.gradients[path]!, values, relative: 1e-4, absolute: 1e-6, "\(label) \(path)")
+                        }
                     }
-                    // No [T·B, E] × [E, G·H] projection, no [T·B, G·H] × [G·H, E] input gradient.
-                    let rows = Self.batch * Self.time
-                    let perTokenProducts = (projected.executor.forwardOps + projected.executor.backwardOps).filter {
-                        if case .gemm(let g) = $0 { return (g.m == rows && g.k == Self.width) || (g.m == rows && g.n == Self.width) }
-                        return false
-                    }
-                    XCTAssertEqual(perTokenProducts.count, 0, label)
-                    // Nor the [T·B, E] lookup the projection replaces, nor its gradient.
-                    let embedding = projected.executor.steps[0].name, names = projected.executor.arena.layout.names
-                    XCTAssertNil(names["\(embedding).out"], label)
-                    XCTAssertNil(names["\(embedding).outgrad"], label)
-                    XCTAssertNotNil(perToken.executor.arena.layout.names["\(embedding).out"], label)
+                    assertTheProjectionIsPerDistinctToken(projected.last!.executor, distinct: Self.batches.last!.distinct, label)
+                    XCTAssertNotNil(perToken[0].executor.arena.layout.names["\(model.layers[0].name).out"], label)
                 }
             }
         }
     }
 
-    func testTheProjectionIsOnlyTakenWhereItIsFewerRowsAndNoInputDropoutIntervenes() throws {
-        let cpu = CPUBackend()
-        func projects(_ layer: RecurrentConfig, batch: Int, training: Bool = true) throws -> Bool {
-            let model = try Self.model(layer, maskZero: false, trainableEmbedding: true)
-            let executor = try ModelExecutor(parameters: try ParameterStore(model: model, backend: cpu), loss: .sparseCategoricalCrossEntropy,
-                                             options: .init(batch: batch, time: Self.time, training: training))
-            return executor.steps[1].projectsTokens
+    /// No `[T·B, E] × [E, G·H]` projection, no `[T·B, G·H] × [G·H, E]` input gradient: the
+    /// products over the embedding's width have the batch's distinct tokens as rows (or depth),
+    /// and the `[T·B, E]` lookup the projection replaces is never formed, nor its gradient.
+    func assertTheProjectionIsPerDistinctToken(_ executor: ModelExecutor, distinct: Int, _ label: String,
+                                               file: StaticString = #filePath, line: UInt = #line) {
+        let products = (executor.forwardOps + executor.backwardOps).flatMap(\.flattened).compactMap { op -> GEMM? in
+            if case .gemm(let g) = op, g.k == Self.width || g.n == Self.width || g.m == Self.width { return g }
+            return nil
         }
-        XCTAssertTrue(try projects(.lstm(4, returnSequences: true), batch: 3))    // 18 tokens, 9 words
-        XCTAssertFalse(try projects(.lstm(4, returnSequences: true), batch: 1))   // 6 tokens, 9 words
-        XCTAssertFalse(try projects(.lstm(4, returnSequences: true, dropout: 0.2), batch: 4), "input dropout changes x per sequence")
-        XCTAssertTrue(try projects(.lstm(4, returnSequences: true, dropout: 0.2), batch: 4, training: false), "no dropout at inference")
+        XCTAssertFalse(products.isEmpty, label, file: file, line: line)
+        for g in products {
+            XCTAssertTrue(g.m == distinct || g.k == distinct, "\(label): a \(g.m)×\(g.n)×\(g.k) product over the embedding's width",
+                          file: file, line: line)
+        }
+        let embedding = executor.steps[0].name, names = executor.arena.layout.names
+        XCTAssertNil(names["\(embedding).out"], label, file: file, line: line)
+        XCTAssertNil(names["\(embedding).outgrad"], label, file: file, line: line)
+    }
+
+    /// At inference a dropout between the embedding and the layer is the identity, so the layer
+    /// still projects the lookup (bigru-w2v's SpatialDropout1D); in training it is not.
+    func testInferenceProjectsThroughDropoutThatIsTheIdentity() throws {
+        let between: [LayerConfig] = [.spatialDropout1D(SpatialDropout1DConfig(0.2)), .dropout(DropoutConfig(0.1))]
+        let layer = LayerConfig.bidirectional(BidirectionalConfig(.gru(4, returnSequences: true)))
+        for backend in try backends {
+            let model = try Self.model(layer, maskZero: true, trainableEmbedding: false, between: between)
+            let label = backend.device.identifier
+            let projected = try steps(model, on: backend, projects: true, training: false)
+            let perToken = try steps(model, on: backend, projects: false, training: false)
+            XCTAssertTrue(projected[0].executor.steps[3].projectsTokens, label)
+            XCTAssertTrue(projected[0].executor.steps[1].feedsTokenProjection && projected[0].executor.steps[2].feedsTokenProjection, label)
+            for (index, (p, q)) in zip(projected, perToken).enumerated() {
+                XCTAssertEqual(p.loss, q.loss, accuracy: 1e-6, "\(label) batch \(index)")
+                assertClose(p.predictions, q.predictions, relative: 1e-5, absolute: 1e-6, "\(label) batch \(index) predictions")
+            }
+            assertTheProjectionIsPerDistinctToken(projected.last!.executor, distinct: Self.batches.last!.distinct, label)
+        }
+    }
+
+    func testTheProjectionIsTakenUnlessDropoutChangesTheLookupOnTheWay() throws {
+        let cpu = CPUBackend()
+        func projects(_ layer: LayerConfig, between: [LayerConfig] = [], training: Bool = true) throws -> Bool {
+            let model = try Self.model(layer, maskZero: false, trainableEmbedding: true, between: between)
+            let executor = try ModelExecutor(parameters: try ParameterStore(model: model, backend: cpu), loss: .sparseCategoricalCrossEntropy,
+                                             options: .init(batch: 1, time: Self.time, training: training))
+            return executor.steps[between.count + 1].projectsTokens
+        }
+        XCTAssertTrue(try projects(.recurrent(.lstm(4, returnSequences: true))))
+        XCTAssertTrue(try projects(.bidirectional(BidirectionalConfig(.lstm(4, returnSequences: true)))))
+        XCTAssertFalse(try projects(.recurrent(.lstm(4, returnSequences: true, dropout: 0.2))), "input dropout changes x per sequence")
+        XCTAssertFalse(try projects(.bidirectional(BidirectionalConfig(.lstm(4, returnSequences: true, dropout: 0.2)))))
+        XCTAssertTrue(try projects(.recurrent(.lstm(4, returnSequences: true, dropout: 0.2)), training: false), "no dropout at inference")
+        let spatial = LayerConfig.spatialDropout1D(SpatialDropout1DConfig(0.2))
+        XCTAssertFalse(try projects(.recurrent(.gru(4, returnSequences: true)), between: [spatial]), "whole channels drop per sequence")
+        XCTAssertTrue(try projects(.recurrent(.gru(4, returnSequences: true)), between: [spatial], training: false))
+        XCTAssertTrue(try projects(.recurrent(.gru(4, returnSequences: true)), between: [.dropout(DropoutConfig(0))]), "rate 0 is the identity")
     }
 }

@@ -15,12 +15,13 @@ struct LayerStep {
     let vocabulary: Int?
     /// Some layer before this one has trained weights, so this layer's input gradient is needed.
     let trainedBelow: Bool
-    /// A recurrent layer right after the embedding that projects the vocabulary instead of the
-    /// batch's tokens (``TokenProjection``); the embedding then forms no output of its own.
-    let projectedVocabulary: Int?
-    var projectsTokens: Bool { projectedVocabulary != nil }
-    /// An embedding whose lookup the layer above projects itself: it forms no output, and no
-    /// gradient of one.
+    /// A recurrent or Bidirectional layer reading an embedding's lookup that projects the batch's
+    /// distinct tokens instead of every occurrence (``TokenProjection``): the most there can be.
+    /// The embedding then forms no output of its own.
+    let projectedTokens: Int?
+    var projectsTokens: Bool { projectedTokens != nil }
+    /// An embedding whose lookup a layer above projects itself, or an identity dropout between
+    /// them: it forms no output, and no gradient of one.
     let feedsTokenProjection: Bool
 
     /// Reserves every tensor of every layer and returns the steps in order.
@@ -45,14 +46,15 @@ struct LayerStep {
                 trainsEmbedding = options.training && e.trainable
                 vocabulary = e.inputDim
             }
-            let layers = model.layers
-            let projectedVocabulary = index > 0 ? Self.projectedVocabulary(of: layer, below: layers[index - 1], options: options) : nil
-            let feedsTokenProjection = index + 1 < layers.count
-                && Self.projectedVocabulary(of: layers[index + 1], below: layer, options: options) != nil
+            let projectedTokens = Self.projectedTokens(at: index, of: model.layers, options: options)
+            // The embedding and the identity dropouts between it and the layer projecting its lookup.
+            let feedsTokenProjection = model.layers.indices.contains { above in
+                above > index && (Self.projectionSource(of: above, in: model.layers, options: options).map { $0 <= index } ?? false)
+            }
             let step = LayerStep(layer: layer, index: index, inputIsSequence: inputIsSequence, outputIsSequence: outputIsSequence,
                                  inputWidth: inputWidth, outputWidth: outputWidth, masks: maskActive,
                                  trainsEmbedding: trainsEmbedding, vocabulary: vocabulary, trainedBelow: trainedSoFar,
-                                 projectedVocabulary: projectedVocabulary, feedsTokenProjection: feedsTokenProjection)
+                                 projectedTokens: projectedTokens, feedsTokenProjection: feedsTokenProjection)
             trainedSoFar = trainedSoFar || (options.training && layer.parameters.contains(where: \.trainable))
             // Keras drops the mask at the first layer that returns a single vector.
             if !outputIsSequence { maskActive = false }
@@ -62,14 +64,37 @@ struct LayerStep {
         return steps
     }
 
-    /// The vocabulary `layer` projects when it is a recurrent layer reading `below`'s embedding
-    /// lookup directly and that is at most half the batch's tokens (``TokenProjection``); nil when
-    /// it reads its input as a sequence (input dropout changes `x` per sequence, so it does).
-    static func projectedVocabulary(of layer: ModelLayer, below: ModelLayer, options: ModelExecutor.Options) -> Int? {
-        guard options.projectsVocabulary, case .recurrent(let r) = layer.config, case .embedding(let e) = below.config,
-              !(options.dropout && r.dropout > 0),
-              TokenProjection.pays(vocabulary: e.inputDim, batch: options.batch, time: options.time) else { return nil }
-        return e.inputDim
+    /// The embedding a recurrent or Bidirectional layer at `index` reads its lookup from, directly
+    /// or through dropout layers that are the identity in this mode; nil when something else
+    /// changes the lookup on the way, or when the layer's own input dropout does (it changes `x`
+    /// per sequence).
+    static func projectionSource(of index: Int, in layers: [ModelLayer], options: ModelExecutor.Options) -> Int? {
+        guard options.projectsTokens else { return nil }
+        let inputDropout: Double
+        switch layers[index].config {
+        case .recurrent(let r): inputDropout = r.dropout
+        case .bidirectional(let bi): inputDropout = bi.layer.dropout
+        default: return nil
+        }
+        guard !(options.dropout && inputDropout > 0) else { return nil }
+        var below = index - 1
+        while below >= 0 {
+            switch layers[below].config {
+            case .embedding: return below
+            case .dropout(let d) where !(options.dropout && d.rate > 0): below -= 1
+            case .spatialDropout1D(let d) where !(options.dropout && d.rate > 0): below -= 1
+            default: return nil
+            }
+        }
+        return nil
+    }
+
+    /// The most distinct tokens the layer at `index` projects (``TokenProjection``), when it
+    /// projects its embedding's lookup per distinct token; nil when it reads a sequence.
+    static func projectedTokens(at index: Int, of layers: [ModelLayer], options: ModelExecutor.Options) -> Int? {
+        guard let source = projectionSource(of: index, in: layers, options: options),
+              case .embedding(let e) = layers[source].config else { return nil }
+        return TokenProjection.capacity(vocabulary: e.inputDim, batch: options.batch, time: options.time)
     }
 
     func rows(_ options: ModelExecutor.Options, sequence: Bool) -> Int { sequence ? options.time * options.batch : options.batch }
@@ -96,7 +121,9 @@ struct LayerStep {
             }
         case .recurrent(let r):
             try reserveDirection(r, prefix: name, options: options, in: &layout)
+            reserveTokenProjection(options: options, in: &layout)
         case .bidirectional(let bi):
+            reserveTokenProjection(options: options, in: &layout)
             try reserveDirection(bi.forwardLayer, prefix: "\(name).forward", options: options, in: &layout)
             try reserveDirection(bi.backwardLayer, prefix: "\(name).backward", options: options, in: &layout)
             _ = layout.reserve("\(name).out", outRows * outputWidth)
@@ -104,18 +131,27 @@ struct LayerStep {
                 let h = bi.layer.units
                 _ = layout.reserve("\(name).forward.outgrad", outRows * h)
                 _ = layout.reserve("\(name).backward.outgrad", outRows * h)
-                _ = layout.reserve("\(name).backwardInputGradient", inRows * inputWidth)
+                if !projectsTokens { _ = layout.reserve("\(name).backwardInputGradient", inRows * inputWidth) }
             }
         }
+    }
+
+    /// The distinct tokens' table rows (``TokenProjection``) and, when the table trains, their
+    /// gradient: shared by both directions of a Bidirectional layer.
+    func reserveTokenProjection(options: ModelExecutor.Options, in layout: inout ArenaLayout) {
+        guard let capacity = projectedTokens else { return }
+        _ = layout.reserve("\(name).distinctRows", capacity * inputWidth)
+        // Only the embedding and identity dropouts are below a projecting layer: their weights are the table.
+        if options.training && trainedBelow { _ = layout.reserve("\(name).distinctRowsGradient", capacity * inputWidth) }
     }
 
     func sequenceShape(_ r: RecurrentConfig, options: ModelExecutor.Options) -> RecurrentSequence.Shape {
         RecurrentSequence.Shape(cell: r.cell, batch: options.batch, time: options.time, inputWidth: inputWidth,
                                 reverse: r.goBackwards, masked: masks, maskedOutput: options.maskedOutput,
                                 recurrentDropout: options.dropout && r.recurrentDropout > 0,
-                                inputGradient: options.training && trainedBelow,
+                                inputGradient: options.training && trainedBelow && !projectsTokens,
                                 storesForBackward: options.training, outputsSequence: outputIsSequence,
-                                projectedVocabulary: projectedVocabulary)
+                                projectedTokens: projectedTokens)
     }
 
     func reserveDirection(_ r: RecurrentConfig, prefix: String, options: ModelExecutor.Options, in layout: inout ArenaLayout) throws {

@@ -22,7 +22,7 @@ extension ModelExecutor {
         case .softmax?: try forward.append(.softmax(Softmax(rows: b, columns: classes, input: logits, output: predictions)))
         default: try forward.append(.copy2D(Copy2D(logits, to: predictions)))
         }
-        forwardPlan = forward
+        plannedForward = forward
         let lossInput = head.input == .logits ? logits : predictions
         let accuracy: [Op] = [.fill(Fill(correctCount, value: 0)),
                               .accuracyCount(AccuracyCount(head.loss, input: head.input, batch: b, classes: classes, predictions: lossInput,
@@ -39,7 +39,7 @@ extension ModelExecutor {
             let inputGradient = index > 0 ? outputGradient(of: steps[index - 1]) : nil
             backward.append(try emitter(inputGradient))
         }
-        backwardPlan = backward
+        plannedBackward = backward
     }
 
     func gradientIfTrained(_ path: String) -> FloatRef? { options.training ? parameters.gradient(path) : nil }
@@ -51,9 +51,10 @@ extension ModelExecutor {
     }
 
     func emit(_ step: LayerStep, input: FloatRef?, nextStream: () -> UInt32) throws -> (Plan, FloatRef?, BackwardEmitter) {
-        if case .bidirectional(let bi) = step.layer.config {
-            guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
-            return try emitBidirectional(bi, step: step, input: input, nextStream: nextStream)
+        switch step.layer.config {
+        case .bidirectional(let bi): return try emitBidirectional(bi, step: step, input: input, nextStream: nextStream)
+        case .recurrent(let r): return try emitRecurrent(r, step: step, input: input, nextStream: nextStream)
+        default: break
         }
         let (ops, output, backward) = try emitOps(step, input: input, nextStream: nextStream)
         return (try Plan(ops), output, { try Plan(backward($0)) })
@@ -82,6 +83,8 @@ extension ModelExecutor {
             })
 
         case .dropout(let d):
+            // Between an embedding and the layer projecting its lookup: nothing to pass on.
+            if step.feedsTokenProjection { return ([], nil, { _ in [] }) }
             guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
             // Inactive (inference, or rate 0): the layer is the identity and passes its input on, no copy.
             guard options.dropout && d.rate > 0 else { return ([], input, { g in g.map { [.copy2D(Copy2D(outgrad!, to: $0))] } ?? [] }) }
@@ -92,6 +95,7 @@ extension ModelExecutor {
             return (ops, out, { g in g.map { [.multiply(Multiply(outgrad!, mask, output: $0))] } ?? [] })
 
         case .spatialDropout1D(let d):
+            if step.feedsTokenProjection { return ([], nil, { _ in [] }) }
             guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
             guard options.dropout && d.rate > 0 else { return ([], input, { g in g.map { [.copy2D(Copy2D(outgrad!, to: $0))] } ?? [] }) }
             let out = arena["\(step.name).out"]
@@ -120,49 +124,93 @@ extension ModelExecutor {
                                            inputGradient: step.trainedBelow ? inputGradient : nil)
             })
 
-        case .recurrent(let r):
-            let source: RecurrentSequence.Bindings.Input
-            var target: FloatRef?
-            if step.projectsTokens {
-                let below = steps[step.index - 1].layer.parameters[0].path
-                source = .tokens(TokenProjection(table: try weight(below), tokenIDs: tokenIDs, index: embeddingIndex,
-                                                 tableGradient: gradientIfTrained(below)))
-            } else {
-                guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
-                source = .sequence(input)
-                target = step.trainedBelow ? outputGradient(of: steps[step.index - 1]) : nil
-            }
-            let direction = try direction(r, prefix: step.name, parameters: step.layer.parameters, step: step, input: source,
-                                          inputGradientTarget: target, nextStream: nextStream)
-            let output = step.outputIsSequence ? direction.sequence.sequenceOutput : direction.sequence.finalState
-            return (direction.forward, output, { _ in outgrad.map(direction.backward) ?? [] })
-
-        case .bidirectional:
-            throw ExecutionError.unsupported(layer: step.name, reason: "a Bidirectional layer is emitted as a plan")
+        case .recurrent, .bidirectional:
+            throw ExecutionError.unsupported(layer: step.name, reason: "a recurrent layer is emitted as a plan")
         }
+    }
+    /// A recurrent layer: its one direction, reading the layer below's output or projecting its
+    /// embedding's lookup per distinct token.
+    func emitRecurrent(_ r: RecurrentConfig, step: LayerStep, input: FloatRef?, nextStream: () -> UInt32) throws -> (Plan, FloatRef?, BackwardEmitter) {
+        let tokens = try tokenProjection(for: step)
+        let source: RecurrentSequence.Bindings.Input
+        var target: FloatRef?
+        if let tokens {
+            source = .tokens(tokens)
+        } else {
+            guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
+            source = .sequence(input)
+            target = step.trainedBelow ? outputGradient(of: steps[step.index - 1]) : nil
+        }
+        let direction = try direction(r, prefix: step.name, parameters: step.layer.parameters, step: step, input: source,
+                                      inputGradientTarget: target, nextStream: nextStream)
+        var plan = Plan()
+        if let tokens { try plan.append(tokens.gatherRows) }
+        plan.append(try direction.forwardPlan())
+        let output = step.outputIsSequence ? direction.sequence.sequenceOutput : direction.sequence.finalState
+        let outgrad = outputGradient(of: step)
+        return (plan, output, { _ in
+            guard let outgrad else { return Plan() }
+            var plan = try direction.backwardPlan(outgrad)
+            if let tokens { plan.append(try tokens.tableGradientPlan([direction.sequence])) }
+            return plan
+        })
+    }
+
+    /// The projection of the batch's distinct tokens a layer reads (``TokenProjection``); nil
+    /// when it reads the layer below's output.
+    func tokenProjection(for step: LayerStep) throws -> TokenProjection? {
+        guard let capacity = step.projectedTokens else { return nil }
+        guard let embedding = steps[..<step.index].last(where: { if case .embedding = $0.layer.config { return true }; return false }),
+              case .embedding(let e) = embedding.layer.config, let index = embeddingIndex, let tokenSlots else {
+            preconditionFailure("a layer projecting tokens reads an embedding below it, and the executor uploads their slots")
+        }
+        let tablePath = embedding.layer.parameters[0].path
+        let occurrences = options.training ? segmentSlots.map {
+            TokenProjection.Occurrences(sortedRows: index.sortedRows, segmentStarts: index.segmentStarts, segmentSlots: $0)
+        } : nil
+        let names = arena.layout.names
+        let tableGradient = gradientIfTrained(tablePath).map {
+            TokenProjection.TableGradient(table: $0, rows: arena["\(step.name).distinctRowsGradient"],
+                                          identityRows: arena.ints(names["input.identityRows"]!),
+                                          identityStarts: arena.ints(names["input.identityStarts"]!))
+        }
+        return TokenProjection(table: try weight(tablePath), vocabulary: e.inputDim, width: e.outputDim, capacity: capacity,
+                               distinctTokens: index.segmentTokens.slice(0, capacity), tokenSlots: tokenSlots,
+                               rows: arena["\(step.name).distinctRows"], occurrences: occurrences, tableGradient: tableGradient)
     }
 
     /// A Bidirectional layer: its two directions side by side on two lanes (or in turn on one),
     /// then the merge.
-    func emitBidirectional(_ bi: BidirectionalConfig, step: LayerStep, input: FloatRef, nextStream: () -> UInt32) throws -> (Plan, FloatRef, BackwardEmitter) {
+    func emitBidirectional(_ bi: BidirectionalConfig, step: LayerStep, input: FloatRef?, nextStream: () -> UInt32) throws -> (Plan, FloatRef, BackwardEmitter) {
         let outRows = step.rows(options, sequence: step.outputIsSequence)
         let outgrad = options.training ? arena["\(step.name).outgrad"] : nil
         let concurrent = options.concurrentDirections
-        func both(_ plan: inout Plan, _ first: [Op], _ second: [Op]) throws {
-            if concurrent { try plan.appendConcurrently(first, second) } else { try plan.append(contentsOf: first + second) }
+        func both(_ plan: inout Plan, _ first: Plan, _ second: Plan) {
+            if concurrent { plan.appendConcurrently(first, second) } else { plan.append(first); plan.append(second) }
         }
         let count = step.layer.parameters.count / 2
-        let target = step.trainedBelow ? outputGradient(of: steps[step.index - 1]) : nil
-        let scratch = target == nil ? nil : arena["\(step.name).backwardInputGradient"]
+        let tokens = try tokenProjection(for: step)
+        let source: RecurrentSequence.Bindings.Input
+        var target: FloatRef?, scratch: FloatRef?
+        if let tokens {
+            source = .tokens(tokens)
+        } else {
+            guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
+            source = .sequence(input)
+            target = step.trainedBelow ? outputGradient(of: steps[step.index - 1]) : nil
+            scratch = target == nil ? nil : arena["\(step.name).backwardInputGradient"]
+        }
         let forwardDirection = try direction(bi.forwardLayer, prefix: "\(step.name).forward", parameters: Array(step.layer.parameters[..<count]),
-                                             step: step, input: .sequence(input), inputGradientTarget: target, nextStream: nextStream)
+                                             step: step, input: source, inputGradientTarget: target, nextStream: nextStream)
         let backwardDirection = try direction(bi.backwardLayer, prefix: "\(step.name).backward", parameters: Array(step.layer.parameters[count...]),
-                                              step: step, input: .sequence(input), inputGradientTarget: scratch, nextStream: nextStream)
+                                              step: step, input: source, inputGradientTarget: scratch, nextStream: nextStream)
         let pick: (RecurrentSequence) -> FloatRef = { step.outputIsSequence ? $0.sequenceOutput : $0.finalState }
         let merge = BidirectionalMerge(bi.mergeMode, rows: outRows, width: bi.layer.units)
         let out = arena["\(step.name).out"]
         var plan = Plan()
-        try both(&plan, forwardDirection.forward, backwardDirection.forward)
+        // The distinct tokens' table rows are gathered once, for both directions.
+        if let tokens { try plan.append(tokens.gatherRows) }
+        both(&plan, try forwardDirection.forwardPlan(), try backwardDirection.forwardPlan())
         try plan.append(contentsOf: merge.forward(forward: pick(forwardDirection.sequence), backward: pick(backwardDirection.sequence), output: out))
         return (plan, out, { [self] _ in
             guard let outgrad else { return Plan() }
@@ -175,8 +223,9 @@ extension ModelExecutor {
             case .ave: (forwardGradient, backwardGradient) = (fg, fg)
             default: (forwardGradient, backwardGradient) = (fg, bg)
             }
-            try both(&plan, forwardDirection.backward(forwardGradient), backwardDirection.backward(backwardGradient))
+            both(&plan, try forwardDirection.backwardPlan(forwardGradient), try backwardDirection.backwardPlan(backwardGradient))
             if let target, let scratch { try plan.append(.axpby(Axpby(alpha: 1, x: scratch, beta: 1, y: target))) }
+            if let tokens { plan.append(try tokens.tableGradientPlan([forwardDirection.sequence, backwardDirection.sequence])) }
             return plan
         })
     }
@@ -190,6 +239,22 @@ extension ModelExecutor {
         let sequence: RecurrentSequence
         let forward: [Op]
         let backward: (_ outputGradient: FloatRef) -> [Op]
+
+        /// The direction's forward: with projected tokens, the distinct tokens' projection first.
+        func forwardPlan() throws -> Plan {
+            var plan = Plan()
+            if let projection = sequence.tokenProjectionForward { try plan.append(projection) }
+            try plan.append(contentsOf: forward)
+            return plan
+        }
+
+        /// The direction's backward: with projected tokens, then its kernel's gradient over the
+        /// distinct tokens.
+        func backwardPlan(_ outputGradient: FloatRef) throws -> Plan {
+            var plan = try Plan(backward(outputGradient))
+            if let kernelGradient = sequence.tokenProjectionBackward { try plan.append(kernelGradient) }
+            return plan
+        }
     }
 
     func direction(_ r: RecurrentConfig, prefix: String, parameters: [ParameterSpec], step: LayerStep, input: RecurrentSequence.Bindings.Input,

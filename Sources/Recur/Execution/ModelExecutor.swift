@@ -16,15 +16,16 @@ public final class ModelExecutor {
         /// Runs the two directions of a Bidirectional layer on two lanes (queues) at once; they
         /// share only their input and meet again at the merge. Results are identical either way.
         public var concurrentDirections: Bool
-        /// Lets a recurrent layer right after an embedding project the vocabulary instead of the
-        /// batch's tokens where that is fewer rows (``TokenProjection``). Off only to compare.
-        public var projectsVocabulary: Bool
+        /// Lets a recurrent or Bidirectional layer reading an embedding's lookup project the
+        /// batch's distinct tokens instead of every occurrence (``TokenProjection``). Off only to
+        /// compare.
+        public var projectsTokens: Bool
 
         public init(batch: Int, time: Int, training: Bool, dropout: Bool? = nil, seed: UInt64 = 0, maskedOutput: MaskedOutput = .carried,
-                    concurrentDirections: Bool = true, projectsVocabulary: Bool = true) {
+                    concurrentDirections: Bool = true, projectsTokens: Bool = true) {
             self.batch = batch; self.time = time; self.training = training; self.dropout = training && (dropout ?? true)
             self.seed = seed; self.maskedOutput = maskedOutput; self.concurrentDirections = concurrentDirections
-            self.projectsVocabulary = projectsVocabulary
+            self.projectsTokens = projectsTokens
         }
     }
 
@@ -45,10 +46,16 @@ public final class ModelExecutor {
     public let head: Head
     let arena: Arena
     let steps: [LayerStep]
-    /// The forward and backward passes; the two directions of a Bidirectional layer are on
+    /// The forward and backward passes as planned, some ops sized at the most distinct tokens a
+    /// batch can have (``DistinctRowsOp``); the two directions of a Bidirectional layer are on
     /// lanes 0 and 1 when `Options.concurrentDirections` is on.
-    public internal(set) var forwardPlan = Plan()
-    public internal(set) var backwardPlan = Plan()
+    public internal(set) var plannedForward = Plan()
+    public internal(set) var plannedBackward = Plan()
+    /// How many distinct tokens the uploaded batch has (0 before the first upload).
+    public private(set) var distinctTokenCount = 0
+    /// The passes for the uploaded batch: what a step enqueues after ``upload(tokenIDs:labels:step:lane:)``.
+    public var forwardPlan: Plan { plannedForward.resolved(distinctRows: distinctTokenCount) }
+    public var backwardPlan: Plan { plannedBackward.resolved(distinctRows: distinctTokenCount) }
     public var forwardOps: [Op] { forwardPlan.ops }
     public var backwardOps: [Op] { backwardPlan.ops }
     /// Loss (without gradient) and accuracy for evaluation; training gets both from `backwardOps`.
@@ -77,6 +84,10 @@ public final class ModelExecutor {
     public let labels: LossLabels
     public let stepWords: IntRef
     let embeddingIndex: (sortedRows: IntRef, segmentStarts: IntRef, segmentTokens: IntRef)?
+    /// ``TokenProjection``'s per-batch slots (`[B, T]`, and `[B·T]` for training); nil when no
+    /// layer projects tokens.
+    let tokenSlots: IntRef?
+    let segmentSlots: IntRef?
     /// `[2]`: the batch's mean loss and its number of correct predictions, read back together.
     public let metrics: FloatRef
     public var lossValue: FloatRef { metrics.slice(0, 1) }
@@ -112,11 +123,21 @@ public final class ModelExecutor {
         else { _ = layout.reserve("input.labels", b * classes) }
         _ = layout.reserve("metrics", 2)
         _ = layout.reserve("predictions", b * classes)
-        let needsIndex = options.training && steps.contains { $0.trainsEmbedding || $0.projectsTokens }
+        let projects = steps.contains(where: \.projectsTokens)
+        let needsIndex = projects || (options.training && steps.contains(where: \.trainsEmbedding))
         if needsIndex {
             _ = layout.reserve("input.sortedRows", b * t, .int32)
             _ = layout.reserve("input.segmentStarts", b * t + 1, .int32)
             _ = layout.reserve("input.segmentTokens", b * t, .int32)
+        }
+        if projects {
+            _ = layout.reserve("input.tokenSlots", b * t, .int32)
+            if options.training { _ = layout.reserve("input.segmentSlots", b * t, .int32) }
+        }
+        let identityRows = steps.lazy.filter { $0.projectsTokens && $0.trainedBelow && options.training }.compactMap(\.projectedTokens).first
+        if let identityRows {
+            _ = layout.reserve("input.identityRows", identityRows, .int32)
+            _ = layout.reserve("input.identityStarts", identityRows + 1, .int32)
         }
         let arena = try Arena(layout, on: parameters.backend)
         self.arena = arena
@@ -130,6 +151,12 @@ public final class ModelExecutor {
         embeddingIndex = needsIndex
             ? (arena.ints(names["input.sortedRows"]!), arena.ints(names["input.segmentStarts"]!), arena.ints(names["input.segmentTokens"]!))
             : nil
+        tokenSlots = names["input.tokenSlots"].map { arena.ints($0) }
+        segmentSlots = names["input.segmentSlots"].map { arena.ints($0) }
+        if let identityRows {
+            try backend.write((0..<Int32(identityRows)).map { $0 }, to: arena.ints(names["input.identityRows"]!))
+            try backend.write((0...Int32(identityRows)).map { $0 }, to: arena.ints(names["input.identityStarts"]!))
+        }
         try buildOps()
     }
 
@@ -181,6 +208,9 @@ public final class ModelExecutor {
             try backend.upload(index.sortedRows, to: embeddingIndex.sortedRows, lane: lane)
             try backend.upload(index.segmentStarts, to: embeddingIndex.segmentStarts, lane: lane)
             try backend.upload(index.segmentTokens, to: embeddingIndex.segmentTokens, lane: lane)
+            if let tokenSlots { try backend.upload(index.tokenSlots(batch: b, time: t), to: tokenSlots, lane: lane) }
+            if let segmentSlots { try backend.upload(index.segmentSlots, to: segmentSlots, lane: lane) }
+            distinctTokenCount = index.distinctTokens
         }
     }
 }

@@ -80,11 +80,12 @@ extension Trainer {
     /// arena of every plan built so far (one per batch shape and mode).
     public var deviceBytes: Int { parameters.deviceBytes + executors.values.reduce(0) { $0 + $1.deviceBytes } }
 
-    /// The ops of one training step in order, each with the part of the step it belongs to, for
-    /// a profiled step (on one lane, so each command's time is its own): uploads are the caller's (``ModelExecutor/upload(tokenIDs:labels:step:lane:)``).
-    public func trainingStepOps(batch: Int, time: Int) throws -> (executor: ModelExecutor, forward: [Op], backward: [Op], update: [Op]) {
-        let executor = try executor(batch: batch, time: time, training: true)
-        return (executor, executor.forwardOps, executor.backwardOps, updateOps)
+    /// The executor of a training step and the update ops, for a profiled step (on one lane, so
+    /// each command's time is its own). The step's forward and backward ops are the executor's
+    /// (``ModelExecutor/forwardOps``, ``ModelExecutor/backwardOps``) once the caller has uploaded
+    /// the batch (``ModelExecutor/upload(tokenIDs:labels:step:lane:)``): some are sized by it.
+    public func trainingStep(batch: Int, time: Int) throws -> (executor: ModelExecutor, update: [Op]) {
+        (try executor(batch: batch, time: time, training: true), updateOps)
     }
 
     /// Advances the optimizer's iteration and uploads its step factor, as a training step does.

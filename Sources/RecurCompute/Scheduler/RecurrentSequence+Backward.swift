@@ -50,22 +50,21 @@ extension RecurrentSequence {
             }
         }
         ops.append(.recurrentLoop(RecurrentLoop(batch: b, steps: steps)))
-        // Weight gradients: one GEMM each over all T·B rows (the input kernel's and the bias's over
-        // the V vocabulary rows of S when the input is a projected embedding lookup).
+        // Weight gradients: one GEMM each over all T·B rows (the input kernel's over the distinct
+        // tokens' rows of S when the input is projected tokens: after these ops,
+        // ``tokenProjectionBackward``).
         let rows = t * b
         switch bindings.input {
         case .tokens(let tokens):
-            guard let index = tokens.index, let v = shape.projectedVocabulary, let summed = work.tokenGateGradients else {
-                preconditionFailure("a projected embedding lookup needs its occurrence index (TokenProjection.index) for backward")
+            guard let occurrences = tokens.occurrences, let summed = work.tokenGateGradients else {
+                preconditionFailure("projected tokens need their occurrence index (TokenProjection.occurrences) for backward")
             }
-            ops.append(.fill(Fill(summed, value: 0)))
-            ops.append(.embeddingGradient(EmbeddingGradient(occurrences: rows, vocabulary: v, width: g, outputGradient: gateGradients,
-                                                            index: index, tableGradient: summed)))
-            ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: v, a: tokens.table, b: summed, c: bindings.kernelGradient)))
-            ops.append(.sumRows(SumRows(rows: v, columns: g, input: summed, output: bindings.biasGradient.slice(0, g))))
-            if let tableGradient = tokens.tableGradient {
-                ops.append(.gemm(GEMM(transposeB: true, m: v, n: d, k: g, a: summed, b: bindings.kernel, c: tableGradient)))
-            }
+            ops.append(.embeddingGradient(EmbeddingGradient(
+                occurrences: rows, vocabulary: tokens.capacity, width: g, outputGradient: gateGradients,
+                index: (occurrences.sortedRows, occurrences.segmentStarts, occurrences.segmentSlots), tableGradient: summed)))
+            // Over every occurrence, not S: an id outside the vocabulary reads zeros and has no
+            // row of S, but its gates still have a bias.
+            ops.append(.sumRows(SumRows(rows: rows, columns: g, input: gateGradients, output: bindings.biasGradient.slice(0, g))))
         case .sequence(let input):
             ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: input, b: gateGradients, c: bindings.kernelGradient)))
             ops.append(.sumRows(SumRows(rows: rows, columns: g, input: gateGradients, output: bindings.biasGradient.slice(0, g))))

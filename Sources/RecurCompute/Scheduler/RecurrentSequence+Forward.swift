@@ -1,6 +1,6 @@
 extension RecurrentSequence {
     /// The forward ops: the whole-sequence input projection, then per step the recurrent
-    /// product and the fused cell.
+    /// product and the fused cell. With projected tokens, ``tokenProjectionForward`` runs first.
     public func forward() -> [Op] {
         let (b, t, h, g, d) = (shape.batch, shape.time, shape.cell.units, shape.cell.gateWidth, shape.inputWidth)
         let cell = shape.cell
@@ -10,10 +10,10 @@ extension RecurrentSequence {
         case .sequence(let input):
             ops = [.gemm(GEMM(m: t * b, n: g, k: d, a: input, b: bindings.kernel, c: work.projectedInputs))]
         case .tokens(let tokens):
-            let v = shape.projectedVocabulary!, projection = work.tokenProjection!
-            ops = [.gemm(GEMM(m: v, n: g, k: d, a: tokens.table, b: bindings.kernel, c: projection))]
-            inputGather = EmbeddingGather(batch: b, time: t, vocabulary: v, width: g, tokenIDs: tokens.tokenIDs,
-                                          table: projection, output: work.projectedInputs)
+            // The distinct tokens' projection is ``tokenProjectionForward``'s, sized per batch.
+            ops = []
+            inputGather = EmbeddingGather(batch: b, time: t, vocabulary: tokens.capacity, width: g, tokenIDs: tokens.tokenSlots,
+                                          table: work.tokenProjection!, output: work.projectedInputs)
         }
         if let dropped = work.droppedStates, let rd = bindings.recurrentDropoutMask {
             ops.append(.multiply(Multiply(initialState, rd, output: dropped.row(initialRow, width: stateRows))))

@@ -39,17 +39,18 @@ public struct RecurrentSequence: Sendable {
         /// Whether the caller reads ``RecurrentSequence/sequenceOutput`` (`return_sequences`).
         /// Forward-only and without it, the state history is three rows too.
         public var outputsSequence: Bool
-        /// Set when the input is an embedding lookup projected per vocabulary row
-        /// (``TokenProjection``, bound as ``Bindings/Input/tokens(_:)``): the vocabulary size.
-        public var projectedVocabulary: Int?
+        /// Set when the input is an embedding lookup projected per distinct token
+        /// (``TokenProjection``, bound as ``Bindings/Input/tokens(_:)``): its capacity, the most
+        /// distinct tokens a batch can have.
+        public var projectedTokens: Int?
 
         public init(cell: RecurrentCell, batch: Int, time: Int, inputWidth: Int, reverse: Bool = false, masked: Bool = false,
                     maskedOutput: MaskedOutput = .zero, recurrentDropout: Bool = false, inputGradient: Bool = true,
-                    storesForBackward: Bool = true, outputsSequence: Bool = true, projectedVocabulary: Int? = nil) {
+                    storesForBackward: Bool = true, outputsSequence: Bool = true, projectedTokens: Int? = nil) {
             self.cell = cell; self.batch = batch; self.time = time; self.inputWidth = inputWidth
             self.reverse = reverse; self.masked = masked; self.maskedOutput = maskedOutput; self.recurrentDropout = recurrentDropout
             self.inputGradient = inputGradient; self.storesForBackward = storesForBackward; self.outputsSequence = outputsSequence
-            self.projectedVocabulary = projectedVocabulary
+            self.projectedTokens = projectedTokens
         }
 
         var resetBefore: Bool { cell.kind == .gru(resetAfter: false) }
@@ -69,8 +70,8 @@ public struct RecurrentSequence: Sendable {
         public enum Input: Sendable {
             /// `[T, B, D]`, time-major.
             case sequence(FloatRef)
-            /// An embedding lookup the sequence projects per vocabulary row (the shape says how
-            /// many rows: ``Shape/projectedVocabulary``).
+            /// An embedding lookup the sequence projects per distinct token (the shape says how
+            /// many rows at most: ``Shape/projectedTokens``).
             case tokens(TokenProjection)
         }
 
@@ -126,9 +127,9 @@ public struct RecurrentSequence: Sendable {
         }
         if shape.recurrentDropout { _ = layout.reserve("\(prefix).droppedStates", (t + 1) * b * h) }
         if shape.resetAfter && backward { _ = layout.reserve("\(prefix).recurrentGateGradients", t * b * g) }
-        if let v = shape.projectedVocabulary {
-            _ = layout.reserve("\(prefix).tokenProjection", v * g)
-            if backward { _ = layout.reserve("\(prefix).tokenGateGradients", v * g) }
+        if let rows = shape.projectedTokens {
+            _ = layout.reserve("\(prefix).tokenProjection", rows * g)
+            if backward { _ = layout.reserve("\(prefix).tokenGateGradients", rows * g) }
         }
         if shape.resetBefore {
             _ = layout.reserve("\(prefix).resetStates", shape.savedSteps * b * h)
@@ -142,7 +143,7 @@ public struct RecurrentSequence: Sendable {
         /// Backward's; nil in a forward-only sequence.
         var gateGradients, carried, recurrentGradient: FloatRef?
         var cellStates, cellGradient, sequenceOutput, droppedStates, recurrentGateGradients, resetStates, resetGradient: FloatRef?
-        /// ``TokenProjection``'s `P` and `S`, `[V, G·H]`.
+        /// ``TokenProjection``'s `P` and `S`, `[capacity, G·H]`.
         var tokenProjection, tokenGateGradients: FloatRef?
     }
 
@@ -159,10 +160,10 @@ public struct RecurrentSequence: Sendable {
             droppedStates: optional("droppedStates"), recurrentGateGradients: optional("recurrentGateGradients"),
             resetStates: optional("resetStates"), resetGradient: optional("resetGradient"),
             tokenProjection: optional("tokenProjection"), tokenGateGradients: optional("tokenGateGradients"))
-        if case .tokens = bindings.input {
-            precondition(shape.projectedVocabulary != nil, "a projected embedding lookup needs a shape with projectedVocabulary")
+        if case .tokens(let tokens) = bindings.input {
+            precondition(shape.projectedTokens == tokens.capacity, "projected tokens need a shape with their capacity as projectedTokens")
         } else {
-            precondition(shape.projectedVocabulary == nil, "a shape that projects its vocabulary reads Bindings.Input.tokens")
+            precondition(shape.projectedTokens == nil, "a shape that projects tokens reads Bindings.Input.tokens")
         }
     }
 

@@ -1,31 +1,98 @@
-/// A recurrent layer fed straight by an embedding lookup, projected per vocabulary row instead of
-/// per token: `x·W` for an occurrence of token `v` is row `v` of `P = E·W`, so the forward
-/// projects the `V` rows of the table once and gathers `T·B` rows of `P`, and the backward sums
-/// the gate gradients per token first (`S`, `[V, G·H]`, the embedding gradient's own
-/// deterministic segment sum) and then needs only `V`-row products: `dW = Eᵀ·S`,
-/// `d(bias) = Σ_v S_v`, `dE = S·Wᵀ`. Worth it when the vocabulary is well below `T·B` (IMDB:
-/// 10,000 words against 64,000 tokens a batch — the projection, `dW` and the input gradient
-/// shrink sixfold, and the `[T, B, E]` embedding output is never formed).
+/// A recurrent layer fed straight by an embedding lookup, projected per distinct token of the
+/// batch instead of per occurrence: `x·W` for an occurrence of token `v` is the row of `P = E_D·W`
+/// for `v`, where `E_D` holds the table rows of the batch's `D` distinct tokens. So the forward
+/// gathers `D` table rows, projects them once and the loop reads `T·B` rows of `P`; the backward
+/// sums the gate gradients per distinct token first (`S`, `[D, G·H]`, the embedding gradient's own
+/// deterministic segment sum) and then needs only `D`-row products: `dW = E_Dᵀ·S`,
+/// `d(bias) = Σ S`, `dE_D = S·Wᵀ`, whose rows land in the table gradient. The `[T, B, E]` lookup
+/// is never formed.
 ///
-/// Same mathematics as the per-token products: only the order of the sums over occurrences
+/// `D` is at most the vocabulary and at most `T·B`, and usually well below both: IMDB's 10,000
+/// words against 64,000 tokens a batch (lstm-imdb), or 16,384 tokens of which about 8,000 are
+/// distinct (stacked-bilstm, uniform tokens; real text repeats its common words far more). The
+/// host knows `D` once the batch is prepared, so the ops it sizes are planned at the most there
+/// can be (``capacity``) and cut per batch (``DistinctRowsOp``).
+///
+/// Same mathematics as the per-occurrence products: only the order of the sums over occurrences
 /// changes (grouped by token), within Float32 rounding of the per-token path.
 public struct TokenProjection: Sendable {
-    /// `[V, E]`, the embedding table (V is the shape's ``RecurrentSequence/Shape/projectedVocabulary``).
+    /// `[V, E]`, the embedding table.
     public var table: FloatRef
-    /// `[B, T]`, batch-major as uploaded.
-    public var tokenIDs: IntRef
-    /// The batch's occurrences grouped by token (``EmbeddingGradientIndex``); needed by backward.
-    public var index: (sortedRows: IntRef, segmentStarts: IntRef, segmentTokens: IntRef)?
-    /// `[V, E]`: where backward writes (overwrites) `dE`; nil when the table is not trained.
-    public var tableGradient: FloatRef?
+    public var vocabulary: Int
+    public var width: Int
+    /// The most distinct tokens a batch can have: `min(V, T·B)`.
+    public var capacity: Int
+    /// `[capacity]`: the batch's distinct in-range tokens in ascending order, −1 after them (the
+    /// ``EmbeddingGradientIndex``'s segment tokens).
+    public var distinctTokens: IntRef
+    /// `[B, T]`, batch-major as uploaded: each occurrence's row among the distinct tokens, −1 for
+    /// an id outside the vocabulary (which reads zeros, as the lookup gives it).
+    public var tokenSlots: IntRef
+    /// `[capacity, E]`: the table rows of the distinct tokens.
+    public var rows: FloatRef
+    /// Backward's: the occurrences grouped by distinct token, each segment writing its own row.
+    public var occurrences: Occurrences?
+    /// Where backward writes (overwrites) `dE`; nil when the table is not trained.
+    public var tableGradient: TableGradient?
 
-    public init(table: FloatRef, tokenIDs: IntRef,
-                index: (sortedRows: IntRef, segmentStarts: IntRef, segmentTokens: IntRef)?, tableGradient: FloatRef?) {
-        self.table = table; self.tokenIDs = tokenIDs
-        self.index = index; self.tableGradient = tableGradient
+    /// The index that sums the gate gradients of a token's occurrences into its distinct row.
+    public struct Occurrences: Sendable {
+        /// `[B·T]` rows `t·B + b`, grouped by token; `[B·T + 1]` segment starts.
+        public var sortedRows, segmentStarts: IntRef
+        /// `[B·T]`: segment `s` → row `s` for the distinct tokens, −1 after them.
+        public var segmentSlots: IntRef
+        public init(sortedRows: IntRef, segmentStarts: IntRef, segmentSlots: IntRef) {
+            self.sortedRows = sortedRows; self.segmentStarts = segmentStarts; self.segmentSlots = segmentSlots
+        }
     }
 
-    /// Whether projecting the vocabulary costs less than projecting the batch's tokens: at most
-    /// half as many rows.
-    public static func pays(vocabulary: Int, batch: Int, time: Int) -> Bool { 2 * vocabulary <= batch * time }
+    /// The table gradient and what puts `dE_D`'s rows into it: a segment sum whose segments are
+    /// one row each (`0…capacity−1` and `0…capacity`, constant), landing at the distinct tokens.
+    public struct TableGradient: Sendable {
+        /// `[V, E]`.
+        public var table: FloatRef
+        /// `[capacity, E]`: `dE_D`.
+        public var rows: FloatRef
+        /// `[capacity]` and `[capacity + 1]`: `0, 1, 2, …`.
+        public var identityRows, identityStarts: IntRef
+        public init(table: FloatRef, rows: FloatRef, identityRows: IntRef, identityStarts: IntRef) {
+            self.table = table; self.rows = rows; self.identityRows = identityRows; self.identityStarts = identityStarts
+        }
+    }
+
+    public init(table: FloatRef, vocabulary: Int, width: Int, capacity: Int, distinctTokens: IntRef, tokenSlots: IntRef, rows: FloatRef,
+                occurrences: Occurrences?, tableGradient: TableGradient?) {
+        self.table = table; self.vocabulary = vocabulary; self.width = width; self.capacity = capacity
+        self.distinctTokens = distinctTokens; self.tokenSlots = tokenSlots; self.rows = rows
+        self.occurrences = occurrences; self.tableGradient = tableGradient
+    }
+
+    /// The most distinct tokens a batch of `batch × time` ids over `vocabulary` words can have.
+    public static func capacity(vocabulary: Int, batch: Int, time: Int) -> Int { Swift.min(vocabulary, batch * time) }
+
+    /// Forward, once per layer before its directions: the table rows of the distinct tokens.
+    public var gatherRows: DistinctRowsOp {
+        DistinctRowsOp(.embeddingGather(EmbeddingGather(batch: 1, time: capacity, vocabulary: vocabulary, width: width,
+                                                        tokenIDs: distinctTokens, table: table, output: rows)), .gatheredRows)
+    }
+
+    /// Backward, once per layer after its directions: `dE_D = Σ_directions S·Wᵀ`, its rows put
+    /// into the zeroed table gradient. Empty when the table is not trained.
+    public func tableGradientPlan(_ directions: [RecurrentSequence]) throws -> Plan {
+        guard let gradient = tableGradient else { return Plan() }
+        var plan = Plan()
+        for (index, direction) in directions.enumerated() {
+            guard let summed = direction.work.tokenGateGradients else {
+                preconditionFailure("a direction reading projected tokens keeps their summed gate gradients")
+            }
+            try plan.append(DistinctRowsOp(.gemm(GEMM(transposeB: true, m: capacity, n: width, k: direction.shape.cell.gateWidth,
+                                                      a: summed, b: direction.bindings.kernel, beta: index == 0 ? 0 : 1,
+                                                      c: gradient.rows)), .gemmRows))
+        }
+        try plan.append(.fill(Fill(gradient.table, value: 0)))
+        try plan.append(.embeddingGradient(EmbeddingGradient(
+            occurrences: capacity, vocabulary: vocabulary, width: width, outputGradient: gradient.rows,
+            index: (gradient.identityRows, gradient.identityStarts, distinctTokens), tableGradient: gradient.table)))
+        return plan
+    }
 }
