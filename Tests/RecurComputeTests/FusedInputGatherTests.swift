@@ -46,8 +46,7 @@ final class FusedInputGatherTests: XCTestCase {
         try cpu.write(random.floats(v * g), to: arena["rnn.tokenProjection"])
         let slots = try cpu.intTensor(tokens)
         let bindings = RecurrentSequence.Bindings(
-            input: .tokens(TokenProjection(table: try cpu.zeros(v * e), vocabulary: v, width: e, capacity: v, distinctTokens: slots.slice(0, v),
-                                           tokenSlots: slots, rows: try cpu.zeros(v * e), occurrences: nil, tableGradient: nil)),
+            input: .tokens(TokenProjection(table: try cpu.zeros(v * e), vocabulary: v, width: e, rows: .vocabulary, tokenSlots: slots)),
             kernel: try cpu.tensor(random.floats(e * g)), recurrentKernel: try cpu.tensor(random.floats(cell.units * g)),
             bias: try cpu.tensor(random.floats(cell.biasCount)), kernelGradient: try cpu.zeros(e * g),
             recurrentKernelGradient: try cpu.zeros(cell.units * g), biasGradient: try cpu.zeros(cell.biasCount), mask: mask)

@@ -117,7 +117,8 @@ final class TokenProjectionTests: XCTestCase {
     }
 
     /// At inference a dropout between the embedding and the layer is the identity, so the layer
-    /// still projects the lookup (bigru-w2v's SpatialDropout1D); in training it is not.
+    /// still projects the lookup (bigru-w2v's SpatialDropout1D); in training it is not. With a
+    /// vocabulary of at most four batches' tokens it projects the whole vocabulary.
     func testInferenceProjectsThroughDropoutThatIsTheIdentity() throws {
         let between: [LayerConfig] = [.spatialDropout1D(SpatialDropout1DConfig(0.2)), .dropout(DropoutConfig(0.1))]
         let layer = LayerConfig.bidirectional(BidirectionalConfig(.gru(4, returnSequences: true)))
@@ -126,13 +127,61 @@ final class TokenProjectionTests: XCTestCase {
             let label = backend.device.identifier
             let projected = try steps(model, on: backend, projects: true, training: false)
             let perToken = try steps(model, on: backend, projects: false, training: false)
-            XCTAssertTrue(projected[0].executor.steps[3].projectsTokens, label)
-            XCTAssertTrue(projected[0].executor.steps[1].feedsTokenProjection && projected[0].executor.steps[2].feedsTokenProjection, label)
+            let executor = projected[0].executor
+            XCTAssertTrue(executor.steps[3].projectsTokens && executor.steps[3].projectsWholeVocabulary, label)
+            XCTAssertTrue(executor.steps[1].feedsTokenProjection && executor.steps[2].feedsTokenProjection, label)
             for (index, (p, q)) in zip(projected, perToken).enumerated() {
                 XCTAssertEqual(p.loss, q.loss, accuracy: 1e-6, "\(label) batch \(index)")
                 assertClose(p.predictions, q.predictions, relative: 1e-5, absolute: 1e-6, "\(label) batch \(index) predictions")
             }
-            assertTheProjectionIsPerDistinctToken(projected.last!.executor, distinct: Self.batches.last!.distinct, label)
+            let vocabularyProducts = executor.plannedVocabularyProjection.ops.filter {
+                if case .gemm(let g) = $0 { return g.m == Self.vocabulary && g.k == Self.width }
+                return false
+            }
+            XCTAssertEqual(vocabularyProducts.count, 2, "\(label): one product of the whole table per direction")
+            XCTAssertEqual(executor.plannedVocabularyProjection.opCount, 2, label)
+            XCTAssertNil(executor.arena.layout.names["\(executor.steps[0].name).out"], label)
+        }
+    }
+
+    /// `predict` projects the vocabulary once and reuses it while the weights stay the same; a
+    /// training step or new weights make the next pass project again. Checked against the
+    /// per-occurrence products with the weights of the moment.
+    func testInferenceReusesTheVocabularyProjectionUntilTheWeightsChange() throws {
+        let layer = LayerConfig.bidirectional(BidirectionalConfig(.lstm(4, returnSequences: true)))
+        let ids = Self.batches.flatMap(\.tokens)
+        for backend in try backends {
+            let label = backend.device.identifier
+            let model = try Self.model(layer, maskZero: false, trainableEmbedding: true)
+            let trainer = try Trainer(model: model, configuration: TrainingConfiguration(loss: .sparseCategoricalCrossEntropy, learningRate: 0.05,
+                                                                                         batchSize: Self.batch, seed: 3), backend: backend)
+            func perOccurrence() throws -> [Float] {
+                let parameters = try ParameterStore(model: model, backend: backend)
+                try parameters.setWeights(try trainer.parameters.weights())
+                let executor = try ModelExecutor(parameters: parameters, loss: .sparseCategoricalCrossEntropy,
+                                                 options: .init(batch: Self.batch, time: Self.time, training: false, projectsTokens: false))
+                return try Self.batches.flatMap { batch -> [Float] in
+                    try executor.upload(tokenIDs: batch.tokens, labels: [0, 0, 0, 0])
+                    try executor.forwardPlan.enqueue(on: backend)
+                    return try backend.read(executor.predictions)
+                }
+            }
+            func predict() throws -> (predictions: [Float], gemms: Int) {
+                let before = backend.counters.gemms
+                let predictions = try trainer.predict(tokenIDs: ids, time: Self.time)
+                return (predictions, backend.counters.gemms - before)
+            }
+            let first = try predict(), again = try predict()
+            assertClose(first.predictions, try perOccurrence(), relative: 1e-5, absolute: 1e-6, "\(label) first")
+            XCTAssertEqual(again.predictions, first.predictions, label)
+            XCTAssertEqual(first.gemms - again.gemms, 2, "\(label): the second pass skips one product per direction")
+            _ = try trainer.fit(LabeledSequences(tokenIDs: ids, labels: [0, 1, 1, 0, 1, 0, 0, 1], time: Self.time), epochs: 1, shuffle: false)
+            let trained = try predict()
+            XCTAssertEqual(trained.gemms, first.gemms, "\(label): trained weights are projected again")
+            assertClose(trained.predictions, try perOccurrence(), relative: 1e-5, absolute: 1e-6, "\(label) after training")
+            XCTAssertNotEqual(trained.predictions, first.predictions, label)
+            try trainer.parameters.setWeights(ParameterValues.initial(for: model, seed: 3))
+            assertClose(try predict().predictions, first.predictions, relative: 1e-6, absolute: 1e-7, "\(label) restored weights")
         }
     }
 

@@ -20,6 +20,9 @@ struct LayerStep {
     /// The embedding then forms no output of its own.
     let projectedTokens: Int?
     var projectsTokens: Bool { projectedTokens != nil }
+    /// The projected rows are the whole vocabulary (``TokenProjection/Rows/vocabulary``), not
+    /// the batch's distinct tokens.
+    let projectsWholeVocabulary: Bool
     /// An embedding whose lookup a layer above projects itself, or an identity dropout between
     /// them: it forms no output, and no gradient of one.
     let feedsTokenProjection: Bool
@@ -46,7 +49,7 @@ struct LayerStep {
                 trainsEmbedding = options.training && e.trainable
                 vocabulary = e.inputDim
             }
-            let projectedTokens = Self.projectedTokens(at: index, of: model.layers, options: options)
+            let projection = Self.tokenProjectionRows(at: index, of: model.layers, options: options)
             // The embedding and the identity dropouts between it and the layer projecting its lookup.
             let feedsTokenProjection = model.layers.indices.contains { above in
                 above > index && (Self.projectionSource(of: above, in: model.layers, options: options).map { $0 <= index } ?? false)
@@ -54,7 +57,8 @@ struct LayerStep {
             let step = LayerStep(layer: layer, index: index, inputIsSequence: inputIsSequence, outputIsSequence: outputIsSequence,
                                  inputWidth: inputWidth, outputWidth: outputWidth, masks: maskActive,
                                  trainsEmbedding: trainsEmbedding, vocabulary: vocabulary, trainedBelow: trainedSoFar,
-                                 projectedTokens: projectedTokens, feedsTokenProjection: feedsTokenProjection)
+                                 projectedTokens: projection?.count, projectsWholeVocabulary: projection?.wholeVocabulary ?? false,
+                                 feedsTokenProjection: feedsTokenProjection)
             trainedSoFar = trainedSoFar || (options.training && layer.parameters.contains(where: \.trainable))
             // Keras drops the mask at the first layer that returns a single vector.
             if !outputIsSequence { maskActive = false }
@@ -89,12 +93,18 @@ struct LayerStep {
         return nil
     }
 
-    /// The most distinct tokens the layer at `index` projects (``TokenProjection``), when it
-    /// projects its embedding's lookup per distinct token; nil when it reads a sequence.
-    static func projectedTokens(at index: Int, of layers: [ModelLayer], options: ModelExecutor.Options) -> Int? {
+    /// How many rows the layer at `index` projects when it projects its embedding's lookup
+    /// (``TokenProjection``), and whether they are the whole vocabulary; nil when it reads a
+    /// sequence. Training projects the batch's distinct tokens. Inference projects the whole
+    /// vocabulary once and reuses it while the weights stay the same (``ModelExecutor/enqueueForward()``),
+    /// unless the vocabulary is over four batches' tokens: then the one-time product and its
+    /// buffer would outweigh what evaluating a data set saves, and it projects distinct tokens too.
+    static func tokenProjectionRows(at index: Int, of layers: [ModelLayer], options: ModelExecutor.Options) -> (count: Int, wholeVocabulary: Bool)? {
         guard let source = projectionSource(of: index, in: layers, options: options),
               case .embedding(let e) = layers[source].config else { return nil }
-        return TokenProjection.capacity(vocabulary: e.inputDim, batch: options.batch, time: options.time)
+        let (v, tokens) = (e.inputDim, options.batch * options.time)
+        if !options.training && v <= 4 * tokens { return (v, true) }
+        return (TokenProjection.capacity(vocabulary: v, batch: options.batch, time: options.time), false)
     }
 
     func rows(_ options: ModelExecutor.Options, sequence: Bool) -> Int { sequence ? options.time * options.batch : options.batch }
@@ -139,7 +149,7 @@ struct LayerStep {
     /// The distinct tokens' table rows (``TokenProjection``) and, when the table trains, their
     /// gradient: shared by both directions of a Bidirectional layer.
     func reserveTokenProjection(options: ModelExecutor.Options, in layout: inout ArenaLayout) {
-        guard let capacity = projectedTokens else { return }
+        guard let capacity = projectedTokens, !projectsWholeVocabulary else { return }
         _ = layout.reserve("\(name).distinctRows", capacity * inputWidth)
         // Only the embedding and identity dropouts are below a projecting layer: their weights are the table.
         if options.training && trainedBelow { _ = layout.reserve("\(name).distinctRowsGradient", capacity * inputWidth) }

@@ -144,7 +144,7 @@ extension ModelExecutor {
         let direction = try direction(r, prefix: step.name, parameters: step.layer.parameters, step: step, input: source,
                                       inputGradientTarget: target, nextStream: nextStream)
         var plan = Plan()
-        if let tokens { try plan.append(tokens.gatherRows) }
+        if let gather = tokens?.gatherRows { try plan.append(gather) }
         plan.append(try direction.forwardPlan())
         let output = step.outputIsSequence ? direction.sequence.sequenceOutput : direction.sequence.finalState
         let outgrad = outputGradient(of: step)
@@ -161,10 +161,16 @@ extension ModelExecutor {
     func tokenProjection(for step: LayerStep) throws -> TokenProjection? {
         guard let capacity = step.projectedTokens else { return nil }
         guard let embedding = steps[..<step.index].last(where: { if case .embedding = $0.layer.config { return true }; return false }),
-              case .embedding(let e) = embedding.layer.config, let index = embeddingIndex, let tokenSlots else {
-            preconditionFailure("a layer projecting tokens reads an embedding below it, and the executor uploads their slots")
+              case .embedding(let e) = embedding.layer.config else {
+            preconditionFailure("a layer projecting tokens reads an embedding below it")
         }
         let tablePath = embedding.layer.parameters[0].path
+        if step.projectsWholeVocabulary {
+            return TokenProjection(table: try weight(tablePath), vocabulary: e.inputDim, width: e.outputDim, rows: .vocabulary, tokenSlots: tokenIDs)
+        }
+        guard let index = embeddingIndex, let tokenSlots else {
+            preconditionFailure("the executor uploads the slots of the distinct tokens a layer projects")
+        }
         let occurrences = options.training ? segmentSlots.map {
             TokenProjection.Occurrences(sortedRows: index.sortedRows, segmentStarts: index.segmentStarts, segmentSlots: $0)
         } : nil
@@ -174,9 +180,10 @@ extension ModelExecutor {
                                           identityRows: arena.ints(names["input.identityRows"]!),
                                           identityStarts: arena.ints(names["input.identityStarts"]!))
         }
-        return TokenProjection(table: try weight(tablePath), vocabulary: e.inputDim, width: e.outputDim, capacity: capacity,
-                               distinctTokens: index.segmentTokens.slice(0, capacity), tokenSlots: tokenSlots,
-                               rows: arena["\(step.name).distinctRows"], occurrences: occurrences, tableGradient: tableGradient)
+        let rows = TokenProjection.Rows.distinct(capacity: capacity, tokens: index.segmentTokens.slice(0, capacity),
+                                                 gathered: arena["\(step.name).distinctRows"])
+        return TokenProjection(table: try weight(tablePath), vocabulary: e.inputDim, width: e.outputDim, rows: rows,
+                               tokenSlots: tokenSlots, occurrences: occurrences, tableGradient: tableGradient)
     }
 
     /// A Bidirectional layer: its two directions side by side on two lanes (or in turn on one),
@@ -209,7 +216,7 @@ extension ModelExecutor {
         let out = arena["\(step.name).out"]
         var plan = Plan()
         // The distinct tokens' table rows are gathered once, for both directions.
-        if let tokens { try plan.append(tokens.gatherRows) }
+        if let gather = tokens?.gatherRows { try plan.append(gather) }
         both(&plan, try forwardDirection.forwardPlan(), try backwardDirection.forwardPlan())
         try plan.append(contentsOf: merge.forward(forward: pick(forwardDirection.sequence), backward: pick(backwardDirection.sequence), output: out))
         return (plan, out, { [self] _ in
@@ -240,10 +247,13 @@ extension ModelExecutor {
         let forward: [Op]
         let backward: (_ outputGradient: FloatRef) -> [Op]
 
-        /// The direction's forward: with projected tokens, the distinct tokens' projection first.
+        /// The direction's forward: with projected distinct tokens, their projection first (a
+        /// projection of the whole vocabulary is the executor's ``ModelExecutor/plannedVocabularyProjection``).
         func forwardPlan() throws -> Plan {
             var plan = Plan()
-            if let projection = sequence.tokenProjectionForward { try plan.append(projection) }
+            if case .tokens(let tokens) = sequence.bindings.input, case .distinct = tokens.rows {
+                plan.append(try sequence.tokenProjectionForward())
+            }
             try plan.append(contentsOf: forward)
             return plan
         }
@@ -293,6 +303,9 @@ extension ModelExecutor {
             inputGradient: sequenceInputGradient, mask: step.masks ? timestepMask : nil, recurrentDropoutMask: recurrentMask)
         let sequence = RecurrentSequence(shape, prefix: prefix, arena: arena, bindings: bindings)
         recurrentSequences.append(sequence)
+        if case .tokens(let tokens) = sequenceInput, case .vocabulary = tokens.rows {
+            plannedVocabularyProjection.append(try sequence.tokenProjectionForward())
+        }
         forward += sequence.forward()
         let returnsSequences = step.outputIsSequence
         return DirectionOps(sequence: sequence, forward: forward) { outputGradient in

@@ -51,10 +51,22 @@ public final class ModelExecutor {
     /// lanes 0 and 1 when `Options.concurrentDirections` is on.
     public internal(set) var plannedForward = Plan()
     public internal(set) var plannedBackward = Plan()
+    /// Inference only: the projection of the whole vocabulary by the layer reading the embedding
+    /// (``TokenProjection/Rows/vocabulary``). It depends on the weights alone, so
+    /// ``enqueueForward()`` runs it only when they changed since it last did.
+    public internal(set) var plannedVocabularyProjection = Plan()
+    /// The ``ParameterStore/revision`` of the weights the vocabulary projection was last queued for.
+    private var projectedRevision: Int?
     /// How many distinct tokens the uploaded batch has (0 before the first upload).
     public private(set) var distinctTokenCount = 0
-    /// The passes for the uploaded batch: what a step enqueues after ``upload(tokenIDs:labels:step:lane:)``.
-    public var forwardPlan: Plan { plannedForward.resolved(distinctRows: distinctTokenCount) }
+    /// The passes for the uploaded batch, whole: what a step runs after
+    /// ``upload(tokenIDs:labels:step:lane:)`` (``enqueueForward()`` skips the vocabulary
+    /// projection while it is current).
+    public var forwardPlan: Plan {
+        var plan = plannedVocabularyProjection
+        plan.append(plannedForward.resolved(distinctRows: distinctTokenCount))
+        return plan
+    }
     public var backwardPlan: Plan { plannedBackward.resolved(distinctRows: distinctTokenCount) }
     public var forwardOps: [Op] { forwardPlan.ops }
     public var backwardOps: [Op] { backwardPlan.ops }
@@ -76,6 +88,17 @@ public final class ModelExecutor {
             if let final = s.finalCellState, let initial = s.initialCellState { ops.append(.copy2D(Copy2D(final, to: initial))) }
             return ops
         }
+    }
+
+    /// Queues the forward pass for the uploaded batch, without flushing: the vocabulary
+    /// projection only when the weights changed since this executor last queued it (inference
+    /// over a data set projects the vocabulary once), then the rest.
+    public func enqueueForward() throws {
+        if projectedRevision != parameters.revision {
+            try plannedVocabularyProjection.enqueue(on: backend, flush: false)
+            projectedRevision = parameters.revision
+        }
+        try plannedForward.resolved(distinctRows: distinctTokenCount).enqueue(on: backend, flush: false)
     }
 
     // Per-batch inputs.
@@ -123,7 +146,7 @@ public final class ModelExecutor {
         else { _ = layout.reserve("input.labels", b * classes) }
         _ = layout.reserve("metrics", 2)
         _ = layout.reserve("predictions", b * classes)
-        let projects = steps.contains(where: \.projectsTokens)
+        let projects = steps.contains { $0.projectsTokens && !$0.projectsWholeVocabulary }
         let needsIndex = projects || (options.training && steps.contains(where: \.trainsEmbedding))
         if needsIndex {
             _ = layout.reserve("input.sortedRows", b * t, .int32)

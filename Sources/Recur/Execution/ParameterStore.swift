@@ -48,7 +48,17 @@ public final class ParameterStore {
         (0..<rule.slotCount).compactMap { arena.layout.names["s\($0):" + path].map { arena[$0] } }
     }
 
+    /// Counts the changes to the weights: ``setWeights(_:)`` and each queued update
+    /// (``markUpdated()``). An executor that keeps something computed from the weights (the
+    /// vocabulary projection of ``ModelExecutor/enqueueForward()``) recomputes it when this moves.
+    /// Writing a weight tensor some other way must call ``markUpdated()`` too.
+    public private(set) var revision = 0
+
+    /// Records that ops writing the weights (the optimizer's update) have been queued.
+    public func markUpdated() { revision += 1 }
+
     public func setWeights(_ values: [String: [Float]]) throws {
+        defer { revision += 1 }
         for spec in model.parameters {
             guard let v = values[spec.path] else { throw ExecutionError.missingWeight(path: spec.path) }
             guard v.count == spec.elementCount else {

@@ -52,7 +52,7 @@ extension Trainer {
         let labels = [Float](repeating: 0, count: executor.labelCount)
         func enqueueStep() throws -> PendingRead {
             try executor.upload(tokenIDs: tokenIDs, labels: labels)
-            try executor.forwardPlan.enqueue(on: backend, flush: false)
+            try executor.enqueueForward()
             return try backend.readAsync(executor.predictions, lane: 0)
         }
         var samples: [Double] = []

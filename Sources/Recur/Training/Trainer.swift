@@ -176,10 +176,11 @@ public final class Trainer {
     /// Queues the forward pass and, when `training`, the backward pass and the weight update:
     /// a step after its batch is uploaded, as `fit` and the benchmark's timed steps run it.
     func enqueuePasses(_ executor: ModelExecutor, training: Bool) throws {
-        try executor.forwardPlan.enqueue(on: backend, flush: false)
+        try executor.enqueueForward()
         guard training else { return }
         try executor.backwardPlan.enqueue(on: backend, flush: false)
         for op in updateOps { try backend.enqueue(op, lane: 0) }
+        parameters.markUpdated()
     }
 
     /// Keras's `evaluate`: mean loss and accuracy, no dropout, weights unchanged.
@@ -200,7 +201,7 @@ public final class Trainer {
             let executor = try executor(batch: indices.count, time: data.time, training: false)
             let (ids, labels) = data.rows(indices)
             try executor.upload(tokenIDs: ids, labels: labels)
-            try executor.forwardPlan.enqueue(on: backend, flush: false)
+            try executor.enqueueForward()
             for op in executor.metricOps { try backend.enqueue(op, lane: 0) }
             pending.append((try backend.readAsync(executor.metrics, lane: 0), indices.count, executor.accuracyUnitsPerExample))
             if keepingPredictions { outputs.append(try backend.readAsync(executor.predictions, lane: 0)) }
@@ -221,7 +222,7 @@ public final class Trainer {
             let executor = try executor(batch: rows, time: time, training: false)
             let ids = Array(tokenIDs[(start * time)..<((start + rows) * time)])
             try executor.upload(tokenIDs: ids, labels: [Float](repeating: 0, count: executor.labelCount))
-            try executor.forwardPlan.enqueue(on: backend, flush: false)
+            try executor.enqueueForward()
             outputs += try backend.readAsync(executor.predictions, lane: 0).wait()
             start += rows
         }

@@ -11,7 +11,9 @@
 /// words against 64,000 tokens a batch (lstm-imdb), or 16,384 tokens of which about 8,000 are
 /// distinct (stacked-bilstm, uniform tokens; real text repeats its common words far more). The
 /// host knows `D` once the batch is prepared, so the ops it sizes are planned at the most there
-/// can be (``capacity``) and cut per batch (``DistinctRowsOp``).
+/// can be (``capacity``) and cut per batch (``DistinctRowsOp``). An inference plan may instead
+/// project every row of the table once and reuse it while the weights stay the same
+/// (``Rows/vocabulary``): then a batch costs only its loop.
 ///
 /// Same mathematics as the per-occurrence products: only the order of the sums over occurrences
 /// changes (grouped by token), within Float32 rounding of the per-token path.
@@ -20,20 +22,28 @@ public struct TokenProjection: Sendable {
     public var table: FloatRef
     public var vocabulary: Int
     public var width: Int
-    /// The most distinct tokens a batch can have: `min(V, T·B)`.
-    public var capacity: Int
-    /// `[capacity]`: the batch's distinct in-range tokens in ascending order, −1 after them (the
-    /// ``EmbeddingGradientIndex``'s segment tokens).
-    public var distinctTokens: IntRef
-    /// `[B, T]`, batch-major as uploaded: each occurrence's row among the distinct tokens, −1 for
-    /// an id outside the vocabulary (which reads zeros, as the lookup gives it).
+    /// Which rows of the table are projected.
+    public var rows: Rows
+    /// `[B, T]`, batch-major as uploaded: each occurrence's row of the projection (its row among
+    /// the distinct tokens, or its token id), −1 or anything outside the rows for an id outside
+    /// the vocabulary (which reads zeros, as the lookup gives it).
     public var tokenSlots: IntRef
-    /// `[capacity, E]`: the table rows of the distinct tokens.
-    public var rows: FloatRef
     /// Backward's: the occurrences grouped by distinct token, each segment writing its own row.
     public var occurrences: Occurrences?
     /// Where backward writes (overwrites) `dE`; nil when the table is not trained.
     public var tableGradient: TableGradient?
+
+    public enum Rows: Sendable {
+        /// The batch's distinct tokens, gathered per batch into `gathered` (`[capacity, E]`);
+        /// `tokens` (`[capacity]`) lists them in ascending order, −1 after them (the
+        /// ``EmbeddingGradientIndex``'s segment tokens). `capacity` is the most there can be,
+        /// `min(V, T·B)`.
+        case distinct(capacity: Int, tokens: IntRef, gathered: FloatRef)
+        /// Every row of the table: a projection that depends on the weights only, which an
+        /// inference plan computes once and reuses while they stay the same. The slots are the
+        /// token ids.
+        case vocabulary
+    }
 
     /// The index that sums the gate gradients of a token's occurrences into its distinct row.
     public struct Occurrences: Sendable {
@@ -60,26 +70,46 @@ public struct TokenProjection: Sendable {
         }
     }
 
-    public init(table: FloatRef, vocabulary: Int, width: Int, capacity: Int, distinctTokens: IntRef, tokenSlots: IntRef, rows: FloatRef,
-                occurrences: Occurrences?, tableGradient: TableGradient?) {
-        self.table = table; self.vocabulary = vocabulary; self.width = width; self.capacity = capacity
-        self.distinctTokens = distinctTokens; self.tokenSlots = tokenSlots; self.rows = rows
-        self.occurrences = occurrences; self.tableGradient = tableGradient
+    public init(table: FloatRef, vocabulary: Int, width: Int, rows: Rows, tokenSlots: IntRef,
+                occurrences: Occurrences? = nil, tableGradient: TableGradient? = nil) {
+        self.table = table; self.vocabulary = vocabulary; self.width = width; self.rows = rows
+        self.tokenSlots = tokenSlots; self.occurrences = occurrences; self.tableGradient = tableGradient
+        if case .vocabulary = rows {
+            precondition(occurrences == nil && tableGradient == nil, "a projection of the whole vocabulary is for inference only")
+        }
     }
 
     /// The most distinct tokens a batch of `batch × time` ids over `vocabulary` words can have.
     public static func capacity(vocabulary: Int, batch: Int, time: Int) -> Int { Swift.min(vocabulary, batch * time) }
 
-    /// Forward, once per layer before its directions: the table rows of the distinct tokens.
-    public var gatherRows: DistinctRowsOp {
-        DistinctRowsOp(.embeddingGather(EmbeddingGather(batch: 1, time: capacity, vocabulary: vocabulary, width: width,
-                                                        tokenIDs: distinctTokens, table: table, output: rows)), .gatheredRows)
+    /// How many rows the projection has room for: the distinct tokens' capacity, or `V`.
+    public var capacity: Int {
+        switch rows {
+        case .distinct(let capacity, _, _): return capacity
+        case .vocabulary: return vocabulary
+        }
+    }
+
+    /// `[capacity, E]`: the table rows the projection multiplies.
+    public var projectedTable: FloatRef {
+        switch rows {
+        case .distinct(_, _, let gathered): return gathered
+        case .vocabulary: return table
+        }
+    }
+
+    /// Forward, once per layer before its directions: the table rows of the distinct tokens
+    /// (nil for the whole vocabulary, which is the table itself).
+    public var gatherRows: DistinctRowsOp? {
+        guard case .distinct(let capacity, let tokens, let gathered) = rows else { return nil }
+        return DistinctRowsOp(.embeddingGather(EmbeddingGather(batch: 1, time: capacity, vocabulary: vocabulary, width: width,
+                                                               tokenIDs: tokens, table: table, output: gathered)), .gatheredRows)
     }
 
     /// Backward, once per layer after its directions: `dE_D = Σ_directions S·Wᵀ`, its rows put
     /// into the zeroed table gradient. Empty when the table is not trained.
     public func tableGradientPlan(_ directions: [RecurrentSequence]) throws -> Plan {
-        guard let gradient = tableGradient else { return Plan() }
+        guard let gradient = tableGradient, case .distinct(let capacity, let tokens, _) = rows else { return Plan() }
         var plan = Plan()
         for (index, direction) in directions.enumerated() {
             guard let summed = direction.work.tokenGateGradients else {
@@ -92,7 +122,7 @@ public struct TokenProjection: Sendable {
         try plan.append(.fill(Fill(gradient.table, value: 0)))
         try plan.append(.embeddingGradient(EmbeddingGradient(
             occurrences: capacity, vocabulary: vocabulary, width: width, outputGradient: gradient.rows,
-            index: (gradient.identityRows, gradient.identityStarts, distinctTokens), tableGradient: gradient.table)))
+            index: (gradient.identityRows, gradient.identityStarts, tokens), tableGradient: gradient.table)))
         return plan
     }
 }
