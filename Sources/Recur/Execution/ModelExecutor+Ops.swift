@@ -128,19 +128,21 @@ extension ModelExecutor {
             throw ExecutionError.unsupported(layer: step.name, reason: "a recurrent layer is emitted as a plan")
         }
     }
+
+    /// What a recurrent or Bidirectional layer reads: its embedding's lookup projected
+    /// (``TokenProjection``), or the layer below's output, and then where its input gradient goes
+    /// (nil when nothing below trains, or when the projection forms the table's gradient itself).
+    func recurrentInput(of step: LayerStep, input: FloatRef?) throws
+        -> (source: RecurrentSequence.Bindings.Input, tokens: TokenProjection?, inputGradientTarget: FloatRef?) {
+        if let tokens = try tokenProjection(for: step) { return (.tokens(tokens), tokens, nil) }
+        guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
+        return (.sequence(input), nil, step.trainedBelow ? outputGradient(of: steps[step.index - 1]) : nil)
+    }
+
     /// A recurrent layer: its one direction, reading the layer below's output or projecting its
-    /// embedding's lookup per distinct token.
+    /// embedding's lookup.
     func emitRecurrent(_ r: RecurrentConfig, step: LayerStep, input: FloatRef?, nextStream: () -> UInt32) throws -> (Plan, FloatRef?, BackwardEmitter) {
-        let tokens = try tokenProjection(for: step)
-        let source: RecurrentSequence.Bindings.Input
-        var target: FloatRef?
-        if let tokens {
-            source = .tokens(tokens)
-        } else {
-            guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
-            source = .sequence(input)
-            target = step.trainedBelow ? outputGradient(of: steps[step.index - 1]) : nil
-        }
+        let (source, tokens, target) = try recurrentInput(of: step, input: input)
         let direction = try direction(r, prefix: step.name, parameters: step.layer.parameters, step: step, input: source,
                                       inputGradientTarget: target, nextStream: nextStream)
         var plan = Plan()
@@ -156,8 +158,9 @@ extension ModelExecutor {
         })
     }
 
-    /// The projection of the batch's distinct tokens a layer reads (``TokenProjection``); nil
-    /// when it reads the layer below's output.
+    /// The projection of its embedding's lookup a layer reads (``TokenProjection``): the batch's
+    /// distinct tokens, or at inference the whole vocabulary; nil when it reads the layer below's
+    /// output.
     func tokenProjection(for step: LayerStep) throws -> TokenProjection? {
         guard let capacity = step.projectedTokens else { return nil }
         guard let embedding = steps[..<step.index].last(where: { if case .embedding = $0.layer.config { return true }; return false }),
@@ -196,17 +199,9 @@ extension ModelExecutor {
             if concurrent { plan.appendConcurrently(first, second) } else { plan.append(first); plan.append(second) }
         }
         let count = step.layer.parameters.count / 2
-        let tokens = try tokenProjection(for: step)
-        let source: RecurrentSequence.Bindings.Input
-        var target: FloatRef?, scratch: FloatRef?
-        if let tokens {
-            source = .tokens(tokens)
-        } else {
-            guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
-            source = .sequence(input)
-            target = step.trainedBelow ? outputGradient(of: steps[step.index - 1]) : nil
-            scratch = target == nil ? nil : arena["\(step.name).backwardInputGradient"]
-        }
+        let (source, tokens, target) = try recurrentInput(of: step, input: input)
+        // The backward direction's input gradient, added to the forward one's after both.
+        let scratch = target == nil ? nil : arena["\(step.name).backwardInputGradient"]
         let forwardDirection = try direction(bi.forwardLayer, prefix: "\(step.name).forward", parameters: Array(step.layer.parameters[..<count]),
                                              step: step, input: source, inputGradientTarget: target, nextStream: nextStream)
         let backwardDirection = try direction(bi.backwardLayer, prefix: "\(step.name).backward", parameters: Array(step.layer.parameters[count...]),
