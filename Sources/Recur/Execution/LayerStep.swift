@@ -174,8 +174,9 @@ struct LayerStep {
         _ = layout.reserve("\(prefix).recurrentKernelGradient", r.units * r.cell.gateWidth)
         _ = layout.reserve("\(prefix).biasGradient", r.cell.biasCount)
         if options.training {
-            _ = layout.reserve("\(prefix).ingrad", t * b * inputWidth)
             if options.dropout && r.dropout > 0 {
+                // The input gradient of the dropped input, which the mask then maps back.
+                _ = layout.reserve("\(prefix).ingrad", t * b * inputWidth)
                 _ = layout.reserve("\(prefix).inputMask", b * inputWidth)
                 _ = layout.reserve("\(prefix).droppedInput", t * b * inputWidth)
             }
