@@ -15,14 +15,27 @@ struct LayerStep {
     let vocabulary: Int?
     /// Some layer before this one has trained weights, so this layer's input gradient is needed.
     let trainedBelow: Bool
-    /// A recurrent or Bidirectional layer reading an embedding's lookup that projects the batch's
-    /// distinct tokens instead of every occurrence (``TokenProjection``): the most there can be.
+    /// How a recurrent or Bidirectional layer projects the lookup of the embedding it reads
+    /// (``TokenProjection``) instead of every occurrence's row; nil when it reads a sequence.
     /// The embedding then forms no output of its own.
-    let projectedTokens: Int?
-    var projectsTokens: Bool { projectedTokens != nil }
-    /// The projected rows are the whole vocabulary (``TokenProjection/Rows/vocabulary``), not
-    /// the batch's distinct tokens.
-    let projectsWholeVocabulary: Bool
+    struct Projection {
+        /// The embedding's step.
+        let embedding: Int
+        /// The rows the projection has room for: the most distinct tokens a batch can have, or
+        /// the vocabulary.
+        let rows: Int
+        /// The rows are the whole vocabulary (``TokenProjection/Rows/vocabulary``, inference),
+        /// not the batch's distinct tokens.
+        let wholeVocabulary: Bool
+    }
+    let projection: Projection?
+    var projectsTokens: Bool { projection != nil }
+    var projectedTokens: Int? { projection?.rows }
+    var projectsWholeVocabulary: Bool { projection?.wholeVocabulary ?? false }
+    /// Projects the batch's distinct tokens and trains the table: backward forms the table's
+    /// gradient from the distinct rows (only the embedding and identity dropouts are below a
+    /// projecting layer, so "trained below" is the table).
+    var projectsTrainedTable: Bool { projectsTokens && !projectsWholeVocabulary && trainedBelow }
     /// An embedding whose lookup a layer above projects itself, or an identity dropout between
     /// them: it forms no output, and no gradient of one.
     let feedsTokenProjection: Bool
@@ -35,6 +48,7 @@ struct LayerStep {
             throw ExecutionError.inputShape(expected: "sequences of \(length) tokens (or segments dividing it)", found: "\(t)")
         }
         var steps: [LayerStep] = []
+        let sources = model.layers.indices.map { projectionSource(of: $0, in: model.layers, options: options) }
         var maskActive = false
         var trainedSoFar = false
         for (index, layer) in model.layers.enumerated() {
@@ -49,16 +63,13 @@ struct LayerStep {
                 trainsEmbedding = options.training && e.trainable
                 vocabulary = e.inputDim
             }
-            let projection = Self.tokenProjectionRows(at: index, of: model.layers, options: options)
+            let projection = sources[index].map { Self.projection(from: $0, of: model.layers, options: options) }
             // The embedding and the identity dropouts between it and the layer projecting its lookup.
-            let feedsTokenProjection = model.layers.indices.contains { above in
-                above > index && (Self.projectionSource(of: above, in: model.layers, options: options).map { $0 <= index } ?? false)
-            }
+            let feedsTokenProjection = sources.indices.contains { above in above > index && sources[above].map { $0 <= index } ?? false }
             let step = LayerStep(layer: layer, index: index, inputIsSequence: inputIsSequence, outputIsSequence: outputIsSequence,
                                  inputWidth: inputWidth, outputWidth: outputWidth, masks: maskActive,
                                  trainsEmbedding: trainsEmbedding, vocabulary: vocabulary, trainedBelow: trainedSoFar,
-                                 projectedTokens: projection?.count, projectsWholeVocabulary: projection?.wholeVocabulary ?? false,
-                                 feedsTokenProjection: feedsTokenProjection)
+                                 projection: projection, feedsTokenProjection: feedsTokenProjection)
             trainedSoFar = trainedSoFar || (options.training && layer.parameters.contains(where: \.trainable))
             // Keras drops the mask at the first layer that returns a single vector.
             if !outputIsSequence { maskActive = false }
@@ -93,18 +104,17 @@ struct LayerStep {
         return nil
     }
 
-    /// How many rows the layer at `index` projects when it projects its embedding's lookup
-    /// (``TokenProjection``), and whether they are the whole vocabulary; nil when it reads a
-    /// sequence. Training projects the batch's distinct tokens. Inference projects the whole
-    /// vocabulary once and reuses it while the weights stay the same (``ModelExecutor/enqueueForward()``),
-    /// unless the vocabulary is over four batches' tokens: then the one-time product and its
-    /// buffer would outweigh what evaluating a data set saves, and it projects distinct tokens too.
-    static func tokenProjectionRows(at index: Int, of layers: [ModelLayer], options: ModelExecutor.Options) -> (count: Int, wholeVocabulary: Bool)? {
-        guard let source = projectionSource(of: index, in: layers, options: options),
-              case .embedding(let e) = layers[source].config else { return nil }
+    /// How a layer reading the lookup of the embedding at `source` projects it. Training
+    /// projects the batch's distinct tokens. Inference projects the whole vocabulary once and
+    /// reuses it while the weights stay the same (``ModelExecutor/enqueueForward()``), unless the
+    /// vocabulary is over four batches' tokens: then the one-time product and its buffer would
+    /// outweigh what evaluating a data set saves, and it projects distinct tokens too.
+    static func projection(from source: Int, of layers: [ModelLayer], options: ModelExecutor.Options) -> Projection {
+        guard case .embedding(let e) = layers[source].config else { preconditionFailure("a projection reads an embedding") }
         let (v, tokens) = (e.inputDim, options.batch * options.time)
-        if !options.training && v <= 4 * tokens { return (v, true) }
-        return (TokenProjection.capacity(vocabulary: v, batch: options.batch, time: options.time), false)
+        if !options.training && v <= 4 * tokens { return Projection(embedding: source, rows: v, wholeVocabulary: true) }
+        return Projection(embedding: source, rows: TokenProjection.capacity(vocabulary: v, batch: options.batch, time: options.time),
+                          wholeVocabulary: false)
     }
 
     func rows(_ options: ModelExecutor.Options, sequence: Bool) -> Int { sequence ? options.time * options.batch : options.batch }
@@ -131,9 +141,9 @@ struct LayerStep {
             }
         case .recurrent(let r):
             try reserveDirection(r, prefix: name, options: options, in: &layout)
-            reserveTokenProjection(options: options, in: &layout)
+            reserveTokenProjection(in: &layout)
         case .bidirectional(let bi):
-            reserveTokenProjection(options: options, in: &layout)
+            reserveTokenProjection(in: &layout)
             try reserveDirection(bi.forwardLayer, prefix: "\(name).forward", options: options, in: &layout)
             try reserveDirection(bi.backwardLayer, prefix: "\(name).backward", options: options, in: &layout)
             _ = layout.reserve("\(name).out", outRows * outputWidth)
@@ -148,11 +158,10 @@ struct LayerStep {
 
     /// The distinct tokens' table rows (``TokenProjection``) and, when the table trains, their
     /// gradient: shared by both directions of a Bidirectional layer.
-    func reserveTokenProjection(options: ModelExecutor.Options, in layout: inout ArenaLayout) {
-        guard let capacity = projectedTokens, !projectsWholeVocabulary else { return }
-        _ = layout.reserve("\(name).distinctRows", capacity * inputWidth)
-        // Only the embedding and identity dropouts are below a projecting layer: their weights are the table.
-        if options.training && trainedBelow { _ = layout.reserve("\(name).distinctRowsGradient", capacity * inputWidth) }
+    func reserveTokenProjection(in layout: inout ArenaLayout) {
+        guard let projection, !projection.wholeVocabulary else { return }
+        _ = layout.reserve("\(name).distinctRows", projection.rows * inputWidth)
+        if projectsTrainedTable { _ = layout.reserve("\(name).distinctRowsGradient", projection.rows * inputWidth) }
     }
 
     func sequenceShape(_ r: RecurrentConfig, options: ModelExecutor.Options) -> RecurrentSequence.Shape {

@@ -162,13 +162,11 @@ extension ModelExecutor {
     /// distinct tokens, or at inference the whole vocabulary; nil when it reads the layer below's
     /// output.
     func tokenProjection(for step: LayerStep) throws -> TokenProjection? {
-        guard let capacity = step.projectedTokens else { return nil }
-        guard let embedding = steps[..<step.index].last(where: { if case .embedding = $0.layer.config { return true }; return false }),
-              case .embedding(let e) = embedding.layer.config else {
-            preconditionFailure("a layer projecting tokens reads an embedding below it")
-        }
+        guard let projection = step.projection else { return nil }
+        let embedding = steps[projection.embedding]
+        guard case .embedding(let e) = embedding.layer.config else { preconditionFailure("a layer projecting tokens reads an embedding") }
         let tablePath = embedding.layer.parameters[0].path
-        if step.projectsWholeVocabulary {
+        if projection.wholeVocabulary {
             return TokenProjection(table: try weight(tablePath), vocabulary: e.inputDim, width: e.outputDim, rows: .vocabulary, tokenSlots: tokenIDs)
         }
         guard let index = embeddingIndex, let tokenSlots else {
@@ -183,6 +181,7 @@ extension ModelExecutor {
                                           identityRows: arena.ints(names["input.identityRows"]!),
                                           identityStarts: arena.ints(names["input.identityStarts"]!))
         }
+        let capacity = projection.rows
         let rows = TokenProjection.Rows.distinct(capacity: capacity, tokens: index.segmentTokens.slice(0, capacity),
                                                  gathered: arena["\(step.name).distinctRows"])
         return TokenProjection(table: try weight(tablePath), vocabulary: e.inputDim, width: e.outputDim, rows: rows,

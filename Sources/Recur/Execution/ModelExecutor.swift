@@ -157,7 +157,7 @@ public final class ModelExecutor {
             _ = layout.reserve("input.tokenSlots", b * t, .int32)
             if options.training { _ = layout.reserve("input.segmentSlots", b * t, .int32) }
         }
-        let identityRows = steps.lazy.filter { $0.projectsTokens && $0.trainedBelow && options.training }.compactMap(\.projectedTokens).first
+        let identityRows = steps.first(where: \.projectsTrainedTable)?.projectedTokens
         if let identityRows {
             _ = layout.reserve("input.identityRows", identityRows, .int32)
             _ = layout.reserve("input.identityStarts", identityRows + 1, .int32)
