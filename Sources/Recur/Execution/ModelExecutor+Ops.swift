@@ -147,12 +147,12 @@ extension ModelExecutor {
                                       inputGradientTarget: target, nextStream: nextStream)
         var plan = Plan()
         if let gather = tokens?.gatherRows { try plan.append(gather) }
-        plan.append(try direction.forwardPlan())
+        plan.append(direction.forward)
         let output = step.outputIsSequence ? direction.sequence.sequenceOutput : direction.sequence.finalState
         let outgrad = outputGradient(of: step)
         return (plan, output, { _ in
             guard let outgrad else { return Plan() }
-            var plan = try direction.backwardPlan(outgrad)
+            var plan = try direction.backward(outgrad)
             if let tokens { plan.append(try tokens.tableGradientPlan([direction.sequence])) }
             return plan
         })
@@ -211,7 +211,7 @@ extension ModelExecutor {
         var plan = Plan()
         // The distinct tokens' table rows are gathered once, for both directions.
         if let gather = tokens?.gatherRows { try plan.append(gather) }
-        both(&plan, try forwardDirection.forwardPlan(), try backwardDirection.forwardPlan())
+        both(&plan, forwardDirection.forward, backwardDirection.forward)
         try plan.append(contentsOf: merge.forward(forward: pick(forwardDirection.sequence), backward: pick(backwardDirection.sequence), output: out))
         return (plan, out, { [self] _ in
             guard let outgrad else { return Plan() }
@@ -224,7 +224,7 @@ extension ModelExecutor {
             case .ave: (forwardGradient, backwardGradient) = (fg, fg)
             default: (forwardGradient, backwardGradient) = (fg, bg)
             }
-            both(&plan, try forwardDirection.backwardPlan(forwardGradient), try backwardDirection.backwardPlan(backwardGradient))
+            both(&plan, try forwardDirection.backward(forwardGradient), try backwardDirection.backward(backwardGradient))
             if let target, let scratch { try plan.append(.axpby(Axpby(alpha: 1, x: scratch, beta: 1, y: target))) }
             if let tokens { plan.append(try tokens.tableGradientPlan([forwardDirection.sequence, backwardDirection.sequence])) }
             return plan
@@ -234,31 +234,14 @@ extension ModelExecutor {
 }
 
 extension ModelExecutor {
-    /// One recurrent direction: its input and recurrent dropout, the sequence op, and a backward
-    /// that leaves the input gradient in `inputGradientTarget` (through the input mask).
+    /// One recurrent direction: its input and recurrent dropout, the projection of its tokens
+    /// (unless it is the executor's ``ModelExecutor/plannedVocabularyProjection``), the sequence
+    /// op, and a backward that leaves the input gradient in `inputGradientTarget` (through the
+    /// input mask), or the kernel's gradient over the distinct tokens.
     struct DirectionOps {
         let sequence: RecurrentSequence
-        let forward: [Op]
-        let backward: (_ outputGradient: FloatRef) -> [Op]
-
-        /// The direction's forward: with projected distinct tokens, their projection first (a
-        /// projection of the whole vocabulary is the executor's ``ModelExecutor/plannedVocabularyProjection``).
-        func forwardPlan() throws -> Plan {
-            var plan = Plan()
-            if case .tokens(let tokens) = sequence.bindings.input, case .distinct = tokens.rows {
-                plan.append(try sequence.tokenProjectionForward())
-            }
-            try plan.append(contentsOf: forward)
-            return plan
-        }
-
-        /// The direction's backward: with projected tokens, then its kernel's gradient over the
-        /// distinct tokens.
-        func backwardPlan(_ outputGradient: FloatRef) throws -> Plan {
-            var plan = try Plan(backward(outputGradient))
-            if let kernelGradient = sequence.tokenProjectionBackward { try plan.append(kernelGradient) }
-            return plan
-        }
+        let forward: Plan
+        let backward: (_ outputGradient: FloatRef) throws -> Plan
     }
 
     func direction(_ r: RecurrentConfig, prefix: String, parameters: [ParameterSpec], step: LayerStep, input: RecurrentSequence.Bindings.Input,
@@ -267,23 +250,23 @@ extension ModelExecutor {
         let t = options.time
         let kernelPath = parameters[0].path, recurrentPath = parameters[1].path
         let biasPath = r.useBias ? parameters[2].path : nil
-        var forward: [Op] = []
+        var forward = Plan()
         var sequenceInput = input
         var inputMask: FloatRef?
         if options.dropout && r.dropout > 0 {
             // LayerStep never projects tokens under input dropout, which changes x per sequence.
             guard case .sequence(let input) = input else { preconditionFailure("input dropout on a projected embedding lookup") }
             let mask = arena["\(prefix).inputMask"], dropped = arena["\(prefix).droppedInput"]
-            forward.append(.dropoutMask(DropoutMask(mask: mask, rate: Float(r.dropout), seed: options.seed, stepTensor: stepWords, stream: nextStream())))
-            forward.append(.multiplyBroadcast(MultiplyBroadcast(repeats: t, input: input, factor: mask, output: dropped)))
+            try forward.append(.dropoutMask(DropoutMask(mask: mask, rate: Float(r.dropout), seed: options.seed, stepTensor: stepWords, stream: nextStream())))
+            try forward.append(.multiplyBroadcast(MultiplyBroadcast(repeats: t, input: input, factor: mask, output: dropped)))
             sequenceInput = .sequence(dropped)
             inputMask = mask
         }
         var recurrentMask: FloatRef?
         if options.dropout && r.recurrentDropout > 0 {
             let mask = arena["\(prefix).recurrentMask"]
-            forward.append(.dropoutMask(DropoutMask(mask: mask, rate: Float(r.recurrentDropout), seed: options.seed, stepTensor: stepWords,
-                                                    stream: nextStream())))
+            try forward.append(.dropoutMask(DropoutMask(mask: mask, rate: Float(r.recurrentDropout), seed: options.seed, stepTensor: stepWords,
+                                                        stream: nextStream())))
             recurrentMask = mask
         }
         // With input dropout the op's input gradient is for the dropped input; the mask maps it back.
@@ -299,16 +282,19 @@ extension ModelExecutor {
         recurrentSequences.append(sequence)
         if case .tokens(let tokens) = sequenceInput, case .vocabulary = tokens.rows {
             plannedVocabularyProjection.append(try sequence.tokenProjectionForward())
+        } else {
+            forward.append(try sequence.tokenProjectionForward())
         }
-        forward += sequence.forward()
+        try forward.append(contentsOf: sequence.forward())
         let returnsSequences = step.outputIsSequence
         return DirectionOps(sequence: sequence, forward: forward) { outputGradient in
-            var ops = sequence.backward(outputGradient: returnsSequences ? outputGradient : nil,
-                                        finalStateGradient: returnsSequences ? nil : outputGradient)
+            var plan = try Plan(sequence.backward(outputGradient: returnsSequences ? outputGradient : nil,
+                                                  finalStateGradient: returnsSequences ? nil : outputGradient))
             if let inputMask, let target = inputGradientTarget, let dropped = sequenceInputGradient {
-                ops.append(.multiplyBroadcast(MultiplyBroadcast(repeats: t, input: dropped, factor: inputMask, output: target)))
+                try plan.append(.multiplyBroadcast(MultiplyBroadcast(repeats: t, input: dropped, factor: inputMask, output: target)))
             }
-            return ops
+            if let kernelGradient = sequence.tokenProjectionBackward { try plan.append(kernelGradient) }
+            return plan
         }
     }
 }
