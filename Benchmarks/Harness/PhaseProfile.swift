@@ -75,10 +75,12 @@ public enum PhaseProfile {
         return try run(benchmark, trainer: trainer)
     }
 
-    /// The profiled step on a trainer already warm, whose backend has profiling enabled.
-    public static func run(_ benchmark: BenchmarkCase, trainer: Trainer) throws -> [PhaseTime] {
+    /// The profiled step on a trainer already warm, whose backend has profiling enabled; on the
+    /// CPU backend, `hostSteps` steps with each op timed on the host (``runOnHost``).
+    public static func run(_ benchmark: BenchmarkCase, trainer: Trainer, hostSteps: Int = 5) throws -> [PhaseTime] {
+        if trainer.backend is CPUBackend { return try runOnHost(benchmark, trainer: trainer, steps: Swift.max(1, hostSteps)) }
         guard let backend = trainer.backend as? OpenCLBackend else {
-            throw BenchmarkError.invalid("a phase profile needs an OpenCL backend, not \(trainer.backend.device.identifier)")
+            throw BenchmarkError.invalid("a phase profile needs an OpenCL backend or the CPU backend, not \(trainer.backend.device.identifier)")
         }
         let batch = SyntheticBatch(for: benchmark)
         let (executor, update) = try trainer.trainingStep(batch: benchmark.batch, time: benchmark.time)

@@ -75,12 +75,27 @@ final class CaseMeasurementTests: XCTestCase {
         XCTAssertTrue(phases.allSatisfy { $0.ms >= 0 })
     }
 
-    func testAProfileNeedsAProfilingBackend() throws {
+    /// On the CPU backend each op of a few steps is timed on the host: the same phases as on
+    /// OpenCL, a recurrent loop whole, and the step's time outside the ops.
+    func testACPUProfileTimesEachOpOnTheHost() throws {
         let benchmark = try BenchmarkCase.recurrent(tiny)
-        let cpuTrainer = try Trainer(model: benchmark.model, configuration: benchmark.configuration, backend: CPUBackend(threads: 1))
-        XCTAssertThrowsError(try PhaseProfile.run(benchmark, trainer: cpuTrainer)) { error in
-            XCTAssertEqual("\(error)", "a phase profile needs an OpenCL backend, not cpu")
+        let trainer = try Trainer(model: benchmark.model, configuration: benchmark.configuration, backend: CPUBackend(threads: 1))
+        let phases = try PhaseProfile.run(benchmark, trainer: trainer, hostSteps: 3)
+        XCTAssertEqual(trainer.iteration, 3, "three profiled steps, each advancing the optimizer")
+        let byName = Dictionary(uniqueKeysWithValues: phases.map { ($0.phase, $0) })
+        for phase in [StepPhase.hostTransfers, .embedding, .inputGEMM, .recurrentLoopForward, .recurrentLoopBackward,
+                      .weightGradients, .inputGradientGEMM, .optimizer] {
+            XCTAssertNotNil(byName[phase.rawValue], "missing \(phase.rawValue) in \(byName.keys.sorted())")
         }
+        XCTAssertEqual(byName[StepPhase.recurrentLoopForward.rawValue]?.commands, 1)
+        XCTAssertEqual(byName[StepPhase.recurrentLoopBackward.rawValue]?.commands, 1)
+        XCTAssertNil(byName[StepPhase.recurrentGEMMForward.rawValue], "a CPU loop is one op")
+        XCTAssertEqual(phases.last?.phase, PhaseProfile.outsideOps)
+        XCTAssertTrue(phases.allSatisfy { $0.ms >= 0 })
+        XCTAssertGreaterThan(phases.reduce(0) { $0 + $1.ms }, 0)
+    }
+
+    func testAnOpenCLProfileNeedsAProfilingBackend() throws {
         guard let entry = OpenCLDiscovery.discover().devices.first else { throw XCTSkip("no OpenCL device") }
         XCTAssertThrowsError(try OpenCLBackend(entry: entry).beginEventLog())
     }

@@ -48,5 +48,10 @@ final class BenchCommandTests: XCTestCase {
         }
         XCTAssertEqual(results[0]["steps"] as? Int, 1)
         XCTAssertEqual(results[0]["document_ms"] as? Double, 74)
+        // The CPU's phase table: each op timed on the host.
+        XCTAssertTrue(outcome.stdout.contains("cpu: host wall time of each op"), outcome.stdout)
+        let phases = try XCTUnwrap(results[0]["phases"] as? [[String: Any]])
+        XCTAssertTrue(phases.contains { $0["phase"] as? String == "fused recurrent loop bwd" }, "\(phases)")
+        XCTAssertEqual(phases.last?["phase"] as? String, "outside ops")
     }
 }
