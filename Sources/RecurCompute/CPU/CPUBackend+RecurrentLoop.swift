@@ -63,8 +63,8 @@ extension CPUBackend {
         counters.launches += o.steps.count
         counters.gemms += steps.reduce(0) { if case .product = $1 { return $0 + 1 }; return $0 }
         let tiles = Swift.min(threads, Swift.max(1, o.batch / Self.minimumTileRows))
-        if tiles <= 1 { runLoop(steps, rows: 0..<o.batch); return }
         steps.withUnsafeBufferPointer { steps in
+            if tiles <= 1 { runLoop(steps, rows: 0..<o.batch); return }
             DispatchQueue.concurrentPerform(iterations: tiles) { tile in
                 let rows = (o.batch * tile / tiles)..<(o.batch * (tile + 1) / tiles)
                 runLoop(steps, rows: rows)
@@ -96,10 +96,13 @@ extension CPUBackend {
     /// Below this many rows per worker, a tile is not worth a thread.
     static let minimumTileRows = 4
 
-    func runLoop<S: Collection>(_ steps: S, rows: Range<Int>) where S.Element == LoopStep {
-        for step in steps {
+    func runLoop(_ steps: UnsafeBufferPointer<LoopStep>, rows: Range<Int>) {
+        for (index, step) in steps.enumerated() {
             switch step {
             case let .product(n, k, alpha, a, lda, b, ldb, beta, c, ldc):
+                if index + 1 < steps.count, case let .cellForward(cell, pointers) = steps[index + 1] {
+                    pointers.prefetchTokenRows(rows, gateWidth: cell.gateWidth)
+                }
                 RowGEMM.multiply(rows: rows, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             case let .cellForward(cell, pointers):
                 CellMath.forwardFast(cell, rows: rows, pointers)
