@@ -216,6 +216,28 @@ final class CPUOpsTests: XCTestCase {
         close(first, expected, "table gradient", relative: 1e-5, absolute: 1e-5)
     }
 
+    /// Few distinct tokens among many occurrences (every used segment in the first half of the
+    /// segment range, which the workers once split evenly), a width with a tail past the eight
+    /// lanes, ids out of range: each token's row is the Float sum of its rows in ascending row
+    /// order, bit for bit, on one worker or two.
+    func testEmbeddingGradientOfFewDistinctTokensSumsEachTokensRowsInOrder() throws {
+        let b = 32, t = 64, v = 6, e = 19   // 2,048 occurrences × 19 columns: the parallel path
+        let ids = rng.ints(b * t, in: -1...Int32(v)), gradient = rng.floats(t * b * e)
+        let parallel = try embeddingGradient(ids: ids, batch: b, time: t, vocabulary: v, width: e, gradient: gradient,
+                                             on: CPUBackend(threads: 2), prefill: 7)
+        let serial = try embeddingGradient(ids: ids, batch: b, time: t, vocabulary: v, width: e, gradient: gradient,
+                                           on: CPUBackend(threads: 1), prefill: 7)
+        var expected = [Float](repeating: 7, count: v * e)
+        for token in Set(ids) where (0..<Int32(v)).contains(token) { for j in 0..<e { expected[Int(token) * e + j] = 0 } }
+        for step in 0..<t { for row in 0..<b {
+            let token = Int(ids[row * t + step])
+            guard (0..<v).contains(token) else { continue }
+            for j in 0..<e { expected[token * e + j] += gradient[(step * b + row) * e + j] }
+        } }
+        assertBitwiseEqual(parallel, expected, "two workers")
+        assertBitwiseEqual(serial, expected, "one worker")
+    }
+
     // MARK: element-wise
 
     func testFillWritesOnlyItsView() throws {

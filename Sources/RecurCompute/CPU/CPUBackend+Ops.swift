@@ -19,23 +19,6 @@ extension CPUBackend {
         }
     }
 
-    func embeddingGradient(_ o: EmbeddingGradient) {
-        let rows = o.sortedRows.hostPointer, starts = o.segmentStarts.hostPointer, tokens = o.segmentTokens.hostPointer
-        let grad = o.outputGradient.hostPointer, table = o.tableGradient.hostPointer, e = o.width
-        parallelRows(o.occurrences, work: o.occurrences * e) { segments in
-            for s in segments {
-                let token = Int(tokens[s])
-                guard token >= 0 && token < o.vocabulary else { continue }
-                let dst = table + token * e
-                dst.update(repeating: 0, count: e)
-                for k in Int(starts[s])..<Int(starts[s + 1]) {
-                    let src = grad + Int(rows[k]) * e
-                    for j in 0..<e { dst[j] += src[j] }
-                }
-            }
-        }
-    }
-
     func fill(_ o: Fill) { o.tensor.hostPointer.update(repeating: o.value, count: o.tensor.count) }
 
     func copy2D(_ o: Copy2D) {
