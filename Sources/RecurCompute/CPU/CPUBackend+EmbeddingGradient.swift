@@ -10,7 +10,8 @@ extension CPUBackend {
     /// worker all the work whenever fewer than half the occurrences were distinct tokens
     /// (lstm-imdb: up to 10,000 segments of 64,000). A segment is summed by one worker whatever
     /// the split, so the result does not depend on it. The rows are scattered over the gradient
-    /// (`t·B + b` of one token), so the next row's lines are asked for while this one is added.
+    /// (`t·B + b` of one token), so the lines of a row a few ahead are asked for while this one is
+    /// added.
     func embeddingGradient(_ o: EmbeddingGradient) {
         let rows = o.sortedRows.hostPointer, starts = o.segmentStarts.hostPointer, tokens = o.segmentTokens.hostPointer
         let grad = UnsafePointer(o.outputGradient.hostPointer), table = o.tableGradient.hostPointer, e = o.width
@@ -33,11 +34,10 @@ extension CPUBackend {
                 guard token >= 0 && token < o.vocabulary else { continue }
                 let dst = table + token * e
                 dst.update(repeating: 0, count: e)
-                let last = Int(starts[s + 1])
-                for k in Int(starts[s])..<last {
-                    if k + 1 < last {
-                        let next = grad + Int(rows[k + 1]) * e
-                        for j in stride(from: 0, to: e, by: 16) { recur_prefetch(next + j) }
+                for k in Int(starts[s])..<Int(starts[s + 1]) {
+                    if k + Self.prefetchDistance < summed {
+                        let ahead = grad + Int(rows[k + Self.prefetchDistance]) * e
+                        for j in stride(from: 0, to: e, by: 16) { recur_prefetch(ahead + j) }
                     }
                     Self.accumulate(grad + Int(rows[k]) * e, into: dst, count: e)
                 }
@@ -45,6 +45,10 @@ extension CPUBackend {
         }
         if chunks == 1 { sum(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: sum) }
     }
+
+    /// How many rows ahead the segment sum asks for: enough to keep several rows' lines in
+    /// flight while one is added.
+    static let prefetchDistance = 8
 
     /// `dst[j] += src[j]`, eight at a time: the same additions as the scalar loop, in vector
     /// registers.
