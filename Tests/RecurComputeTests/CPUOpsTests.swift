@@ -238,6 +238,27 @@ final class CPUOpsTests: XCTestCase {
         assertBitwiseEqual(serial, expected, "one worker")
     }
 
+    /// The index that puts a batch's distinct-token rows into the table: one row per segment,
+    /// the tokens first and unused (−1) one-row segments after them. Each token's row lands,
+    /// the rest of the table stays as it was, on one worker or two.
+    func testEmbeddingGradientOfOneRowSegmentsPutsEachRowAtItsToken() throws {
+        let capacity = 4096, distinct = 700, v = 5000, e = 24   // 4,096 × 24: the parallel path
+        let tokens = (0..<capacity).map { $0 < distinct ? Int32((7 * $0) % v) : -1 }
+        let gradient = rng.floats(capacity * e)
+        var expected = [Float](repeating: 3, count: v * e)
+        for s in 0..<distinct { for j in 0..<e { expected[Int(tokens[s]) * e + j] = gradient[s * e + j] } }
+        for threads in [1, 2] {
+            let backend = CPUBackend(threads: threads)
+            let table = try backend.tensor([Float](repeating: 3, count: v * e))
+            try backend.run(.embeddingGradient(EmbeddingGradient(
+                occurrences: capacity, vocabulary: v, width: e, outputGradient: backend.tensor(gradient),
+                index: (backend.intTensor((0..<Int32(capacity)).map { $0 }), backend.intTensor((0...Int32(capacity)).map { $0 }),
+                        backend.intTensor(tokens)),
+                tableGradient: table)))
+            assertBitwiseEqual(try backend.read(table), expected, "\(threads) worker(s)")
+        }
+    }
+
     // MARK: element-wise
 
     func testFillWritesOnlyItsView() throws {

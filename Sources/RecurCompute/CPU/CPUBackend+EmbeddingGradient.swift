@@ -5,17 +5,21 @@ extension CPUBackend {
     /// Each segment's rows summed into its token's row of the table gradient, in the index's
     /// order (ascending row within a token), eight lanes at a time.
     ///
-    /// The workers split the occurrences, not the segments: the index puts every distinct
-    /// token's segment first and the empty ones after, so halving the segment range gave one
-    /// worker all the work whenever fewer than half the occurrences were distinct tokens
-    /// (lstm-imdb: up to 10,000 segments of 64,000). A segment is summed by one worker whatever
+    /// The workers split the used segments' occurrences, not the segment range: the index puts
+    /// every distinct token's segment first and the unused ones after, so halving the segment
+    /// range gave one worker all the work whenever fewer than half the occurrences were distinct
+    /// tokens (lstm-imdb: up to 10,000 segments of 64,000). A segment is summed by one worker whatever
     /// the split, so the result does not depend on it. The rows are scattered over the gradient
     /// (`t·B + b` of one token), so the lines of a row a few ahead are asked for while this one is
     /// added.
     func embeddingGradient(_ o: EmbeddingGradient) {
         let rows = o.sortedRows.hostPointer, starts = o.segmentStarts.hostPointer, tokens = o.segmentTokens.hostPointer
         let grad = UnsafePointer(o.outputGradient.hostPointer), table = o.tableGradient.hostPointer, e = o.width
-        let segments = o.occurrences, summed = Int(starts[segments])
+        // Unused segments come last: empty ones in a batch's index, one-row ones in the identity
+        // index that puts the distinct tokens' rows into the table. Neither is work to split.
+        var segments = o.occurrences
+        while segments > 0 && tokens[segments - 1] < 0 { segments -= 1 }
+        let summed = Int(starts[segments])
         let chunks = summed * e >= parallelThreshold ? threads : 1
         /// The first segment starting at or after occurrence `position` (`starts` never decreases).
         func firstSegment(startingAt position: Int) -> Int {
