@@ -1,5 +1,4 @@
 import CVectorMath
-import Dispatch
 
 extension CPUBackend {
     /// Each segment's rows summed into its token's row of the table gradient, in the index's
@@ -47,7 +46,7 @@ extension CPUBackend {
                 }
             }
         }
-        if chunks == 1 { sum(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: sum) }
+        if chunks == 1 { sum(0) } else { pool.perform(iterations: chunks, sum) }
     }
 
     /// How many rows ahead the segment sum asks for: enough to keep several rows' lines in

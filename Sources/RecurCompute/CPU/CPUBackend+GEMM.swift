@@ -1,5 +1,4 @@
 import CBLAS
-import Dispatch
 
 extension CPUBackend {
     /// OpenBLAS runs single-threaded inside this backend's workers: a large product is split here
@@ -40,7 +39,7 @@ extension CPUBackend {
             if blocks == 1 || threads == 1 {
                 for block in 0..<blocks { run(block) }
             } else {
-                DispatchQueue.concurrentPerform(iterations: blocks, execute: run)
+                pool.perform(iterations: blocks, run)
             }
         }
     }
@@ -75,7 +74,7 @@ extension CPUBackend {
             RowGEMM.multiply(rows: start..<end, n: o.n, k: o.k, alpha: o.alpha, a: a, lda: o.lda, b: b, ldb: ldb,
                              beta: o.beta, c: c, ldc: o.ldc)
         }
-        if chunks == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: run) }
+        if chunks == 1 { run(0) } else { pool.perform(iterations: chunks, run) }
     }
 
     /// Products at least this deep, and 16× deeper than wide, split along k (`splitInner`).
@@ -110,7 +109,7 @@ extension CPUBackend {
         if threads == 1 {
             run(0); run(1)
         } else {
-            DispatchQueue.concurrentPerform(iterations: 2, execute: run)
+            pool.perform(iterations: 2, run)
         }
         for row in 0..<o.m {
             let cRow = c + row * o.ldc, pRow = partial + row * o.n

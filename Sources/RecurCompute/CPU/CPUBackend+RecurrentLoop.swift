@@ -1,5 +1,3 @@
-import Dispatch
-
 extension CPUBackend {
     /// One step of a loop with its host pointers resolved once per loop, not per timestep.
     enum LoopStep {
@@ -65,7 +63,7 @@ extension CPUBackend {
         let tiles = Swift.min(threads, Swift.max(1, o.batch / Self.minimumTileRows))
         steps.withUnsafeBufferPointer { steps in
             if tiles <= 1 { runLoop(steps, rows: 0..<o.batch); return }
-            DispatchQueue.concurrentPerform(iterations: tiles) { tile in
+            pool.perform(iterations: tiles) { tile in
                 let rows = (o.batch * tile / tiles)..<(o.batch * (tile + 1) / tiles)
                 runLoop(steps, rows: rows)
             }

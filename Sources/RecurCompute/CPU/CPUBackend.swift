@@ -1,5 +1,4 @@
 import CBLAS
-import Dispatch
 
 /// The reference backend: plain Swift around OpenBLAS's `cblas_sgemm`, with the cell and
 /// element-wise ops parallel across the batch. Also the fallback when no OpenCL device is usable.
@@ -9,6 +8,8 @@ public final class CPUBackend: Backend {
     /// Below this many elements per op, threads cost more than they save.
     let parallelThreshold = 1 << 15
     let threads: Int
+    /// The threads the parallel ops run on (the caller is one of them).
+    let pool: WorkerPool
     /// Grow-only working memory of one op at a time: a recurrent loop's or a row product's
     /// transposed `B`, a split product's second partial sum.
     private var scratch: UnsafeMutablePointer<Float>?
@@ -17,6 +18,7 @@ public final class CPUBackend: Backend {
     public init(threads: Int? = nil) {
         let cores = threads ?? Swift.max(1, sysconfCores())
         self.threads = cores
+        pool = WorkerPool(threads: cores)
         openblas_set_num_threads(1)
         let memory = UInt64(sysconfPages()) * UInt64(sysconfPageSize())
         device = DeviceInfo(kind: .cpu, identifier: "cpu", name: "CPU backend (Swift + OpenBLAS, \(cores) threads)",
@@ -97,7 +99,10 @@ public final class CPUBackend: Backend {
         }
     }
 
-    deinit { scratch?.deallocate() }
+    deinit {
+        pool.stop()
+        scratch?.deallocate()
+    }
 
     /// Scratch memory of at least `count` floats; earlier contents are not kept when it grows.
     func loopScratch(upTo count: Int) -> UnsafeMutablePointer<Float> {
@@ -120,7 +125,7 @@ public final class CPUBackend: Backend {
     func parallelRows(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
         let chunks = work >= parallelThreshold ? Swift.min(threads, count) : 1
         if chunks <= 1 { body(0..<count); return }
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        pool.perform(iterations: chunks) { chunk in
             let start = count * chunk / chunks, end = count * (chunk + 1) / chunks
             if start < end { body(start..<end) }
         }
