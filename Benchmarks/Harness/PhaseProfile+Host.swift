@@ -13,34 +13,24 @@ extension PhaseProfile {
     /// OpenCL profile's, so the two tables read alike; a recurrent loop is one op here, timed
     /// whole. Wall time on a shared machine moves with the other tenants, hence the median.
     static func runOnHost(_ benchmark: BenchmarkCase, trainer: Trainer, steps: Int) throws -> [PhaseTime] {
-        let backend = trainer.backend
         let batch = SyntheticBatch(for: benchmark)
         let (executor, update) = try trainer.trainingStep(batch: benchmark.batch, time: benchmark.time)
-        let classifier = StepPhaseClassifier(executor: executor)
         var samples: [StepPhase: [Double]] = [:], outside: [Double] = [], commands: [StepPhase: Int] = [:]
         func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
         for _ in 0..<steps {
             var ms: [StepPhase: Double] = [:]
             commands = [:]
-            func timed(_ phase: StepPhase, _ body: () throws -> Void) rethrows {
+            func timed(_ phase: StepPhase, _ body: () throws -> Void) throws {
                 let start = now()
                 try body()
                 ms[phase, default: 0] += Double(now() - start) / 1e6
                 commands[phase, default: 0] += 1
             }
             let stepStart = now()
-            try timed(.hostTransfers) {
-                try trainer.prepareNextUpdate()
-                try executor.upload(tokenIDs: batch.tokenIDs, labels: batch.labels, step: UInt64(trainer.iteration))
-            }
-            for (ops, stage) in [(executor.forwardOps, StepPhaseClassifier.Stage.forward), (executor.backwardOps, .backward), (update, .update)] {
-                for op in ops { try timed(classifier.phase(of: op, in: stage)) { try backend.enqueue(op, lane: 0) } }
-            }
-            trainer.parameters.markUpdated()
-            try timed(.hostTransfers) { _ = try backend.readAsync(executor.metrics, lane: 0).wait() }
-            let step = Double(now() - stepStart) / 1e6
+            try step(trainer: trainer, executor: executor, update: update, batch: batch, measure: timed) { [$0] }
+            let total = Double(now() - stepStart) / 1e6
             for (phase, value) in ms { samples[phase, default: []].append(value) }
-            outside.append(Swift.max(0, step - ms.values.reduce(0, +)))
+            outside.append(Swift.max(0, total - ms.values.reduce(0, +)))
         }
         var phases = StepPhase.allCases.compactMap { phase -> PhaseTime? in
             guard let values = samples[phase] else { return nil }

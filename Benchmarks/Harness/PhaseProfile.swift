@@ -84,7 +84,6 @@ public enum PhaseProfile {
         }
         let batch = SyntheticBatch(for: benchmark)
         let (executor, update) = try trainer.trainingStep(batch: benchmark.batch, time: benchmark.time)
-        let classifier = StepPhaseClassifier(executor: executor)
         try backend.synchronize()
         try backend.beginEventLog()
         var owners: [StepPhase] = []
@@ -94,30 +93,39 @@ public enum PhaseProfile {
             owners += Array(repeating: phase, count: backend.loggedCommandCount - before)
         }
         do {
-            try record(.hostTransfers) {
-                try trainer.prepareNextUpdate()
-                try executor.upload(tokenIDs: batch.tokenIDs, labels: batch.labels, step: UInt64(trainer.iteration))
+            // A loop the backend fuses is one command, so it is timed whole; on the step path its
+            // GEMMs and cells are timed one by one, as the backend enqueues them. A loop's input
+            // gather is the embedding's, timed on its own either way.
+            let stepByStep = backend.recurrentLoopMode == .stepByStep
+            try step(trainer: trainer, executor: executor, update: update, batch: batch, measure: record) { op in
+                if stepByStep { return op.flattened }
+                if case .recurrentLoop(let loop) = op { return loop.gatherThenLoop }
+                return [op]
             }
-            let (forward, backward) = (executor.forwardOps, executor.backwardOps)
-            for (ops, stage) in [(forward, StepPhaseClassifier.Stage.forward), (backward, .backward), (update, .update)] {
-                // A loop the backend fuses is one command, so it is timed whole; on the step path its
-                // GEMMs and cells are timed one by one, as the backend enqueues them.
-                // A loop's input gather is the embedding's, timed on its own either way.
-                let timed = backend.recurrentLoopMode == .stepByStep
-                    ? ops.flatMap(\.flattened)
-                    : ops.flatMap { op -> [Op] in
-                        if case .recurrentLoop(let loop) = op { return loop.gatherThenLoop }
-                        return [op]
-                    }
-                for op in timed { try record(classifier.phase(of: op, in: stage)) { try backend.enqueue(op, lane: 0) } }
-            }
-            try record(.hostTransfers) { _ = try backend.readAsync(executor.metrics, lane: 0).wait() }
         } catch {
             _ = try? backend.endEventLog()
             throw error
         }
         let times = try backend.endEventLog()
         return summarize(times: times, owners: owners)
+    }
+
+    /// One training step as the profiles run it, op by op on lane 0, each piece inside `measure`
+    /// with its phase: the batch upload, every command of the forward and backward passes and the
+    /// update (`commands` says what an op is enqueued as), the loss read.
+    static func step(trainer: Trainer, executor: ModelExecutor, update: [Op], batch: SyntheticBatch,
+                     measure: (StepPhase, () throws -> Void) throws -> Void, commands: (Op) -> [Op]) throws {
+        let classifier = StepPhaseClassifier(executor: executor)
+        let backend = trainer.backend
+        try measure(.hostTransfers) {
+            try trainer.prepareNextUpdate()
+            try executor.upload(tokenIDs: batch.tokenIDs, labels: batch.labels, step: UInt64(trainer.iteration))
+        }
+        for (ops, stage) in [(executor.forwardOps, StepPhaseClassifier.Stage.forward), (executor.backwardOps, .backward), (update, .update)] {
+            for op in ops.flatMap(commands) { try measure(classifier.phase(of: op, in: stage)) { try backend.enqueue(op, lane: 0) } }
+        }
+        trainer.parameters.markUpdated()
+        try measure(.hostTransfers) { _ = try backend.readAsync(executor.metrics, lane: 0).wait() }
     }
 
     /// Per-phase totals in ``StepPhase`` order, then the idle time of the step's span.
