@@ -9,9 +9,9 @@ import RecurCompute
 struct BenchRun {
     let options: BenchCommand
     let plan: StepPlan
-    /// CPU steps timed op by op for the phase table: its wall times move with the machine's
-    /// other tenants, so each phase is a median.
-    static let hostProfileSteps = 5
+    /// CPU steps timed op by op for the phase table (one with `--quick`): its wall times move
+    /// with the machine's other tenants, so each phase is a median.
+    var hostProfileSteps: Int { options.quick ? 1 : 5 }
 
     init(_ options: BenchCommand) {
         self.options = options
@@ -84,9 +84,8 @@ struct BenchRun {
                     // The CPU backend times its ops on the host, and --quick profiles an OpenCL
                     // device's timed trainer itself (its backend has profiling queues).
                     guard !options.noPhases, target.entry == nil || options.quick else { return }
-                    let steps = options.quick ? 1 : Self.hostProfileSteps
-                    progress("\(benchmark.name) on \(target.backend.device.identifier): profiling \(target.entry == nil ? "\(steps) steps" : "one step") …")
-                    phases = try PhaseProfile.run(benchmark, trainer: trainer, hostSteps: steps)
+                    progress("\(benchmark.name) on \(target.backend.device.identifier): profiling \(target.entry == nil ? "\(hostProfileSteps) steps" : "one step") …")
+                    phases = try PhaseProfile.run(benchmark, trainer: trainer, hostSteps: hostProfileSteps)
                 }
                 if !options.quick, !options.noPhases, let entry = target.entry {
                     phases = try profile(benchmark, entry: entry, selector: selector, profilers: &profilers)
@@ -126,7 +125,7 @@ struct BenchRun {
         let phased = report.results.filter { $0.phases != nil }
         if !phased.isEmpty {
             print("time per phase of a training step (ms; OpenCL: device time of one profiled step from profiling events; "
-                  + "cpu: host wall time of each op, median of \(options.quick ? 1 : Self.hostProfileSteps) steps):")
+                  + "cpu: host wall time of each op, median of \(hostProfileSteps) steps):")
             print(BenchTables.phases(phased)); print("")
         }
         if !report.peers.isEmpty { print(BenchTables.peers(report.peers, recur: report.results)); print("") }
