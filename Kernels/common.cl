@@ -6,6 +6,11 @@
 #define TENSOR(T, name) __global T* name##_base, const int name##_off
 #define BIND(T, name) __global T* name = name##_base ? name##_base + name##_off : 0
 
+// CPU devices pay per work-item and per work-group, so the `*_rows` kernels give one work-item
+// (local size 1) CPU_CHUNK consecutive elements, moved eight at a time as float8; GPUs keep a
+// work-item per element. OpenCLBackend.cpuChunk is the same number.
+#define CPU_CHUNK 8192
+
 #define ACT_LINEAR 0
 #define ACT_TANH 1
 #define ACT_SIGMOID 2

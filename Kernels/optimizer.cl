@@ -79,12 +79,11 @@ __kernel void optimizer_update(OPTIMIZER_PARAMETERS) {
     optimizer_element(i, code, step, a, b, c, flag, clip, scale, w, grad, slot0, slot1);
 }
 
-// For CPU devices, which pay per work-item: a work-item per OPTIMIZER_CHUNK elements, eight at a
-// time as float8, the same formulas. Launch: global ⌈n / OPTIMIZER_CHUNK⌉, local 1.
-#define OPTIMIZER_CHUNK 8192
+// For CPU devices: a work-item per CPU_CHUNK elements (common.cl), eight at a time as float8,
+// the same formulas. Launch: global ⌈n / CPU_CHUNK⌉, local 1.
 __kernel void optimizer_update_rows(OPTIMIZER_PARAMETERS) {
     OPTIMIZER_BINDINGS;
-    const int first = get_group_id(0) * OPTIMIZER_CHUNK, last = min(n, first + OPTIMIZER_CHUNK);
+    const int first = get_group_id(0) * CPU_CHUNK, last = min(n, first + CPU_CHUNK);
     int i = first;
     for (; i + 8 <= last; i += 8) {
         float8 wv = vload8(0, w + i);

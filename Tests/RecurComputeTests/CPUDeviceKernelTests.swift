@@ -3,9 +3,10 @@ import RecurKernels
 @testable import RecurCompute
 
 /// The chunked kernels a CPU OpenCL device (PoCL) runs in place of a work-item per element —
-/// `optimizer_update_rows` and `sum_rows_partial` — are reached by the catalog's large shapes:
-/// breaking either one fails the comparison there, while the small shapes, on the per-element
-/// kernels, still pass.
+/// `optimizer_update_rows`, `sum_rows_partial`, `fill_rows`, `embedding_gather_rows` and
+/// `embedding_gradient_rows` — are reached by the catalog's shapes that take them (large
+/// tensors; embedding widths that are multiples of 4): breaking one fails the comparison there,
+/// while the other shapes, on the per-element kernels, still pass.
 final class CPUDeviceKernelTests: XCTestCase {
     func testBrokenChunkedKernelsAreCaught() throws {
         // (program, the line broken, checks of that kernel, the large shape that reaches it, a small one that does not)
@@ -14,6 +15,12 @@ final class CPUDeviceKernelTests: XCTestCase {
              "n=12293", "n=1031"),
             ("reduce", "            a3 += vload8(0, x + (r + 3) * cols + c);", KernelCatalog.reductions().filter { $0.name.hasPrefix("sum rows") },
              "rows=4099 cols=32", "rows=1031 cols=3"),
+            ("elementwise", "    for (; i < last; ++i) x[i] = value;", KernelCatalog.elementwise().filter { $0.name == "fill" },
+             "n=16,389 at offset 3 of 16,400", "n=1031"),
+            ("embedding", "            for (int j = 0; j < E; j += 4) vstore4(vload4(0, source + j), 0, o + j);",
+             KernelCatalog.embedding().filter { $0.name == "embedding gather" }, "B=4 T=9 V=50 E=32", "B=4 T=9 V=50 E=33"),
+            ("embedding", "            vstore4(sum, 0, out + j);", KernelCatalog.embedding().filter { $0.name == "embedding gradient" },
+             "B=4 T=9 V=50 E=32", "B=4 T=9 V=50 E=33"),
         ]
         for sabotage in sabotages {
             let source = try XCTUnwrap(KernelSources.programs[sabotage.family])

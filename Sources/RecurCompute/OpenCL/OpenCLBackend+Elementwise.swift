@@ -2,9 +2,19 @@ extension OpenCLBackend {
     /// Work-group size of `softmax_rows` (`SOFTMAX_WG` in elementwise.cl): one group per row.
     static let softmaxGroup = 256
 
+    /// CPU_CHUNK in common.cl: the elements of one work-item of a `*_rows` kernel.
+    static let cpuChunk = 8192
+
+    /// The work-items of a `*_rows` kernel over `n` elements (local size 1), or nil where a
+    /// work-item per element is better: on a GPU, and for tensors under half a chunk.
+    func cpuChunks(_ n: Int) -> Int? {
+        limits.isGPU || n < Self.cpuChunk / 2 ? nil : (n + Self.cpuChunk - 1) / Self.cpuChunk
+    }
+
     func fill(_ o: Fill, lane: Int) throws {
-        try launch("elementwise", "fill", global: [o.tensor.count], [.int(o.tensor.count), .floats(o.tensor), .float(o.value)],
-                   lane: lane)
+        let n = o.tensor.count, chunks = cpuChunks(n)
+        try launch("elementwise", chunks == nil ? "fill" : "fill_rows", global: [chunks ?? n], local: chunks == nil ? nil : [1],
+                   [.int(n), .floats(o.tensor), .float(o.value)], lane: lane)
     }
 
     func copy2D(_ o: Copy2D, lane: Int) throws {

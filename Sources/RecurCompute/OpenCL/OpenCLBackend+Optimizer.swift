@@ -1,7 +1,4 @@
 extension OpenCLBackend {
-    /// OPTIMIZER_CHUNK in optimizer.cl: the elements of one `optimizer_update_rows` work-item.
-    static let optimizerChunk = 8192
-
     /// `optimizer_update`: the rule's code and up to three hyperparameters (a, b, c) plus a flag,
     /// as optimizer.cl documents; a nil `clipValue` is passed as +∞ (clamping to ±∞ is the identity).
     func optimizerUpdate(_ o: OptimizerUpdate, lane: Int) throws {
@@ -12,11 +9,9 @@ extension OpenCLBackend {
         case let .adam(beta1, beta2, epsilon): (a, b, c, flag) = (beta1, beta2, epsilon, 0)
         }
         let n = o.parameter.count
-        // A CPU device takes large tensors (an embedding) in chunks of float8 work
-        // (`optimizer_update_rows`); small ones, and every tensor on a GPU, a work-item each.
-        let chunked = !limits.isGPU && n >= Self.optimizerChunk / 2
-        try launch("optimizer", chunked ? "optimizer_update_rows" : "optimizer_update",
-                   global: [chunked ? (n + Self.optimizerChunk - 1) / Self.optimizerChunk : n], local: chunked ? [1] : nil, [
+        let chunks = cpuChunks(n)
+        try launch("optimizer", chunks == nil ? "optimizer_update" : "optimizer_update_rows",
+                   global: [chunks ?? n], local: chunks == nil ? nil : [1], [
             .int(n), .int(Int(o.rule.code)), .float(o.stepSize), .float(a), .float(b), .float(c), .int(flag),
             .float(o.clipValue ?? .infinity), .floats(o.parameter), .floats(o.gradient), .floats(o.gradientScale), .floats(o.stepScale),
             .floats(o.slots.count > 0 ? o.slots[0] : nil), .floats(o.slots.count > 1 ? o.slots[1] : nil)], lane: lane)

@@ -20,6 +20,10 @@ extension KernelCatalog {
         // A view inside a larger buffer: elements around it must keep their values.
         checks.append(KernelCheck("fill", kind: .fill, shape: "n=7 at offset 3 of 20", tensors: [TensorSpec("x", 20, .uniform(-1, 1))],
                                   compared: ["x"], tolerance: .exact) { t in [.fill(Fill(t["x"].slice(3, 7), value: 0))] })
+        // Large enough for a CPU device's chunks (an embedding's gradient): two whole chunks and a
+        // scalar tail, inside a larger buffer at an odd offset.
+        checks.append(KernelCheck("fill", kind: .fill, shape: "n=16,389 at offset 3 of 16,400", tensors: [TensorSpec("x", 16_400, .uniform(-1, 1))],
+                                  compared: ["x"], tolerance: .exact) { t in [.fill(Fill(t["x"].slice(3, 16_389), value: 0.5))] })
 
         checks += copyChecks()
 
