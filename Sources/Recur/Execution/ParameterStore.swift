@@ -17,12 +17,14 @@ public final class ParameterStore {
         self.backend = backend
         self.rule = rule
         var layout = ArenaLayout()
-        for spec in model.parameters {
-            _ = layout.reserve("w:" + spec.path, spec.elementCount)
-            guard spec.trainable else { continue }
-            _ = layout.reserve("g:" + spec.path, spec.elementCount)
-            for slot in 0..<rule.slotCount { _ = layout.reserve("s\(slot):" + spec.path, spec.elementCount) }
+        // The trainable weights in one run, their gradients in the next, then each optimizer
+        // slot's, in the same order and aligned alike, so that one update op covers them all
+        // (``updateOps``); the frozen weights after them.
+        let trainable = model.parameters.filter(\.trainable)
+        for kind in Self.updatedKinds(rule) {
+            for spec in trainable { _ = layout.reserve(kind + spec.path, spec.elementCount) }
         }
+        for spec in model.parameters where !spec.trainable { _ = layout.reserve("w:" + spec.path, spec.elementCount) }
         _ = layout.reserve("optimizer.stepScale", 1)
         _ = layout.reserve("optimizer.squaredNorm", 1)
         _ = layout.reserve("optimizer.clipFactor", 1)
@@ -88,12 +90,26 @@ public final class ParameterStore {
             ops.append(.clipScale(ClipScale(sumOfSquares: squaredNorm, clipNorm: globalClipNorm, scale: clipFactor)))
             gradientScale = clipFactor
         }
-        for spec in trainable {
-            ops.append(.optimizerUpdate(OptimizerUpdate(rule: rule, parameter: try! weight(spec.path), gradient: gradient(spec.path)!,
-                                                        slots: slots(spec.path), stepSize: learningRate, stepScale: stepScale,
-                                                        gradientScale: gradientScale, clipValue: clipValue)))
+        guard let first = trainable.first, let last = trainable.last else { return ops }
+        // One update over every trainable weight: a launch instead of one per tensor (stacked-
+        // simplernn has nine), the same arithmetic element by element. The runs include the
+        // alignment gaps between tensors, which no other op reads or writes: their gradients stay
+        // zero, so every rule keeps their zero weights and slots at zero.
+        func run(_ kind: String) -> FloatRef {
+            let start = arena.layout.names[kind + first.path]!, end = arena.layout.names[kind + last.path]!
+            return FloatRef(storage: arena[start].storage, offset: start.offset, count: end.offset + end.count - start.offset)
         }
+        let runs = Self.updatedKinds(rule).map(run)
+        ops.append(.optimizerUpdate(OptimizerUpdate(rule: rule, parameter: runs[0], gradient: runs[1], slots: Array(runs.dropFirst(2)),
+                                                    stepSize: learningRate, stepScale: stepScale, gradientScale: gradientScale,
+                                                    clipValue: clipValue)))
         return ops
+    }
+
+    /// The name prefixes of the tensors an update reads and writes, in ``OptimizerUpdate``'s
+    /// order: weights, gradients, the rule's slots.
+    static func updatedKinds(_ rule: OptimizerRule) -> [String] {
+        ["w:", "g:"] + (0..<rule.slotCount).map { "s\($0):" }
     }
 
     /// Uploads the step factor for 1-based optimizer iteration `iteration` (no host wait).
