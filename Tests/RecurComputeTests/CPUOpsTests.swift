@@ -168,6 +168,19 @@ final class CPUOpsTests: XCTestCase {
         }
     }
 
+    /// Each occurrence's slot is the row of its token among the batch's distinct tokens, in the
+    /// ids' batch-major order; an id outside the vocabulary has none.
+    func testTokenSlotsNameEachOccurrencesDistinctTokenInBatchMajorOrder() {
+        var random = SplitMix64(seed: 78)
+        for (batch, time) in [(1, 1), (2, 3), (5, 7), (16, 40)] {
+            let ids = random.ints(batch * time, in: -2...40)
+            let index = EmbeddingGradientIndex(tokenIDs: ids, batch: batch, time: time, vocabulary: 37)
+            let distinct = Array(index.segmentTokens.prefix(index.distinctTokens))
+            let expected = ids.map { id in Int32(distinct.firstIndex(of: id) ?? -1) }
+            XCTAssertEqual(index.tokenSlots(batch: batch, time: time), expected, "B=\(batch) T=\(time)")
+        }
+    }
+
     /// Runs the gradient for `ids` and returns (table gradient, reference sums per token).
     func embeddingGradient(ids: [Int32], batch: Int, time: Int, vocabulary: Int, width: Int, gradient: [Float],
                            on backend: CPUBackend, prefill: Float) throws -> [Float] {
