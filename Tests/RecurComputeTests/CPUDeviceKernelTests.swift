@@ -3,10 +3,11 @@ import RecurKernels
 @testable import RecurCompute
 
 /// The chunked kernels a CPU OpenCL device (PoCL) runs in place of a work-item per element —
-/// `optimizer_update_rows`, `sum_rows_partial`, `fill_rows`, `embedding_gather_rows` and
-/// `embedding_gradient_rows` — are reached by the catalog's shapes that take them (large
-/// tensors; embedding widths that are multiples of 4): breaking one fails the comparison there,
-/// while the other shapes, on the per-element kernels, still pass.
+/// `optimizer_update_rows`, `sum_rows_partial`, `fill_rows`, `embedding_gather_rows`,
+/// `embedding_gradient_rows`, and elementwise.cl's copies, products and `axpby` — are reached by
+/// the catalog's shapes that take them (large tensors; embedding widths that are multiples of 4):
+/// breaking one fails the comparison there, while the other shapes, on the per-element kernels,
+/// still pass.
 final class CPUDeviceKernelTests: XCTestCase {
     func testBrokenChunkedKernelsAreCaught() throws {
         // (program, the line broken, checks of that kernel, the large shape that reaches it, a small one that does not)
@@ -21,6 +22,16 @@ final class CPUDeviceKernelTests: XCTestCase {
              KernelCatalog.embedding().filter { $0.name == "embedding gather" }, "B=4 T=9 V=50 E=32", "B=4 T=9 V=50 E=33"),
             ("embedding", "            vstore8(a0, 0, out + j); vstore8(a1, 1, out + j); vstore8(a2, 2, out + j); vstore8(a3, 3, out + j);", KernelCatalog.embedding().filter { $0.name == "embedding gradient" },
              "B=4 T=9 V=50 E=32", "B=4 T=9 V=50 E=33"),
+            ("elementwise", "    for (; i < last; ++i) dst[i] = src[i];", KernelCatalog.elementwise().filter { $0.name == "copy" },
+             "n=12293", "n=1031"),
+            ("elementwise", "        for (; c < cols; ++c) to[c] = from[c];", KernelCatalog.elementwise().filter { $0.name == "copy2D" },
+             "rows=300 cols=33 strides=66/33 offsets=0/0", "rows=33 cols=40 strides=80/40 offsets=40/0"),
+            ("elementwise", "    for (; i < last; ++i) y[i] = a[i] * b[i];", KernelCatalog.elementwise().filter { $0.name == "multiply" },
+             "n=12293", "n=1031"),
+            ("elementwise", "        for (; i < n; ++i) out[i] = in[i] * f[i];",
+             KernelCatalog.elementwise().filter { $0.name == "multiply broadcast" }, "repeats=300 n=33", "repeats=40 n=33"),
+            ("elementwise", "    for (; i < last; ++i) y[i] = alpha * x[i] + beta * y[i];",
+             KernelCatalog.elementwise().filter { $0.name.hasPrefix("axpby") }, "n=12293", "n=1031"),
         ]
         for sabotage in sabotages {
             let source = try XCTUnwrap(KernelSources.programs[sabotage.family])

@@ -17,8 +17,23 @@ extension OpenCLBackend {
                    [.int(n), .floats(o.tensor), .float(o.value)], lane: lane)
     }
 
+    /// On a CPU device a large copy runs as `copy_rows` when it is one contiguous run, else as
+    /// `copy2D_rows` (whole rows per work-item, about a chunk's worth).
     func copy2D(_ o: Copy2D, lane: Int) throws {
-        try launch("elementwise", "copy2D", global: [o.rows * o.columns], [
+        let n = o.rows * o.columns
+        if let chunks = cpuChunks(n) {
+            if o.rows == 1 || (o.sourceStride == o.columns && o.destinationStride == o.columns) {
+                try launch("elementwise", "copy_rows", global: [chunks], local: [1], [.int(n), .floats(o.source), .floats(o.destination)],
+                           lane: lane)
+            } else {
+                let perItem = Swift.max(1, Self.cpuChunk / o.columns)
+                try launch("elementwise", "copy2D_rows", global: [(o.rows + perItem - 1) / perItem], local: [1], [
+                    .int(o.rows), .int(o.columns), .floats(o.source), .int(o.sourceStride),
+                    .floats(o.destination), .int(o.destinationStride), .int(perItem)], lane: lane)
+            }
+            return
+        }
+        try launch("elementwise", "copy2D", global: [n], [
             .int(o.rows), .int(o.columns), .floats(o.source), .int(o.sourceStride),
             .floats(o.destination), .int(o.destinationStride)], lane: lane)
     }
@@ -45,18 +60,29 @@ extension OpenCLBackend {
     }
 
     func multiply(_ o: Multiply, lane: Int) throws {
-        try launch("elementwise", "multiply", global: [o.a.count], [
-            .int(o.a.count), .floats(o.a), .floats(o.b), .floats(o.output)], lane: lane)
+        let n = o.a.count, chunks = cpuChunks(n)
+        try launch("elementwise", chunks == nil ? "multiply" : "multiply_rows", global: [chunks ?? n], local: chunks == nil ? nil : [1],
+                   [.int(n), .floats(o.a), .floats(o.b), .floats(o.output)], lane: lane)
     }
 
+    /// On a CPU device a large one runs as `multiply_broadcast_rows`, whole repeats per work-item
+    /// (about a chunk's worth), so no element needs its factor's index divided out.
     func multiplyBroadcast(_ o: MultiplyBroadcast, lane: Int) throws {
-        try launch("elementwise", "multiply_broadcast", global: [o.factor.count, o.repeats], [
-            .int(o.repeats), .int(o.factor.count), .floats(o.input), .floats(o.factor), .floats(o.output)], lane: lane)
+        let n = o.factor.count
+        if cpuChunks(o.repeats * n) != nil {
+            let perItem = Swift.max(1, Self.cpuChunk / n)
+            try launch("elementwise", "multiply_broadcast_rows", global: [(o.repeats + perItem - 1) / perItem], local: [1], [
+                .int(o.repeats), .int(n), .floats(o.input), .floats(o.factor), .floats(o.output), .int(perItem)], lane: lane)
+            return
+        }
+        try launch("elementwise", "multiply_broadcast", global: [n, o.repeats], [
+            .int(o.repeats), .int(n), .floats(o.input), .floats(o.factor), .floats(o.output)], lane: lane)
     }
 
     func axpby(_ o: Axpby, lane: Int) throws {
-        try launch("elementwise", "axpby", global: [o.x.count], [
-            .int(o.x.count), .float(o.alpha), .floats(o.x), .float(o.beta), .floats(o.y)], lane: lane)
+        let n = o.x.count, chunks = cpuChunks(n)
+        try launch("elementwise", chunks == nil ? "axpby" : "axpby_rows", global: [chunks ?? n], local: chunks == nil ? nil : [1],
+                   [.int(n), .float(o.alpha), .floats(o.x), .float(o.beta), .floats(o.y)], lane: lane)
     }
 
     func clipByValue(_ o: ClipByValue, lane: Int) throws {

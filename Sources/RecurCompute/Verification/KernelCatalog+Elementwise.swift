@@ -1,6 +1,7 @@
 extension KernelCatalog {
-    /// Element counts for the flat element-wise ops: one element, odd, more than a work-group.
-    static let flatCounts = [1, 33, 1031]
+    /// Element counts for the flat element-wise ops: one element, odd, more than a work-group,
+    /// and more than a CPU device's chunk (its `*_rows` kernels) with a tail.
+    static let flatCounts = [1, 33, 1031, 12_293]
 
     /// A typical forward input range for each activation, wide enough to reach hard sigmoid's
     /// flat parts and relu's zero.
@@ -82,7 +83,9 @@ extension KernelCatalog {
             tensors: [TensorSpec("a", 33, .uniform(-2, 2)), TensorSpec("b", 33, .dropout(rate: 0.3))],
             compared: ["a"]) { t in [.multiply(Multiply(t["a"], t["b"], output: t["a"]))] })
 
-        for (repeats, n) in [(1, 1), (7, 33), (40, 33), (3, 1031)] {
+        // The last two reach a CPU device's row kernel: many short rows with a tail, and rows
+        // longer than a chunk.
+        for (repeats, n) in [(1, 1), (7, 33), (40, 33), (3, 1031), (300, 33), (3, 9000)] {
             checks.append(KernelCheck("multiply broadcast", kind: .multiplyBroadcast, shape: "repeats=\(repeats) n=\(n)",
                 tensors: [TensorSpec("x", repeats * n, .uniform(-2, 2)), TensorSpec("f", n, .dropout(rate: 0.25)),
                           TensorSpec("y", repeats * n, .poison)],
@@ -115,7 +118,9 @@ extension KernelCatalog {
         var checks: [KernelCheck] = []
         // (rows, columns, source stride, destination stride, source offset, destination offset):
         // a single element, a contiguous block, concatenating into / splitting out of wider rows.
-        let shapes = [(1, 1, 1, 1, 0, 0), (3, 7, 7, 7, 0, 0), (5, 7, 9, 16, 2, 7), (33, 40, 80, 40, 40, 0), (4, 33, 33, 66, 0, 33)]
+        // The last two are large enough for a CPU device's row kernel (strided rows with a tail).
+        let shapes = [(1, 1, 1, 1, 0, 0), (3, 7, 7, 7, 0, 0), (5, 7, 9, 16, 2, 7), (33, 40, 80, 40, 40, 0), (4, 33, 33, 66, 0, 33),
+                      (300, 33, 66, 33, 0, 0), (130, 70, 70, 140, 3, 70)]
         for (rows, cols, ss, ds, so, dOff) in shapes {
             let sourceCount = so + (rows - 1) * ss + cols, destinationCount = dOff + (rows - 1) * ds + cols + 3
             checks.append(KernelCheck("copy2D", kind: .copy2D, shape: "rows=\(rows) cols=\(cols) strides=\(ss)/\(ds) offsets=\(so)/\(dOff)",
@@ -125,9 +130,11 @@ extension KernelCatalog {
                                 destination: t["dst"].slice(dOff, destinationCount - dOff), destinationStride: ds))]
             })
         }
-        checks.append(KernelCheck("copy", kind: .copy2D, shape: "n=1031",
-            tensors: [TensorSpec("src", 1031, .uniform(-1, 1)), TensorSpec("dst", 1031, .poison)],
-            compared: ["dst"], tolerance: .exact) { t in [.copy2D(Copy2D(t["src"], to: t["dst"]))] })
+        for n in [1031, 12_293] {
+            checks.append(KernelCheck("copy", kind: .copy2D, shape: "n=\(n)",
+                tensors: [TensorSpec("src", n, .uniform(-1, 1)), TensorSpec("dst", n, .poison)],
+                compared: ["dst"], tolerance: .exact) { t in [.copy2D(Copy2D(t["src"], to: t["dst"]))] })
+        }
         return checks
     }
 }
