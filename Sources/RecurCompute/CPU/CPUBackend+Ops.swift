@@ -19,11 +19,23 @@ extension CPUBackend {
         }
     }
 
-    func fill(_ o: Fill) { o.tensor.hostPointer.update(repeating: o.value, count: o.tensor.count) }
+    func fill(_ o: Fill) {
+        let x = o.tensor.hostPointer, value = o.value
+        parallelRows(o.tensor.count, work: o.tensor.count) { range in (x + range.lowerBound).update(repeating: value, count: range.count) }
+    }
 
+    /// Split over the workers like the other element-wise ops; one contiguous run is copied in
+    /// pieces of the run, not row by row (stacked-bilstm joins and splits its directions'
+    /// 16,384 × 64 sequences four times a step: 0.7–0.9 ms each on one thread).
     func copy2D(_ o: Copy2D) {
-        let src = o.source.hostPointer, dst = o.destination.hostPointer
-        for r in 0..<o.rows { (dst + r * o.destinationStride).update(from: src + r * o.sourceStride, count: o.columns) }
+        let src = o.source.hostPointer, dst = o.destination.hostPointer, n = o.rows * o.columns
+        if o.rows == 1 || (o.sourceStride == o.columns && o.destinationStride == o.columns) {
+            parallelRows(n, work: n) { range in (dst + range.lowerBound).update(from: src + range.lowerBound, count: range.count) }
+            return
+        }
+        parallelRows(o.rows, work: n) { rows in
+            for r in rows { (dst + r * o.destinationStride).update(from: src + r * o.sourceStride, count: o.columns) }
+        }
     }
 
     func addBias(_ o: AddBias) {
