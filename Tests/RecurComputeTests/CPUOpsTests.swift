@@ -280,19 +280,24 @@ final class CPUOpsTests: XCTestCase {
         XCTAssertEqual(try wholeStorage(ref), [-1, -1, 0.25, 0.25, 0.25, -1, -1])
     }
 
+    /// Small copies and ones large enough to be split over the workers (a sequence joined into a
+    /// Bidirectional layer's output, an odd row count), strided and contiguous.
     func testCopy2DCopiesABlockBetweenStridedLayouts() throws {
-        let rows = 3, columns = 4, sourceStride = 6, destinationStride = 5, sentinel: Float = -3
-        let source = rng.floats((rows - 1) * sourceStride + columns)
-        let destination = try cpu.tensor([Float](repeating: sentinel, count: rows * destinationStride))
-        try cpu.run(.copy2D(Copy2D(rows: rows, columns: columns, source: cpu.tensor(source), sourceStride: sourceStride,
-                                   destination: destination, destinationStride: destinationStride)))
-        var expected = [Float](repeating: sentinel, count: rows * destinationStride)
-        for r in 0..<rows { for c in 0..<columns { expected[r * destinationStride + c] = source[r * sourceStride + c] } }
-        assertBitwiseEqual(try cpu.read(destination), expected, "strided copy")
-
-        let whole = rng.floats(5), target = try cpu.zeros(5)
-        try cpu.run(.copy2D(Copy2D(try cpu.tensor(whole), to: target)))
-        assertBitwiseEqual(try cpu.read(target), whole, "contiguous copy")
+        for (rows, columns, sourceStride, destinationStride) in [(3, 4, 6, 5), (1031, 64, 64, 128), (777, 61, 70, 61)] {
+            let sentinel: Float = -3
+            let source = rng.floats((rows - 1) * sourceStride + columns)
+            let destination = try cpu.tensor([Float](repeating: sentinel, count: rows * destinationStride))
+            try cpu.run(.copy2D(Copy2D(rows: rows, columns: columns, source: cpu.tensor(source), sourceStride: sourceStride,
+                                       destination: destination, destinationStride: destinationStride)))
+            var expected = [Float](repeating: sentinel, count: rows * destinationStride)
+            for r in 0..<rows { for c in 0..<columns { expected[r * destinationStride + c] = source[r * sourceStride + c] } }
+            assertBitwiseEqual(try cpu.read(destination), expected, "strided copy of \(rows) × \(columns)")
+        }
+        for count in [5, 40_003] {
+            let whole = rng.floats(count), target = try cpu.zeros(count)
+            try cpu.run(.copy2D(Copy2D(try cpu.tensor(whole), to: target)))
+            assertBitwiseEqual(try cpu.read(target), whole, "contiguous copy of \(count)")
+        }
     }
 
     func testAddBiasAddsTheBiasToEveryRow() throws {
