@@ -2,8 +2,9 @@ import XCTest
 @testable import Recur
 
 /// Work nobody uses is not done: a frozen embedding takes no input gradient from the recurrent
-/// layer above it (the `[T·B, G·H] × [G·H, D]` product is skipped) and inactive dropout layers
-/// copy nothing — and the weight updates are the ones the full computation gives.
+/// layer above it (the `[T·B, G·H] × [G·H, D]` product is skipped) nor from the dropout between
+/// them, and inactive dropout layers copy nothing — and the weight updates are the ones the full
+/// computation gives.
 final class SkippedWorkTests: XCTestCase {
     static func model(trainableEmbedding: Bool) throws -> SequentialModel {
         try SequentialModel(inputLength: 6, layers: [
@@ -42,6 +43,13 @@ final class SkippedWorkTests: XCTestCase {
             }
             XCTAssertEqual(inputGradientProducts(frozenExecutor), 0)
             XCTAssertEqual(inputGradientProducts(trainedExecutor), 2, "one per direction")
+            // Nor does the SpatialDropout1D between them pass a gradient down to the frozen table.
+            func dropoutGradients(_ executor: ModelExecutor) -> Int {
+                executor.backwardOps.filter { if case .multiplyBroadcast = $0 { return true }; return false }.count
+            }
+            XCTAssertEqual(dropoutGradients(frozenExecutor), 0, "dropout=\(dropout)")
+            // Trained: the SpatialDropout1D's, and each direction's input dropout's.
+            XCTAssertEqual(dropoutGradients(trainedExecutor), dropout ? 3 : 0, "dropout=\(dropout)")
         }
     }
 

@@ -36,7 +36,10 @@ extension ModelExecutor {
         var backward = try Plan(accuracy + [.loss(Loss(head.loss, input: head.input, batch: b, classes: classes, predictions: lossInput,
                                                        labels: labels, value: lossValue, predictionsGradient: lastGradient))])
         for (index, emitter) in backwardEmitters.enumerated().reversed() {
-            let inputGradient = index > 0 ? outputGradient(of: steps[index - 1]) : nil
+            // Nothing below trains (a frozen embedding, and dropout over it): no layer forms an
+            // input gradient nobody reads (bigru-w2v's SpatialDropout1D passed one back to its
+            // frozen table, a 5.5 M-element product every step).
+            let inputGradient = index > 0 && steps[index].trainedBelow ? outputGradient(of: steps[index - 1]) : nil
             backward.append(try emitter(inputGradient))
         }
         plannedBackward = backward
