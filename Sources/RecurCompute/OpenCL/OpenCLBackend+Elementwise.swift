@@ -2,19 +2,9 @@ extension OpenCLBackend {
     /// Work-group size of `softmax_rows` (`SOFTMAX_WG` in elementwise.cl): one group per row.
     static let softmaxGroup = 256
 
-    /// CPU_CHUNK in common.cl: the elements of one work-item of a `*_rows` kernel.
-    static let cpuChunk = 8192
-
-    /// The work-items of a `*_rows` kernel over `n` elements (local size 1), or nil where a
-    /// work-item per element is better: on a GPU, and for tensors under half a chunk.
-    func cpuChunks(_ n: Int) -> Int? {
-        limits.isGPU || n < Self.cpuChunk / 2 ? nil : (n + Self.cpuChunk - 1) / Self.cpuChunk
-    }
-
     func fill(_ o: Fill, lane: Int) throws {
-        let n = o.tensor.count, chunks = cpuChunks(n)
-        try launch("elementwise", chunks == nil ? "fill" : "fill_rows", global: [chunks ?? n], local: chunks == nil ? nil : [1],
-                   [.int(n), .floats(o.tensor), .float(o.value)], lane: lane)
+        try launchFlat("elementwise", "fill", chunked: "fill_rows", count: o.tensor.count,
+                       [.int(o.tensor.count), .floats(o.tensor), .float(o.value)], lane: lane)
     }
 
     /// On a CPU device a large copy runs as `copy_rows` when it is one contiguous run, else as
@@ -60,9 +50,8 @@ extension OpenCLBackend {
     }
 
     func multiply(_ o: Multiply, lane: Int) throws {
-        let n = o.a.count, chunks = cpuChunks(n)
-        try launch("elementwise", chunks == nil ? "multiply" : "multiply_rows", global: [chunks ?? n], local: chunks == nil ? nil : [1],
-                   [.int(n), .floats(o.a), .floats(o.b), .floats(o.output)], lane: lane)
+        try launchFlat("elementwise", "multiply", chunked: "multiply_rows", count: o.a.count,
+                       [.int(o.a.count), .floats(o.a), .floats(o.b), .floats(o.output)], lane: lane)
     }
 
     /// On a CPU device a large one runs as `multiply_broadcast_rows`, whole repeats per work-item
@@ -80,9 +69,8 @@ extension OpenCLBackend {
     }
 
     func axpby(_ o: Axpby, lane: Int) throws {
-        let n = o.x.count, chunks = cpuChunks(n)
-        try launch("elementwise", chunks == nil ? "axpby" : "axpby_rows", global: [chunks ?? n], local: chunks == nil ? nil : [1],
-                   [.int(n), .float(o.alpha), .floats(o.x), .float(o.beta), .floats(o.y)], lane: lane)
+        try launchFlat("elementwise", "axpby", chunked: "axpby_rows", count: o.x.count,
+                       [.int(o.x.count), .float(o.alpha), .floats(o.x), .float(o.beta), .floats(o.y)], lane: lane)
     }
 
     func clipByValue(_ o: ClipByValue, lane: Int) throws {

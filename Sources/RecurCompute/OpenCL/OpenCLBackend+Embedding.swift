@@ -1,11 +1,4 @@
 extension OpenCLBackend {
-    /// Rows per work-item of a CPU device's row kernels: eight items per compute unit, so the
-    /// cores finish together, and at least 16 rows to pay for an item.
-    func cpuRowsPerItem(_ rows: Int) -> Int {
-        let wanted = 8 * limits.computeUnits
-        return Swift.max(16, (rows + wanted - 1) / wanted)
-    }
-
     /// When the width is a multiple of 4: `embedding_gather_rows` on a CPU device (a work-item
     /// per run of rows), `embedding_gather4` on a GPU (four columns per work-item); otherwise
     /// `embedding_gather` (one work-item per output element).

@@ -9,9 +9,7 @@ extension OpenCLBackend {
         case let .adam(beta1, beta2, epsilon): (a, b, c, flag) = (beta1, beta2, epsilon, 0)
         }
         let n = o.parameter.count
-        let chunks = cpuChunks(n)
-        try launch("optimizer", chunks == nil ? "optimizer_update" : "optimizer_update_rows",
-                   global: [chunks ?? n], local: chunks == nil ? nil : [1], [
+        try launchFlat("optimizer", "optimizer_update", chunked: "optimizer_update_rows", count: n, [
             .int(n), .int(Int(o.rule.code)), .float(o.stepSize), .float(a), .float(b), .float(c), .int(flag),
             .float(o.clipValue ?? .infinity), .floats(o.parameter), .floats(o.gradient), .floats(o.gradientScale), .floats(o.stepScale),
             .floats(o.slots.count > 0 ? o.slots[0] : nil), .floats(o.slots.count > 1 ? o.slots[1] : nil)], lane: lane)
