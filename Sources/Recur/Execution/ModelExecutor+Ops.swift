@@ -35,17 +35,21 @@ extension ModelExecutor {
         let lastGradient = arena["\(steps.last!.name).outgrad"]
         var backward = try Plan(accuracy + [.loss(Loss(head.loss, input: head.input, batch: b, classes: classes, predictions: lossInput,
                                                        labels: labels, value: lossValue, predictionsGradient: lastGradient))])
-        for (index, emitter) in backwardEmitters.enumerated().reversed() {
-            // Nothing below trains (a frozen embedding, and dropout over it): no layer forms an
-            // input gradient nobody reads (bigru-w2v's SpatialDropout1D passed one back to its
-            // frozen table, a 5.5 M-element product every step).
-            let inputGradient = index > 0 && steps[index].trainedBelow ? outputGradient(of: steps[index - 1]) : nil
-            backward.append(try emitter(inputGradient))
+        for (step, emitter) in zip(steps, backwardEmitters).reversed() {
+            backward.append(try emitter(inputGradientTarget(of: step)))
         }
         plannedBackward = backward
     }
 
     func gradientIfTrained(_ path: String) -> FloatRef? { options.training ? parameters.gradient(path) : nil }
+
+    /// Where `step` puts the gradient of its input: the output gradient of the layer below, or nil
+    /// when nothing below trains. Then no layer forms an input gradient nobody reads — not the
+    /// recurrent layer over a frozen embedding, nor a dropout between them (bigru-w2v's
+    /// SpatialDropout1D passed a 5.5 M-element one down to its frozen table every step).
+    func inputGradientTarget(of step: LayerStep) -> FloatRef? {
+        step.index > 0 && step.trainedBelow ? outputGradient(of: steps[step.index - 1]) : nil
+    }
 
     /// Where the layer above puts the gradient of `step`'s output: training only, and only for a
     /// layer that forms an output.
@@ -124,7 +128,7 @@ extension ModelExecutor {
                 guard let outgrad else { return [] }
                 return projection.backward(input: input, kernel: kernel, output: out, outputGradient: outgrad,
                                            kernelGradient: gradientIfTrained(kernelPath), biasGradient: biasPath.flatMap { gradientIfTrained($0) },
-                                           inputGradient: step.trainedBelow ? inputGradient : nil)
+                                           inputGradient: inputGradient)
             })
 
         case .recurrent, .bidirectional:
@@ -139,7 +143,7 @@ extension ModelExecutor {
         -> (source: RecurrentSequence.Bindings.Input, tokens: TokenProjection?, inputGradientTarget: FloatRef?) {
         if let tokens = try tokenProjection(for: step) { return (.tokens(tokens), tokens, nil) }
         guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
-        return (.sequence(input), nil, step.trainedBelow ? outputGradient(of: steps[step.index - 1]) : nil)
+        return (.sequence(input), nil, inputGradientTarget(of: step))
     }
 
     /// A recurrent layer: its one direction, reading the layer below's output or projecting its
