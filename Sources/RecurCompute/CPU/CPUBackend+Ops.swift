@@ -29,7 +29,7 @@ extension CPUBackend {
     /// 16,384 × 64 sequences four times a step: 0.7–0.9 ms each on one thread).
     func copy2D(_ o: Copy2D) {
         let src = o.source.hostPointer, dst = o.destination.hostPointer, n = o.rows * o.columns
-        if o.rows == 1 || (o.sourceStride == o.columns && o.destinationStride == o.columns) {
+        if o.isOneRun {
             parallelRows(n, work: n) { range in (dst + range.lowerBound).update(from: src + range.lowerBound, count: range.count) }
             return
         }

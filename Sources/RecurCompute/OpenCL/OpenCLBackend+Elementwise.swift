@@ -12,7 +12,7 @@ extension OpenCLBackend {
     func copy2D(_ o: Copy2D, lane: Int) throws {
         let n = o.rows * o.columns
         if let chunks = cpuChunks(n) {
-            if o.rows == 1 || (o.sourceStride == o.columns && o.destinationStride == o.columns) {
+            if o.isOneRun {
                 try launch("elementwise", "copy_rows", global: [chunks], local: [1], [.int(n), .floats(o.source), .floats(o.destination)],
                            lane: lane)
             } else {

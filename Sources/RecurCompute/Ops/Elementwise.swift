@@ -29,6 +29,10 @@ public struct Copy2D: OpDescription, Hashable {
         self.init(rows: 1, columns: source.count, source: source, destination: destination)
     }
 
+    /// Source and destination are each one contiguous run (one row, or rows without gaps), so
+    /// the copy can be split anywhere instead of by rows.
+    public var isOneRun: Bool { rows == 1 || (sourceStride == columns && destinationStride == columns) }
+
     public func validate() throws {
         let check = ShapeCheck(Self.kind)
         try check.positive(rows, "rows"); try check.positive(columns, "columns")
