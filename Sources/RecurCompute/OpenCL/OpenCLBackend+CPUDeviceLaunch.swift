@@ -8,11 +8,14 @@ extension OpenCLBackend {
         limits.isGPU || n < Self.cpuChunk / 2 ? nil : (n + Self.cpuChunk - 1) / Self.cpuChunk
     }
 
-    /// Rows per work-item of a CPU device's row kernels: eight items per compute unit, so the
-    /// cores finish together, and at least 16 rows to pay for an item.
+    /// Work-items a CPU device's row kernels aim for: eight per compute unit, so that the cores
+    /// finish together although the items' work differs.
+    var cpuWorkItems: Int { 8 * limits.computeUnits }
+
+    /// Rows per work-item of a CPU device's row kernels: ``cpuWorkItems`` items, and at least 16
+    /// rows to pay for an item.
     func cpuRowsPerItem(_ rows: Int) -> Int {
-        let wanted = 8 * limits.computeUnits
-        return Swift.max(16, (rows + wanted - 1) / wanted)
+        Swift.max(16, (rows + cpuWorkItems - 1) / cpuWorkItems)
     }
 
     /// `perElement` over `n` work-items, or, where ``cpuChunks(_:)`` says so, `chunked` over a

@@ -24,8 +24,7 @@ extension OpenCLBackend {
                                            .floats(o.outputGradient), .ints(o.sortedRows), .ints(o.segmentStarts),
                                            .ints(o.segmentTokens), .floats(o.tableGradient)]
         if o.width % 4 == 0, !limits.isGPU {
-            let items = 8 * limits.computeUnits
-            try launch("embedding", "embedding_gradient_rows", global: [items], local: [1], arguments, lane: lane)
+            try launch("embedding", "embedding_gradient_rows", global: [cpuWorkItems], local: [1], arguments, lane: lane)
         } else if o.width % 4 == 0 {
             try launch("embedding", "embedding_gradient4", global: [o.width / 4, o.occurrences], arguments, lane: lane)
         } else {

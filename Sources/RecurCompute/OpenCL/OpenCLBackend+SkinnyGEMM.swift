@@ -23,8 +23,7 @@ extension OpenCLBackend {
         if usesRowTiles(n: o.n) {
             // Several groups per core so that the cores finish together, each a whole number of
             // 4-row tiles and enough rows to pay for its copy of op(B).
-            let wanted = 8 * limits.computeUnits
-            return max(64, ((o.m + wanted - 1) / wanted + 3) / 4 * 4)
+            return max(64, ((o.m + cpuWorkItems - 1) / cpuWorkItems + 3) / 4 * 4)
         }
         guard let available = try? programs.maxWorkGroupSize("gemm_skinny", in: "gemm_skinny") else { return nil }
         let maxGroup = min(available, 256), columns = o.n / 4
