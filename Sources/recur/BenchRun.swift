@@ -125,7 +125,8 @@ struct BenchRun {
         let phased = report.results.filter { $0.phases != nil }
         if !phased.isEmpty {
             print("time per phase of a training step (ms; OpenCL: device time of one profiled step from profiling events; "
-                  + "cpu: host wall time of each op, median of \(hostProfileSteps) steps):")
+                  + "cpu: host wall time of each op run alone, median of \(hostProfileSteps) steps; a bidirectional layer's "
+                  + "directions run one after the other here, where the timed step runs their loops side by side):")
             print(BenchTables.phases(phased)); print("")
         }
         if !report.peers.isEmpty { print(BenchTables.peers(report.peers, recur: report.results)); print("") }

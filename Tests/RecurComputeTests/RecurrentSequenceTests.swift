@@ -182,4 +182,32 @@ final class BidirectionalLanesTests: XCTestCase {
             XCTAssertNotEqual(Array(results[0].prefix(3 * 8 * 6)), Array(results[0].suffix(3 * 8 * 6)), "the directions differ")
         }
     }
+
+    /// The CPU backend holds a concurrent section's ops until lane 1 joins back (then runs the
+    /// two loops side by side), and anything that reads runs an open section first.
+    func testCPUBackendRunsASectionAtItsClose() throws {
+        let backend = CPUBackend(threads: 2)
+        let cell = RecurrentCell(.lstm, units: 5)
+        let forward = try SequenceFixture(.init(cell: cell, batch: 8, time: 6, inputWidth: 3), backend: backend, seed: 4)
+        let reverse = try SequenceFixture(.init(cell: cell, batch: 8, time: 6, inputWidth: 3, reverse: true), backend: backend, seed: 4)
+        let sequential = forward.sequence.forward() + reverse.sequence.forward()
+        try Plan(sequential).enqueue(on: backend)
+        let expected = try backend.read(forward.sequence.sequenceOutput) + backend.read(reverse.sequence.sequenceOutput)
+        try backend.write(Array(repeating: 0, count: forward.sequence.sequenceOutput.count), to: forward.sequence.sequenceOutput)
+        try backend.write(Array(repeating: 0, count: reverse.sequence.sequenceOutput.count), to: reverse.sequence.sequenceOutput)
+
+        try backend.join(lane: 0, into: 1)
+        let launches = backend.counters.launches
+        for op in forward.sequence.forward() { try backend.enqueue(op, lane: 0) }
+        for op in reverse.sequence.forward() { try backend.enqueue(op, lane: 1) }
+        XCTAssertEqual(backend.counters.launches, launches, "nothing runs before the section closes")
+        try backend.join(lane: 1, into: 0)
+        XCTAssertGreaterThan(backend.counters.launches, launches)
+        XCTAssertEqual(try backend.read(forward.sequence.sequenceOutput) + backend.read(reverse.sequence.sequenceOutput), expected)
+
+        try backend.join(lane: 0, into: 1)
+        for op in reverse.sequence.forward() { try backend.enqueue(op, lane: 1) }
+        XCTAssertEqual(try backend.read(reverse.sequence.sequenceOutput), Array(expected.suffix(reverse.sequence.sequenceOutput.count)),
+                       "a read runs the open section first")
+    }
 }

@@ -70,10 +70,16 @@ final class TrainerTests: XCTestCase {
         }
     }
 
-    /// A Bidirectional layer's directions on two OpenCL queues at once give bit for bit what one
-    /// queue gives: they share only their input, and each sum keeps its order.
+    /// A Bidirectional layer's directions side by side — on two OpenCL queues, or the CPU
+    /// backend's loops on a worker each — give bit for bit what one after the other gives: they
+    /// share only their input, and each sum keeps its order.
     func testConcurrentDirectionsChangeNothing() throws {
-        guard let entry = OpenCLDiscovery.discover().devices.first else { throw XCTSkip("no OpenCL device") }
+        var backends: [() throws -> Backend] = [{ CPUBackend(threads: 2) }]
+        if let entry = OpenCLDiscovery.discover().devices.first { backends.append { try OpenCLBackend(entry: entry) } }
+        for makeBackend in backends { try checkConcurrentDirectionsChangeNothing(makeBackend) }
+    }
+
+    func checkConcurrentDirectionsChangeNothing(_ makeBackend: () throws -> Backend) throws {
         let model = try SequentialModel(inputLength: 8, layers: [
             .embedding(EmbeddingConfig(inputDim: 10, outputDim: 6, maskZero: true)),
             .bidirectional(BidirectionalConfig(.lstm(5, returnSequences: true, dropout: 0.2, recurrentDropout: 0.2))),
@@ -82,7 +88,7 @@ final class TrainerTests: XCTestCase {
         var results: [(History, [String: [Float]])] = []
         for concurrent in [false, true] {
             let trainer = try Trainer(model: model, configuration: .init(loss: .binaryCrossEntropy, batchSize: 8, seed: 2),
-                                      backend: try OpenCLBackend(entry: entry))
+                                      backend: try makeBackend())
             trainer.concurrentDirections = concurrent
             let history = try trainer.fit(data, epochs: 2, validation: data)
             results.append((history, try trainer.parameters.weights()))

@@ -14,18 +14,61 @@ extension CPUBackend {
     /// backward's `dZ · Uᵀ`) is transposed once per loop into scratch memory. An input gather is
     /// not run: the cells read each row from the gathered table where it is.
     func recurrentLoop(_ o: RecurrentLoop) {
-        let fusedGather = o.inputGather.flatMap { gather in Self.fusesInputGather(gather, into: o) ? gather : nil }
-        if let gather = o.inputGather, fusedGather == nil { embeddingGather(gather) }
-        var transposed: [TransposeKey: UnsafePointer<Float>] = [:]
+        recurrentLoops([o])
+    }
+
+    /// Independent loops side by side — a bidirectional layer's two directions
+    /// (``runLaneSection``) — the workers shared out between them: on two cores, one direction
+    /// per worker with every batch row, instead of both workers on each direction in turn. Each
+    /// row's result is the same either way.
+    func recurrentLoops(_ loops: [RecurrentLoop]) {
+        let scratchFloats = loops.map(scratchFloats(of:))
+        let total = scratchFloats.reduce(0, +)
+        var scratch = total == 0 ? nil : loopScratch(upTo: total)
+        var prepared: [(steps: [LoopStep], batch: Int, tiles: Int)] = []
+        for (loop, floats) in zip(loops, scratchFloats) {
+            let workers = Swift.max(1, threads / loops.count)
+            prepared.append((prepare(loop, scratch: floats == 0 ? nil : scratch), loop.batch,
+                             Swift.min(workers, Swift.max(1, loop.batch / Self.minimumTileRows))))
+            scratch = scratch.map { $0 + floats }
+        }
+        let tiles = prepared.flatMap { loop in (0..<loop.tiles).map { (loop: loop, tile: $0) } }
+        if tiles.count == 1 {
+            prepared[0].steps.withUnsafeBufferPointer { runLoop($0, rows: 0..<prepared[0].batch) }
+            return
+        }
+        pool.perform(iterations: tiles.count) { index in
+            let (loop, tile) = tiles[index]
+            let rows = (loop.batch * tile / loop.tiles)..<(loop.batch * (tile + 1) / loop.tiles)
+            loop.steps.withUnsafeBufferPointer { runLoop($0, rows: rows) }
+        }
+    }
+
+    /// The scratch floats `o` needs: each transposed `B`, and a row of zeros for the tokens
+    /// outside the vocabulary when the loop reads its gather's table.
+    func scratchFloats(of o: RecurrentLoop) -> Int {
         var needed: [TransposeKey: Int] = [:]
         for case .gemm(let g) in o.steps where g.transposeB {
             needed[TransposeKey(address: Int(bitPattern: g.b.hostPointer), rows: g.n, columns: g.k, stride: g.ldb)] = g.n * g.k
         }
-        let transposeFloats = needed.values.reduce(0, +), zeroFloats = fusedGather?.width ?? 0
-        let scratch = transposeFloats + zeroFloats == 0 ? nil : loopScratch(upTo: transposeFloats + zeroFloats)
-        // The row a token outside the vocabulary reads: the gather writes zeros for it.
-        let zeros = fusedGather == nil ? nil : scratch! + transposeFloats
-        zeros?.update(repeating: 0, count: zeroFloats)
+        let fusesGather = o.inputGather.map { Self.fusesInputGather($0, into: o) } ?? false
+        return needed.values.reduce(0, +) + (fusesGather ? o.inputGather!.width : 0)
+    }
+
+    /// The loop's steps with their host pointers resolved, its transposed operands and zero row
+    /// written into `scratch` (``scratchFloats(of:)`` floats); an input gather the cells cannot
+    /// read in place is run first.
+    func prepare(_ o: RecurrentLoop, scratch: UnsafeMutablePointer<Float>?) -> [LoopStep] {
+        let fusedGather = o.inputGather.flatMap { gather in Self.fusesInputGather(gather, into: o) ? gather : nil }
+        if let gather = o.inputGather, fusedGather == nil { embeddingGather(gather) }
+        // The row a token outside the vocabulary reads (the gather writes zeros for it), after
+        // the transposed operands.
+        let zeros = fusedGather.map { gather -> UnsafeMutablePointer<Float> in
+            let row = scratch! + (scratchFloats(of: o) - gather.width)
+            row.update(repeating: 0, count: gather.width)
+            return row
+        }
+        var transposed: [TransposeKey: UnsafePointer<Float>] = [:]
         var scratchUsed = 0
         let steps: [LoopStep] = o.steps.map { op in
             switch op {
@@ -60,14 +103,7 @@ extension CPUBackend {
         }
         counters.launches += o.steps.count
         counters.gemms += steps.reduce(0) { if case .product = $1 { return $0 + 1 }; return $0 }
-        let tiles = Swift.min(threads, Swift.max(1, o.batch / Self.minimumTileRows))
-        steps.withUnsafeBufferPointer { steps in
-            if tiles <= 1 { runLoop(steps, rows: 0..<o.batch); return }
-            pool.perform(iterations: tiles) { tile in
-                let rows = (o.batch * tile / tiles)..<(o.batch * (tile + 1) / tiles)
-                runLoop(steps, rows: rows)
-            }
-        }
+        return steps
     }
 
     /// Whether the loop's cells can read `gather`'s rows from its table: every step that reads the

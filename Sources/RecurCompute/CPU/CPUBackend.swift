@@ -14,6 +14,9 @@ public final class CPUBackend: Backend {
     /// transposed `B`, a split product's second partial sum.
     private var scratch: UnsafeMutablePointer<Float>?
     private var scratchCount = 0
+    /// The ops of the two lanes between the joins that open and close a concurrent section
+    /// (``LaneSection``); nil outside one, where each op runs as it is enqueued.
+    var laneSection: LaneSection?
 
     public init(threads: Int? = nil) {
         let cores = threads ?? Swift.max(1, sysconfCores())
@@ -38,6 +41,7 @@ public final class CPUBackend: Backend {
 
     public func write<E: DeviceElement>(_ values: [E], to tensor: TensorRef<E>) throws {
         try checkOwned(tensor.storage)
+        runOpenLaneSection()
         guard values.count == tensor.count else {
             throw ComputeError.shapeMismatch(op: "write", tensor: "values", expected: "\(tensor.count) elements", found: "\(values.count)")
         }
@@ -51,24 +55,50 @@ public final class CPUBackend: Backend {
 
     public func read<E: DeviceElement>(_ tensor: TensorRef<E>) throws -> [E] {
         try checkOwned(tensor.storage)
+        runOpenLaneSection()
         counters.blockingReads += 1
         return Array(UnsafeBufferPointer(start: tensor.hostPointer, count: tensor.count))
     }
 
     public func readAsync(_ tensor: FloatRef, lane: Int) throws -> PendingRead {
         try checkOwned(tensor.storage)
+        runOpenLaneSection()
         counters.asyncReads += 1
         return CompletedRead(values: Array(UnsafeBufferPointer(start: tensor.hostPointer, count: tensor.count)))
     }
 
-    public func join(lane: Int, into waiting: Int) throws {}
-    /// The CPU runs each op as it is enqueued, so every point is already reached.
-    public func mark(lane: Int) throws -> LaneMarker { ReachedMarker() }
-    public func wait(lane: Int, for marker: LaneMarker) throws {}
+    public func join(lane: Int, into waiting: Int) throws {
+        switch (lane, waiting) {
+        case (0, 1) where laneSection == nil: laneSection = LaneSection()
+        case (1, 0): runOpenLaneSection()
+        default: break
+        }
+    }
+
+    /// Every op enqueued has run (a concurrent section is run first), so every point is reached.
+    public func mark(lane: Int) throws -> LaneMarker {
+        runOpenLaneSection()
+        return ReachedMarker()
+    }
+
+    public func wait(lane: Int, for marker: LaneMarker) throws { runOpenLaneSection() }
     public func flush() throws {}
-    public func synchronize() throws { counters.synchronizations += 1 }
+
+    public func synchronize() throws {
+        runOpenLaneSection()
+        counters.synchronizations += 1
+    }
 
     public func enqueue(_ op: Op, lane: Int) throws {
+        if laneSection != nil, LaneSection.lanes.contains(lane) {
+            laneSection!.ops[lane].append(op)
+            return
+        }
+        execute(op)
+    }
+
+    /// Runs `op` now (``Backend/run(_:)`` validates first and is for tests).
+    func execute(_ op: Op) {
         counters.launches += 1
         switch op {
         case .gemm(let o): gemm(o); counters.gemms += 1
