@@ -406,6 +406,24 @@ final class CPUOpsTests: XCTestCase {
         }
     }
 
+    /// At a size the workers split, with 64-column blocks and a tail: each column is the
+    /// ascending-row Float sum, bit for bit.
+    func testSumRowsOfAWideMatrixSumsEachColumnInRowOrder() throws {
+        let cpu = CPUBackend(threads: 2)
+        let rows = 300, columns = 200
+        let x = rng.floats(rows * columns), y0 = rng.floats(columns)
+        for beta: Float in [0, 0.5] {
+            let y = try cpu.tensor(y0)
+            try cpu.run(.sumRows(SumRows(rows: rows, columns: columns, input: cpu.tensor(x), beta: beta, output: y)))
+            let expected = (0..<columns).map { column -> Float in
+                var sum: Float = 0
+                for row in 0..<rows { sum += x[row * columns + column] }
+                return (beta == 0 ? 0 : beta * y0[column]) + sum
+            }
+            XCTAssertEqual(try cpu.read(y), expected, "beta \(beta)")
+        }
+    }
+
     // MARK: dropout
 
     func dropoutMask(count: Int, rate: Float, seed: UInt64, step: UInt64, stream: UInt32) throws -> [Float] {

@@ -88,18 +88,41 @@ extension CPUBackend {
     /// Each column's sum runs over the rows in order, as a column-at-a-time loop would, but the
     /// input is read row by row (a column walk strides through `rows · columns` floats: the bias
     /// gradient over all T·B rows of a sequence).
+    /// Each column summed down the rows in ascending order, 64 columns at a time in eight
+    /// vector registers (a running sum in memory made the pass compute-bound: 2 ms over
+    /// bigru-w2v's `[18176, 384]`).
     func sumRows(_ o: SumRows) {
-        let x = o.input.hostPointer, y = o.output.hostPointer, n = o.columns
+        let x = UnsafePointer(o.input.hostPointer), y = o.output.hostPointer, n = o.columns
         parallelRows(n, work: o.rows * n) { columns in
-            let width = columns.count
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { sums in
-                let sum = sums.baseAddress!
-                sum.initialize(repeating: 0, count: width)
-                for r in 0..<o.rows {
-                    let row = x + r * n + columns.lowerBound
-                    for c in 0..<width { sum[c] += row[c] }
+            var j = columns.lowerBound
+            while j < columns.upperBound {
+                let width = Swift.min(64, columns.upperBound - j)
+                let zero = VectorMath.Vector()
+                var sums = (zero, zero, zero, zero, zero, zero, zero, zero)
+                if width == 64 {
+                    var row = x + j
+                    for _ in 0..<o.rows {
+                        sums.0 += VectorMath.load(row); sums.1 += VectorMath.load(row + 8)
+                        sums.2 += VectorMath.load(row + 16); sums.3 += VectorMath.load(row + 24)
+                        sums.4 += VectorMath.load(row + 32); sums.5 += VectorMath.load(row + 40)
+                        sums.6 += VectorMath.load(row + 48); sums.7 += VectorMath.load(row + 56)
+                        row += n
+                    }
+                } else {
+                    var row = x + j
+                    for _ in 0..<o.rows {
+                        withUnsafeMutableBytes(of: &sums) { lanes in
+                            let sum = lanes.baseAddress!.assumingMemoryBound(to: Float.self)
+                            for c in 0..<width { sum[c] += row[c] }
+                        }
+                        row += n
+                    }
                 }
-                for c in 0..<width { y[columns.lowerBound + c] = (o.beta == 0 ? 0 : o.beta * y[columns.lowerBound + c]) + sum[c] }
+                withUnsafeBytes(of: sums) { lanes in
+                    let sum = lanes.baseAddress!.assumingMemoryBound(to: Float.self)
+                    for c in 0..<width { y[j + c] = (o.beta == 0 ? 0 : o.beta * y[j + c]) + sum[c] }
+                }
+                j += width
             }
         }
     }
