@@ -18,9 +18,9 @@ extension CPUBackend {
     }
 
     /// Independent loops side by side — a bidirectional layer's two directions
-    /// (``runLaneSection``) — the workers shared out between them: on two cores, one direction
-    /// per worker with every batch row, instead of both workers on each direction in turn. Each
-    /// row's result is the same either way.
+    /// (``runOpenLaneSection()``) — the workers shared out between them: on two cores, one
+    /// direction per worker with every batch row, instead of both workers on each direction in
+    /// turn. Each row's result is the same either way.
     func recurrentLoops(_ loops: [RecurrentLoop]) {
         let scratchFloats = loops.map(scratchFloats(of:))
         let total = scratchFloats.reduce(0, +)
@@ -33,10 +33,6 @@ extension CPUBackend {
             scratch = scratch.map { $0 + floats }
         }
         let tiles = prepared.flatMap { loop in (0..<loop.tiles).map { (loop: loop, tile: $0) } }
-        if tiles.count == 1 {
-            prepared[0].steps.withUnsafeBufferPointer { runLoop($0, rows: 0..<prepared[0].batch) }
-            return
-        }
         pool.perform(iterations: tiles.count) { index in
             let (loop, tile) = tiles[index]
             let rows = (loop.batch * tile / loop.tiles)..<(loop.batch * (tile + 1) / loop.tiles)
@@ -44,8 +40,8 @@ extension CPUBackend {
         }
     }
 
-    /// The scratch floats `o` needs: each transposed `B`, and a row of zeros for the tokens
-    /// outside the vocabulary when the loop reads its gather's table.
+    /// The scratch floats `o` needs: a row of zeros for the tokens outside the vocabulary when
+    /// the loop reads its gather's table, and each transposed `B`.
     func scratchFloats(of o: RecurrentLoop) -> Int {
         var needed: [TransposeKey: Int] = [:]
         for case .gemm(let g) in o.steps where g.transposeB {
@@ -61,15 +57,14 @@ extension CPUBackend {
     func prepare(_ o: RecurrentLoop, scratch: UnsafeMutablePointer<Float>?) -> [LoopStep] {
         let fusedGather = o.inputGather.flatMap { gather in Self.fusesInputGather(gather, into: o) ? gather : nil }
         if let gather = o.inputGather, fusedGather == nil { embeddingGather(gather) }
-        // The row a token outside the vocabulary reads (the gather writes zeros for it), after
-        // the transposed operands.
+        // The row a token outside the vocabulary reads (the gather writes zeros for it), first;
+        // the transposed operands after it.
         let zeros = fusedGather.map { gather -> UnsafeMutablePointer<Float> in
-            let row = scratch! + (scratchFloats(of: o) - gather.width)
-            row.update(repeating: 0, count: gather.width)
-            return row
+            scratch!.update(repeating: 0, count: gather.width)
+            return scratch!
         }
         var transposed: [TransposeKey: UnsafePointer<Float>] = [:]
-        var scratchUsed = 0
+        var scratchUsed = fusedGather?.width ?? 0
         let steps: [LoopStep] = o.steps.map { op in
             switch op {
             case .gemm(let g):
