@@ -9,8 +9,8 @@ extension PhaseProfile {
 
     /// Training steps on the CPU backend, which runs each op when it is enqueued, with every op
     /// timed on the host's monotonic clock (all on lane 0, so a bidirectional layer's directions
-    /// run in turn here, not side by side as in a timed step): each phase's figure is its median over `steps` steps,
-    /// and ``outsideOps`` the median of the rest of each step's wall time. The phases are the
+    /// run in turn here, not side by side as in a timed step): each phase's figure is its median
+    /// over `steps` steps, and ``outsideOps`` the median of the rest of each step's wall time. The phases are the
     /// OpenCL profile's, so the two tables read alike; a recurrent loop is one op here, timed
     /// whole. Wall time on a shared machine moves with the other tenants, hence the median.
     static func runOnHost(_ benchmark: BenchmarkCase, trainer: Trainer, steps: Int) throws -> [PhaseTime] {

@@ -85,12 +85,10 @@ extension CPUBackend {
         parallelRows(o.x.count, work: o.x.count) { range in for i in range { y[i] = alpha * x[i] + beta * y[i] } }
     }
 
-    /// Each column's sum runs over the rows in order, as a column-at-a-time loop would, but the
-    /// input is read row by row (a column walk strides through `rows · columns` floats: the bias
-    /// gradient over all T·B rows of a sequence).
-    /// Each column summed down the rows in ascending order, 64 columns at a time in eight
-    /// vector registers (a running sum in memory made the pass compute-bound: 2 ms over
-    /// bigru-w2v's `[18176, 384]`).
+    /// Each column summed down the rows in ascending order, as a column-at-a-time loop would, but
+    /// the input read row by row (a column walk strides through `rows · columns` floats: the bias
+    /// gradient over all T·B rows of a sequence), 64 columns at a time in eight vector registers
+    /// (a running sum in memory made the pass compute-bound: 2 ms over bigru-w2v's `[18176, 384]`).
     func sumRows(_ o: SumRows) {
         let x = UnsafePointer(o.input.hostPointer), y = o.output.hostPointer, n = o.columns
         parallelRows(n, work: o.rows * n) { columns in
