@@ -1,18 +1,9 @@
 extension CPUBackend {
-    /// One step of a loop with its host pointers resolved once per loop, not per timestep.
-    enum LoopStep {
-        case product(n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int)
-        case cellForward(RecurrentCell, CellMath.ForwardPointers<Float>)
-        case cellBackward(RecurrentCell, CellMath.BackwardPointers<Float>)
-        case other(Op)
-    }
-
     /// Runs the loop tile by tile: each worker takes a contiguous block of batch rows through
     /// every timestep on its own (rows never meet inside a recurrence), so a sequence costs one
     /// thread dispatch. The recurrent products run in ``RowGEMM``; a transposed `B` (the
-    /// backward's `dZ · Uᵀ`) is transposed once per loop into scratch memory. An input gather is
-    /// not run: the cells read each row from the gathered table where it is.
+    /// backward's `dZ · Uᵀ`) is transposed once per run into the loop's own memory. An input
+    /// gather is not run: the cells read each row from the gathered table where it is.
     func recurrentLoop(_ o: RecurrentLoop) {
         recurrentLoops([o])
     }
@@ -22,83 +13,74 @@ extension CPUBackend {
     /// direction per worker with every batch row, instead of both workers on each direction in
     /// turn. Each row's result is the same either way.
     func recurrentLoops(_ loops: [RecurrentLoop]) {
-        let scratchFloats = loops.map(scratchFloats(of:))
-        let total = scratchFloats.reduce(0, +)
-        var scratch = total == 0 ? nil : loopScratch(upTo: total)
-        var prepared: [(steps: [LoopStep], batch: Int, tiles: Int)] = []
-        for (loop, floats) in zip(loops, scratchFloats) {
-            let workers = Swift.max(1, threads / loops.count)
-            prepared.append((prepare(loop, scratch: floats == 0 ? nil : scratch), loop.batch,
-                             Swift.min(workers, Swift.max(1, loop.batch / Self.minimumTileRows))))
-            scratch = scratch.map { $0 + floats }
+        let prepared = loops.map { preparedLoops.entry(for: $0, prepare: prepare) }
+        let workers = Swift.max(1, threads / loops.count)
+        var tiles: [(loop: PreparedLoop, rows: Range<Int>)] = []
+        for loop in prepared {
+            if let gather = loop.unfusedGather { embeddingGather(gather) }
+            loop.transposeOperands()
+            counters.launches += loop.opCount
+            counters.gemms += loop.productCount
+            let count = Swift.min(workers, Swift.max(1, loop.batch / Self.minimumTileRows))
+            tiles += (0..<count).map { tile in (loop, (loop.batch * tile / count)..<(loop.batch * (tile + 1) / count)) }
         }
-        let tiles = prepared.flatMap { loop in (0..<loop.tiles).map { (loop: loop, tile: $0) } }
         pool.perform(iterations: tiles.count) { index in
-            let (loop, tile) = tiles[index]
-            let rows = (loop.batch * tile / loop.tiles)..<(loop.batch * (tile + 1) / loop.tiles)
-            loop.steps.withUnsafeBufferPointer { runLoop($0, rows: rows) }
+            let (loop, rows) = tiles[index]
+            loop.run(rows: rows)
         }
     }
 
-    /// The scratch floats `o` needs: a row of zeros for the tokens outside the vocabulary when
-    /// the loop reads its gather's table, and each transposed `B`.
-    func scratchFloats(of o: RecurrentLoop) -> Int {
-        var needed: [TransposeKey: Int] = [:]
-        for case .gemm(let g) in o.steps where g.transposeB {
-            needed[TransposeKey(address: Int(bitPattern: g.b.hostPointer), rows: g.n, columns: g.k, stride: g.ldb)] = g.n * g.k
-        }
-        let fusesGather = o.inputGather.map { Self.fusesInputGather($0, into: o) } ?? false
-        return needed.values.reduce(0, +) + (fusesGather ? o.inputGather!.width : 0)
-    }
-
-    /// The loop's steps with their host pointers resolved, its transposed operands and zero row
-    /// written into `scratch` (``scratchFloats(of:)`` floats); an input gather the cells cannot
-    /// read in place is run first.
-    func prepare(_ o: RecurrentLoop, scratch: UnsafeMutablePointer<Float>?) -> [LoopStep] {
+    /// The loop's steps with their host pointers resolved, and the memory they point to: the row
+    /// a token outside the vocabulary reads when the cells read the gather's table in place
+    /// (the gather writes zeros for it), then each distinct transposed `B`.
+    func prepare(_ o: RecurrentLoop) -> PreparedLoop {
         let fusedGather = o.inputGather.flatMap { gather in Self.fusesInputGather(gather, into: o) ? gather : nil }
-        if let gather = o.inputGather, fusedGather == nil { embeddingGather(gather) }
-        // The row a token outside the vocabulary reads (the gather writes zeros for it), first;
-        // the transposed operands after it.
-        let zeros = fusedGather.map { gather -> UnsafeMutablePointer<Float> in
-            scratch!.update(repeating: 0, count: gather.width)
-            return scratch!
+        var sizes: [TransposeKey: Int] = [:]
+        for case .gemm(let g) in o.steps where g.transposeB {
+            sizes[TransposeKey(address: Int(bitPattern: g.b.hostPointer), rows: g.n, columns: g.k, stride: g.ldb)] = g.n * g.k
         }
-        var transposed: [TransposeKey: UnsafePointer<Float>] = [:]
-        var scratchUsed = fusedGather?.width ?? 0
-        let steps: [LoopStep] = o.steps.map { op in
+        let zeroCount = fusedGather?.width ?? 0
+        let floats = zeroCount + sizes.values.reduce(0, +)
+        let memory = floats == 0 ? nil : UnsafeMutablePointer<Float>.allocate(capacity: floats)
+        memory?.initialize(repeating: 0, count: floats)
+        var transposes: [TransposeKey: PreparedLoop.Transpose] = [:]
+        var used = zeroCount
+        var parts = PreparedLoop.Parts()
+        for op in o.steps {
             switch op {
             case .gemm(let g):
                 var b = UnsafePointer(g.b.hostPointer), ldb = g.ldb
                 if g.transposeB {
                     let key = TransposeKey(address: Int(bitPattern: b), rows: g.n, columns: g.k, stride: g.ldb)
-                    if let done = transposed[key] {
-                        b = done
-                    } else {
-                        let destination = scratch! + scratchUsed
-                        scratchUsed += g.n * g.k
-                        // Bᵀ: [k, n] from B = [n, k] at stride ldb.
-                        for row in 0..<g.n { for column in 0..<g.k { destination[column * g.n + row] = b[row * g.ldb + column] } }
-                        b = UnsafePointer(destination)
-                        transposed[key] = b
+                    if transposes[key] == nil {
+                        transposes[key] = PreparedLoop.Transpose(source: b, n: g.n, k: g.k, ldb: g.ldb, destination: memory! + used)
+                        used += g.n * g.k
                     }
+                    b = UnsafePointer(transposes[key]!.destination)
                     ldb = g.n
                 }
-                return .product(n: g.n, k: g.k, alpha: g.alpha, a: g.a.hostPointer, lda: g.lda, b: b, ldb: ldb,
-                                beta: g.beta, c: g.c.hostPointer, ldc: g.ldc)
+                parts.steps.append(.product(parts.products.count))
+                parts.products.append(PreparedLoop.Product(n: g.n, k: g.k, alpha: g.alpha, a: g.a.hostPointer, lda: g.lda, b: b, ldb: ldb,
+                                                           beta: g.beta, c: g.c.hostPointer, ldc: g.ldc))
             case .cellForward(let c):
                 var pointers = forwardPointers(c)
-                if let gather = fusedGather, let zeros, let time = Self.gatheredTime(of: c.projectedInput, in: gather) {
+                if let gather = fusedGather, let time = Self.gatheredTime(of: c.projectedInput, in: gather) {
                     pointers.tokenRows = CellMath.TokenRows(tokenIDs: gather.tokenIDs.hostPointer + time, stride: gather.time,
-                                                            table: gather.table.hostPointer, vocabulary: gather.vocabulary, zeros: UnsafePointer(zeros))
+                                                            table: gather.table.hostPointer, vocabulary: gather.vocabulary,
+                                                            zeros: UnsafePointer(memory!))
                 }
-                return .cellForward(c.cell, pointers)
-            case .cellBackward(let c): return .cellBackward(c.cell, backwardPointers(c))
-            default: return .other(op)
+                parts.steps.append(.cellForward(parts.forwards.count))
+                parts.forwards.append(PreparedLoop.CellForward(cell: c.cell, pointers: pointers))
+            case .cellBackward(let c):
+                parts.steps.append(.cellBackward(parts.backwards.count))
+                parts.backwards.append(PreparedLoop.CellBackward(cell: c.cell, pointers: backwardPointers(c)))
+            default:
+                parts.steps.append(.other(parts.others.count))
+                parts.others.append(op)
             }
         }
-        counters.launches += o.steps.count
-        counters.gemms += steps.reduce(0) { if case .product = $1 { return $0 + 1 }; return $0 }
-        return steps
+        return PreparedLoop(batch: o.batch, parts: parts, unfusedGather: fusedGather == nil ? o.inputGather : nil,
+                            transposes: Array(transposes.values), memory: memory)
     }
 
     /// Whether the loop's cells can read `gather`'s rows from its table: every step that reads the
@@ -124,43 +106,6 @@ extension CPUBackend {
 
     /// Below this many rows per worker, a tile is not worth a thread.
     static let minimumTileRows = 4
-
-    func runLoop(_ steps: UnsafeBufferPointer<LoopStep>, rows: Range<Int>) {
-        for (index, step) in steps.enumerated() {
-            switch step {
-            case let .product(n, k, alpha, a, lda, b, ldb, beta, c, ldc):
-                if index + 1 < steps.count, case let .cellForward(cell, pointers) = steps[index + 1] {
-                    pointers.prefetchTokenRows(rows, gateWidth: cell.gateWidth)
-                }
-                RowGEMM.multiply(rows: rows, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-            case let .cellForward(cell, pointers):
-                CellMath.forwardFast(cell, rows: rows, pointers)
-            case let .cellBackward(cell, pointers):
-                CellMath.backwardFast(cell, rows: rows, pointers)
-            case .other(let op):
-                runRows(op, rows: rows)
-            }
-        }
-    }
-
-    /// The row-wise ops of a loop other than the product and the cells, on `rows`.
-    func runRows(_ op: Op, rows: Range<Int>) {
-        switch op {
-        case .gruResetGateForward(let o):
-            CellMath.gruResetGateForward(o.cell, rows: rows, projectedInput: o.projectedInput.hostPointer,
-                                         projectedState: o.projectedState.hostPointer, bias: o.bias.hostPointer,
-                                         previousState: o.previousState.hostPointer, gates: o.gates.hostPointer,
-                                         resetState: o.resetState.hostPointer,
-                                         recurrentDropoutMask: o.recurrentDropoutMask.map { UnsafePointer($0.hostPointer) })
-        case .gruResetGateBackward(let o):
-            CellMath.gruResetGateBackward(o.cell, rows: rows, gates: o.gates.hostPointer, previousState: o.previousState.hostPointer,
-                                          resetStateGradient: o.resetStateGradient.hostPointer,
-                                          recurrentDropoutMask: o.recurrentDropoutMask.map { UnsafePointer($0.hostPointer) },
-                                          carriedGradient: o.carriedGradient.hostPointer, gateGradient: o.gateGradient.hostPointer)
-        default:
-            preconditionFailure("\(op.kind.rawValue) is not a row-wise loop op; RecurrentLoop.validate() rejects it")
-        }
-    }
 
     struct TransposeKey: Hashable {
         let address: Int, rows: Int, columns: Int, stride: Int

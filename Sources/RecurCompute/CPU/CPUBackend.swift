@@ -10,13 +10,15 @@ public final class CPUBackend: Backend {
     let threads: Int
     /// The threads the parallel ops run on (the caller is one of them).
     let pool: WorkerPool
-    /// Grow-only working memory of one op at a time: a recurrent loop's or a row product's
-    /// transposed `B`, a split product's second partial sum.
+    /// Grow-only working memory of one op at a time: a row product's transposed `B`, a split
+    /// product's second partial sum. (A recurrent loop has its own, ``PreparedLoop``.)
     private var scratch: UnsafeMutablePointer<Float>?
     private var scratchCount = 0
     /// The ops of the two lanes between the joins that open and close a concurrent section
     /// (``LaneSection``); nil outside one, where each op runs as it is enqueued.
     var laneSection: LaneSection?
+    /// Each recurrent loop run so far, ready to run again (``PreparedLoop``).
+    var preparedLoops = PreparedLoops()
 
     public init(threads: Int? = nil) {
         let cores = threads ?? Swift.max(1, sysconfCores())

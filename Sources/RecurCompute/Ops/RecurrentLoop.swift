@@ -9,27 +9,40 @@
 /// thread dispatch per loop, not per step), the OpenCL backend enqueues `steps` as they are.
 public struct RecurrentLoop: OpDescription, Hashable {
     public static let kind = OpKind.recurrentLoop
-    public var batch: Int
+    public let batch: Int
     /// In execution order.
-    public var steps: [Op]
+    public let steps: [Op]
     /// The embedding gather that forms the per-step inputs the cells read (the rows of a
     /// projected vocabulary, ``TokenProjection``); it runs before the steps. A backend may
     /// instead read each row where the gather would copy it from (the CPU backend does: for
     /// lstm-imdb that is 32 MB written and read back per pass), as long as the loop's results
     /// are the same.
-    public var inputGather: EmbeddingGather?
+    public let inputGather: EmbeddingGather?
+    /// This loop, as against an equal one made elsewhere: shared by its copies, new with every
+    /// loop made, and not part of equality. A backend keeps what it derives from a loop — the CPU
+    /// backend its resolved pointers — under it, so a plan run every step derives it once. The
+    /// fields are constants, so no copy can differ from the loop its identity was made with.
+    public let identity = Identity()
+
+    public final class Identity: Sendable {}
 
     public init(batch: Int, steps: [Op], inputGather: EmbeddingGather? = nil) {
         self.batch = batch; self.steps = steps; self.inputGather = inputGather
+    }
+
+    public static func == (lhs: RecurrentLoop, rhs: RecurrentLoop) -> Bool {
+        lhs.batch == rhs.batch && lhs.inputGather == rhs.inputGather && lhs.steps == rhs.steps
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(batch); hasher.combine(inputGather); hasher.combine(steps)
     }
 
     /// The gather (when there is one), then the loop without it: what a backend that does not
     /// fuse the gather runs.
     public var gatherThenLoop: [Op] {
         guard let inputGather else { return [.recurrentLoop(self)] }
-        var loop = self
-        loop.inputGather = nil
-        return [.embeddingGather(inputGather), .recurrentLoop(loop)]
+        return [.embeddingGather(inputGather), .recurrentLoop(RecurrentLoop(batch: batch, steps: steps))]
     }
 
     public func validate() throws {
