@@ -177,7 +177,7 @@ final class CPUOpsTests: XCTestCase {
             let index = EmbeddingGradientIndex(tokenIDs: ids, batch: batch, time: time, vocabulary: 37)
             let distinct = Array(index.segmentTokens.prefix(index.distinctTokens))
             let expected = ids.map { id in Int32(distinct.firstIndex(of: id) ?? -1) }
-            XCTAssertEqual(index.tokenSlots(batch: batch, time: time), expected, "B=\(batch) T=\(time)")
+            XCTAssertEqual(index.tokenSlots, expected, "B=\(batch) T=\(time)")
         }
     }
 

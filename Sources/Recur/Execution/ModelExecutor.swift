@@ -231,7 +231,7 @@ public final class ModelExecutor {
             try backend.upload(index.sortedRows, to: embeddingIndex.sortedRows, lane: lane)
             try backend.upload(index.segmentStarts, to: embeddingIndex.segmentStarts, lane: lane)
             try backend.upload(index.segmentTokens, to: embeddingIndex.segmentTokens, lane: lane)
-            if let tokenSlots { try backend.upload(index.tokenSlots(batch: b, time: t), to: tokenSlots, lane: lane) }
+            if let tokenSlots { try backend.upload(index.tokenSlots, to: tokenSlots, lane: lane) }
             if let segmentSlots { try backend.upload(index.segmentSlots, to: segmentSlots, lane: lane) }
             distinctTokenCount = index.distinctTokens
         }
