@@ -102,10 +102,20 @@ extension CellMath {
         }
     }
 
+    /// Written out, not through `mapSum`: a closure around the transparent `VectorMath.tanh` is
+    /// too large for the optimizer to inline, and was called for every eight lanes.
     @inline(never)
     static func tanhSum(_ x: UnsafePointer<Float>, _ r: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
                         into out: UnsafeMutablePointer<Float>, count: Int) {
-        mapSum(x, r, bias, into: out, count: count, VectorMath.tanh)
+        var j = 0
+        while j + 8 <= count {
+            VectorMath.store(VectorMath.tanh(VectorMath.load(x + j) + VectorMath.load(r + j) + VectorMath.load(bias + j)), out + j)
+            j += 8
+        }
+        if j < count {
+            let w = count - j
+            store(VectorMath.tanh(load(x + j, w) + load(r + j, w) + load(bias + j, w)), out + j, w)
+        }
     }
 
     @inline(never)
