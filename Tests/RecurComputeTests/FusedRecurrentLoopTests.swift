@@ -228,16 +228,35 @@ final class FusedRecurrentLoopTests: XCTestCase {
         }
     }
 
-    /// A plan enqueued again (every training step) is recognised once.
-    func testRecognitionIsCachedAcrossEnqueues() throws {
+    /// A plan enqueued again (every training step) is recognised once; a loop made anew is
+    /// recognised again, and the entry of the one it replaces, which holds its tensors, is dropped.
+    func testRecognitionIsCachedAcrossEnqueuesAndDroppedWithItsLoop() throws {
         let backend = try openCL()
         let fixture = try SequenceFixture(Configuration(cell: RecurrentSequenceTests.cells[2]).shape, backend: backend, seed: 4)
-        try fixture.runForward()
+        var plan: Plan? = try Plan(fixture.sequence.forward())
+        try plan!.enqueue(on: backend)
         let recognitions = backend.fusedLoops.recognitions
-        try fixture.runForward()
-        try fixture.runForward()
+        try plan!.enqueue(on: backend)
+        try plan!.enqueue(on: backend)
         XCTAssertEqual(backend.fusedLoops.recognitions, recognitions)
         XCTAssertEqual(backend.recurrentLoopPaths.fused, 3)
+        XCTAssertEqual(backend.fusedLoops.count, 1)
+
+        plan = nil
+        try fixture.runForward()
+        XCTAssertEqual(backend.fusedLoops.recognitions, recognitions + 1)
+        XCTAssertEqual(backend.fusedLoops.count, 1, "the first plan's entry was dropped with its loop")
+
+        // A loop whose tensors are gone too: its entry held them until a new loop was recognised.
+        weak var storage: DeviceStorage?
+        do {
+            let gone = try SequenceFixture(Configuration(cell: RecurrentSequenceTests.cells[2]).shape, backend: backend, seed: 5)
+            storage = gone.sequence.sequenceOutput.storage
+            try gone.runForward()
+        }
+        XCTAssertNotNil(storage, "the entry holds the recognised loop's tensors")
+        try fixture.runForward()
+        XCTAssertNil(storage, "dropped with the entry of the loop that is gone")
     }
 
     func testStepByStepModeNeverFuses() throws {

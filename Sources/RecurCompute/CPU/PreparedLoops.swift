@@ -2,16 +2,15 @@
 ///
 /// An entry holds its loop's identity, so no other loop's identity can have that address while
 /// the entry exists, and holds no tensor: its pointers stay valid while the loop, which holds
-/// the tensors, exists. When the count reaches `capacity`, the entries whose identity only the
-/// entry still holds — their loop is gone — are dropped.
+/// the tensors, exists. The entries whose identity only the entry still holds — their loop is
+/// gone — are dropped whenever a new loop is prepared.
 struct PreparedLoops {
     private var entries: [ObjectIdentifier: PreparedLoop] = [:]
-    let capacity = 64
 
     mutating func entry(for loop: RecurrentLoop, prepare: (RecurrentLoop) -> PreparedLoop) -> PreparedLoop {
         let key = ObjectIdentifier(loop.identity)
         if let entry = entries[key] { return entry }
-        if entries.count >= capacity { entries = entries.filter { !isKnownUniquelyReferenced(&$0.value.identity) } }
+        entries = entries.filter { !isKnownUniquelyReferenced(&$0.value.identity) }
         let entry = prepare(loop)
         entry.identity = loop.identity
         entries[key] = entry
