@@ -69,6 +69,37 @@ final class CPUFastPathTests: XCTestCase {
         }
     }
 
+    /// `Aᵀ · B` with A stored `[k, m]`: odd widths (six-, four- and one-row blocks, column tails),
+    /// k over several chunks with a partial last one, a padded `lda`, alpha and beta.
+    func testRowGEMMTransposedAMatchesNaiveProduct() {
+        var random = SplitMix64(seed: 23)
+        let chunk = RowGEMM.transposedChunk
+        for (m, n, k) in [(1, 1, 1), (32, 128, 3 * chunk + 17), (31, 40, 2 * chunk), (7, 9, chunk - 1), (13, 16, chunk + 1)] {
+            for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-1, 0.25)] {
+                let lda = m + 3, ldb = n + 2, ldc = n + 1
+                let a = random.floats(k * lda), b = random.floats(k * ldb)
+                var c = random.floats(m * ldc)
+                var expected = c
+                for r in 0..<m {
+                    for j in 0..<n {
+                        var sum = 0.0
+                        for kk in 0..<k { sum += Double(a[kk * lda + r]) * Double(b[kk * ldb + j]) }
+                        expected[r * ldc + j] = Float(Double(alpha) * sum + Double(beta) * Double(c[r * ldc + j]))
+                    }
+                }
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        c.withUnsafeMutableBufferPointer { c in
+                            RowGEMM.multiplyTransposedA(m: m, n: n, k: k, alpha: alpha, a: a.baseAddress!, lda: lda, b: b.baseAddress!,
+                                                        ldb: ldb, beta: beta, c: c.baseAddress!, ldc: ldc)
+                        }
+                    }
+                }
+                assertClose(c, expected, relative: 1e-4, absolute: 1e-4, "RowGEMM Aᵀ·B \(m)x\(n)x\(k) alpha \(alpha) beta \(beta)")
+            }
+        }
+    }
+
     /// Rows computed in 6-, 4- and 1-row blocks must give the same bits as each row alone: the
     /// CPU backend's results may not depend on how a batch is tiled across threads.
     func testRowGEMMRowDoesNotDependOnItsBlock() {

@@ -82,8 +82,8 @@ final class CPUOpsTests: XCTestCase {
     }
 
     /// Deep, narrow products (weight gradients over all T·B rows) run split along k into two
-    /// partial sums: every transpose combination, alpha and beta, a padded C left alone, and the
-    /// same bits on one thread as on two.
+    /// partial sums (Aᵀ·B of a narrow layer in RowGEMM, the rest in OpenBLAS): every transpose
+    /// combination, alpha and beta, a padded C left alone, and the same bits on one thread as on two.
     func testDeepProductSplitAlongKMatchesTheFormulaAtEveryThreadCount() throws {
         let m = 17, n = 15, k = 2 * CPUBackend.splitInnerMinimumK + 37, ldc = n + 2, sentinel: Float = 42
         for (ta, tb) in [(true, false), (false, false), (true, true), (false, true)] {
@@ -98,6 +98,7 @@ final class CPUOpsTests: XCTestCase {
                 let op = GEMM(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: try backend.tensor(a),
                               b: try backend.tensor(b), beta: beta, c: c, lda: ta ? m : k, ldb: tb ? k : n, ldc: ldc)
                 XCTAssertTrue(CPUBackend.splitsInner(op), "the shape takes the split path")
+                XCTAssertEqual(CPUBackend.runsTransposedAInRowGEMM(op), ta && !tb, "Aᵀ·B of 17 rows runs in RowGEMM")
                 try backend.enqueue(.gemm(op), lane: 0)
                 let result = try backend.read(c)
                 let product = matmul(a.map(Double.init), b.map(Double.init), m: m, k: k, n: n, transposeA: ta, transposeB: tb)

@@ -77,6 +77,13 @@ extension CPUBackend {
         if chunks == 1 { run(0) } else { pool.perform(iterations: chunks, run) }
     }
 
+    /// A split weight gradient for a layer of at most 32 features runs in ``RowGEMM`` (see
+    /// ``RowGEMM/multiplyTransposedA(m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``): lstm-imdb's and
+    /// simplernn-imdb's recurrent-kernel gradients over 64,000 rows.
+    static func runsTransposedAInRowGEMM(_ o: GEMM) -> Bool {
+        o.transposeA && !o.transposeB && o.m <= 32
+    }
+
     /// Products at least this deep, and 16× deeper than wide, split along k (`splitInner`).
     static let splitInnerMinimumK = 4096
 
@@ -95,10 +102,14 @@ extension CPUBackend {
         let a = o.a.hostPointer, b = o.b.hostPointer, c = o.c.hostPointer
         let half = o.k / 2
         let partial = loopScratch(upTo: o.m * o.n)
+        let inRowGEMM = Self.runsTransposedAInRowGEMM(o)
         func run(_ block: Int) {
             let start = block == 0 ? 0 : half, depth = block == 0 ? half : o.k - half
             let aStart = a + (o.transposeA ? start * o.lda : start), bStart = b + (o.transposeB ? start : start * o.ldb)
-            if block == 0 {
+            if inRowGEMM {
+                RowGEMM.multiplyTransposedA(m: o.m, n: o.n, k: depth, alpha: o.alpha, a: aStart, lda: o.lda, b: bStart, ldb: o.ldb,
+                                            beta: block == 0 ? o.beta : 0, c: block == 0 ? c : partial, ldc: block == 0 ? o.ldc : o.n)
+            } else if block == 0 {
                 cblas_sgemm(CblasRowMajor, ta, tb, Int32(o.m), Int32(o.n), Int32(depth), o.alpha, aStart, Int32(o.lda),
                             bStart, Int32(o.ldb), o.beta, c, Int32(o.ldc))
             } else {
