@@ -74,7 +74,8 @@ final class CPUFastPathTests: XCTestCase {
     func testRowGEMMTransposedAMatchesNaiveProduct() {
         var random = SplitMix64(seed: 23)
         let chunk = RowGEMM.transposedChunk
-        for (m, n, k) in [(1, 1, 1), (32, 128, 3 * chunk + 17), (31, 40, 2 * chunk), (7, 9, chunk - 1), (13, 16, chunk + 1)] {
+        for (m, n, k) in [(1, 1, 1), (32, 128, 3 * chunk + 17), (31, 40, 2 * chunk), (7, 9, chunk - 1), (13, 16, chunk + 1),
+                          (128, 24, chunk + 5)] {
             for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-1, 0.25)] {
                 let lda = m + 3, ldb = n + 2, ldc = n + 1
                 let a = random.floats(k * lda), b = random.floats(k * ldb)

@@ -82,7 +82,7 @@ final class CPUOpsTests: XCTestCase {
     }
 
     /// Deep, narrow products (weight gradients over all T·B rows) run split along k into two
-    /// partial sums (Aᵀ·B of a narrow layer in RowGEMM, the rest in OpenBLAS): every transpose
+    /// partial sums (Aᵀ·B of up to 128 rows in RowGEMM, the rest in OpenBLAS): every transpose
     /// combination, alpha and beta, a padded C left alone, and the same bits on one thread as on two.
     func testDeepProductSplitAlongKMatchesTheFormulaAtEveryThreadCount() throws {
         let m = 17, n = 15, k = 2 * CPUBackend.splitInnerMinimumK + 37, ldc = n + 2, sentinel: Float = 42

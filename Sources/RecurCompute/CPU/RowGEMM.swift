@@ -15,14 +15,14 @@ public enum RowGEMM {
     }
 
     /// `C = alpha · Aᵀ · B + beta · C` for `A` stored `[k, m]` at stride `lda`: a weight gradient
-    /// `[D, G] = Xᵀ · dZ` summed over many rows, for a narrow layer (D ≤ 32). The same blocks
-    /// read A down its columns, over chunks of ``transposedChunk`` rows of A and B, so that B's
-    /// chunk stays in L2 for every block of C's rows; each chunk's sums are added to C's.
+    /// `[D, G] = Xᵀ · dZ` summed over many rows. The same blocks read A down its columns, over
+    /// chunks of ``transposedChunk`` rows of A and B, so that B's chunk stays in L2 for every
+    /// block of C's rows; each chunk's sums are added to C's.
     ///
     /// Why: OpenBLAS packs both operands of such a product, and ran lstm-imdb's `[32, 128]` over
     /// 32,000 rows at 52 GFLOP/s on one core here, simplernn-imdb's `[32, 32]` at 60; this runs
-    /// them at 67 and 75–78 (OpenBLAS's peak here is about 80). Wider products stay with OpenBLAS,
-    /// which is level or ahead there (`[64, 256]`, `[128, 128]`: 70–78 against 66–69).
+    /// them at 67 and 75–78 (OpenBLAS's peak here is about 80). Where it is used:
+    /// ``CPUBackend/runsTransposedAInRowGEMM(_:)``.
     public static func multiplyTransposedA(m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                                            b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
                                            c: UnsafeMutablePointer<Float>, ldc: Int) {
