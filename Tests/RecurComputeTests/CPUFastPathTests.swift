@@ -42,61 +42,50 @@ final class CPUFastPathTests: XCTestCase {
     }
 
     func testRowGEMMMatchesNaiveProductOnOddShapes() {
-        var random = SplitMix64(seed: 21)
-        for (m, n, k) in [(1, 1, 1), (3, 7, 5), (4, 16, 32), (7, 33, 9), (9, 48, 3), (5, 8, 1), (6, 100, 17), (8, 16, 4), (14, 40, 6), (32, 64, 33)] {
-            for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-1, 0.25)] {
-                let lda = k + 2, ldb = n + 3, ldc = n + 1
-                let a = random.floats(m * lda), b = random.floats(k * ldb)
-                var c = random.floats(m * ldc)
-                var expected = c
-                for r in 0..<m {
-                    for j in 0..<n {
-                        var sum = 0.0
-                        for kk in 0..<k { sum += Double(a[r * lda + kk]) * Double(b[kk * ldb + j]) }
-                        expected[r * ldc + j] = Float(Double(alpha) * sum + Double(beta) * Double(c[r * ldc + j]))
-                    }
-                }
-                a.withUnsafeBufferPointer { a in
-                    b.withUnsafeBufferPointer { b in
-                        c.withUnsafeMutableBufferPointer { c in
-                            RowGEMM.multiply(rows: 0..<m, n: n, k: k, alpha: alpha, a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb,
-                                             beta: beta, c: c.baseAddress!, ldc: ldc)
-                        }
-                    }
-                }
-                assertClose(c, expected, relative: 1e-5, absolute: 1e-5, "RowGEMM \(m)x\(n)x\(k) alpha \(alpha) beta \(beta)")
-            }
-        }
+        checkRowGEMM(transposedA: false, seed: 21, tolerance: 1e-5, shapes: [
+            (1, 1, 1), (3, 7, 5), (4, 16, 32), (7, 33, 9), (9, 48, 3), (5, 8, 1), (6, 100, 17), (8, 16, 4), (14, 40, 6), (32, 64, 33)])
     }
 
     /// `Aᵀ · B` with A stored `[k, m]`: odd widths (six-, four- and one-row blocks, column tails),
     /// k over several chunks with a partial last one, a padded `lda`, alpha and beta.
     func testRowGEMMTransposedAMatchesNaiveProduct() {
-        var random = SplitMix64(seed: 23)
         let chunk = RowGEMM.transposedChunk
-        for (m, n, k) in [(1, 1, 1), (32, 128, 3 * chunk + 17), (31, 40, 2 * chunk), (7, 9, chunk - 1), (13, 16, chunk + 1),
-                          (128, 24, chunk + 5)] {
+        checkRowGEMM(transposedA: true, seed: 23, tolerance: 1e-4, shapes: [
+            (1, 1, 1), (32, 128, 3 * chunk + 17), (31, 40, 2 * chunk), (7, 9, chunk - 1), (13, 16, chunk + 1), (128, 24, chunk + 5)])
+    }
+
+    /// `C = alpha · op(A) · B + beta · C` against a `Double` reference, with padded strides, for
+    /// three (alpha, beta) pairs per shape `(m, n, k)`; A is `[m, k]`, or `[k, m]` when transposed.
+    func checkRowGEMM(transposedA: Bool, seed: UInt64, tolerance: Double, shapes: [(Int, Int, Int)]) {
+        var random = SplitMix64(seed: seed)
+        for (m, n, k) in shapes {
             for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-1, 0.25)] {
-                let lda = m + 3, ldb = n + 2, ldc = n + 1
-                let a = random.floats(k * lda), b = random.floats(k * ldb)
+                let lda = transposedA ? m + 3 : k + 2, ldb = n + 2, ldc = n + 1
+                let a = random.floats((transposedA ? k : m) * lda), b = random.floats(k * ldb)
                 var c = random.floats(m * ldc)
                 var expected = c
                 for r in 0..<m {
                     for j in 0..<n {
                         var sum = 0.0
-                        for kk in 0..<k { sum += Double(a[kk * lda + r]) * Double(b[kk * ldb + j]) }
+                        for kk in 0..<k { sum += Double(a[transposedA ? kk * lda + r : r * lda + kk]) * Double(b[kk * ldb + j]) }
                         expected[r * ldc + j] = Float(Double(alpha) * sum + Double(beta) * Double(c[r * ldc + j]))
                     }
                 }
                 a.withUnsafeBufferPointer { a in
                     b.withUnsafeBufferPointer { b in
                         c.withUnsafeMutableBufferPointer { c in
-                            RowGEMM.multiplyTransposedA(m: m, n: n, k: k, alpha: alpha, a: a.baseAddress!, lda: lda, b: b.baseAddress!,
-                                                        ldb: ldb, beta: beta, c: c.baseAddress!, ldc: ldc)
+                            if transposedA {
+                                RowGEMM.multiplyTransposedA(m: m, n: n, k: k, alpha: alpha, a: a.baseAddress!, lda: lda, b: b.baseAddress!,
+                                                            ldb: ldb, beta: beta, c: c.baseAddress!, ldc: ldc)
+                            } else {
+                                RowGEMM.multiply(rows: 0..<m, n: n, k: k, alpha: alpha, a: a.baseAddress!, lda: lda, b: b.baseAddress!,
+                                                 ldb: ldb, beta: beta, c: c.baseAddress!, ldc: ldc)
+                            }
                         }
                     }
                 }
-                assertClose(c, expected, relative: 1e-4, absolute: 1e-4, "RowGEMM Aᵀ·B \(m)x\(n)x\(k) alpha \(alpha) beta \(beta)")
+                assertClose(c, expected, relative: tolerance, absolute: tolerance,
+                            "RowGEMM\(transposedA ? " Aᵀ·B" : "") \(m)x\(n)x\(k) alpha \(alpha) beta \(beta)")
             }
         }
     }
