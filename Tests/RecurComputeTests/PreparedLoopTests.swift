@@ -2,7 +2,7 @@ import XCTest
 @testable import RecurCompute
 
 /// The CPU backend resolves each recurrent loop once and keeps it under the loop's identity
-/// (``PreparedLoop``, ``PreparedLoops``). A plan run again must read the tensors as they are
+/// (``PreparedLoop``, ``LoopCache``). A plan run again must read the tensors as they are
 /// then, and an entry must never serve a loop other than its own.
 final class PreparedLoopTests: XCTestCase {
     /// The backward loop reads the recurrent kernel transposed; changed between two runs of the

@@ -13,7 +13,7 @@ extension CPUBackend {
     /// direction per worker with every batch row, instead of both workers on each direction in
     /// turn. Each row's result is the same either way.
     func recurrentLoops(_ loops: [RecurrentLoop]) {
-        let prepared = loops.map { preparedLoops.entry(for: $0, prepare: prepare) }
+        let prepared = loops.map { preparedLoops.value(for: $0, derive: prepare) }
         let workers = Swift.max(1, threads / loops.count)
         var tiles: [(loop: PreparedLoop, rows: Range<Int>)] = []
         for loop in prepared {

@@ -18,7 +18,7 @@ public final class CPUBackend: Backend {
     /// (``LaneSection``); nil outside one, where each op runs as it is enqueued.
     var laneSection: LaneSection?
     /// Each recurrent loop run so far, ready to run again (``PreparedLoop``).
-    var preparedLoops = PreparedLoops()
+    var preparedLoops = LoopCache<PreparedLoop>()
 
     public init(threads: Int? = nil) {
         let cores = threads ?? Swift.max(1, sysconfCores())

@@ -4,7 +4,7 @@
 /// Why it is kept: resolving a loop took 0.2–0.3 ms for simplernn-imdb's 1,000 steps (each op's
 /// tensors retained and released, each pointer looked up), 9–13% of an inference batch, run on
 /// one thread while the other worker waited. A plan runs the same loops every step, so the
-/// backend resolves each loop once (``PreparedLoops``) and afterwards only writes the transposed
+/// backend resolves each loop once (``LoopCache``) and afterwards only writes the transposed
 /// operands again, whose weights change between steps.
 ///
 /// Each step is a kind and an index into the array of its kind, not the resolved values
@@ -57,8 +57,6 @@ final class PreparedLoop {
     /// The loop's ops and products, for ``BackendCounters``.
     var opCount: Int { parts.steps.count }
     var productCount: Int { parts.products.count }
-    /// The loop this was prepared from (``PreparedLoops``).
-    var identity: RecurrentLoop.Identity?
 
     private let transposes: [Transpose]
     private let memory: UnsafeMutablePointer<Float>?

@@ -1,38 +1,21 @@
 import Logging
 
-/// Remembers what each recurrent loop was recognised as, so that a plan enqueued every training
-/// step pays the O(T) recognition once.
-///
-/// Keyed by the loop's identity (``RecurrentLoop/identity``): a plan's loops keep theirs from
-/// step to step. An entry holds its loop's identity, so no other loop's identity can have that
-/// address while the entry exists. A recognised loop holds its tensors, so the entries of loops
-/// that no longer exist are dropped whenever a new loop is recognised: a finished executor's
-/// arena is freed then, not kept until the process ends (they were, under the fingerprint this
-/// cache was keyed by before).
+/// What each recurrent loop was recognised as (``LoopCache``), so that a plan enqueued every
+/// training step pays the O(T) recognition once. Keyed by a fingerprint of the ops before,
+/// which kept every finished executor's arena until the process ended.
 final class FusedLoopCache {
-    private final class Entry {
-        var identity: RecurrentLoop.Identity
-        let result: Result<FusedRecurrentLoop, LoopPatternMismatch>
-        init(_ identity: RecurrentLoop.Identity, _ result: Result<FusedRecurrentLoop, LoopPatternMismatch>) {
-            self.identity = identity; self.result = result
-        }
-    }
-
-    private var entries: [ObjectIdentifier: Entry] = [:]
+    private var cache = LoopCache<Result<FusedRecurrentLoop, LoopPatternMismatch>>()
     /// How many loops were recognised from scratch (tests check a re-enqueued plan hits).
-    private(set) var recognitions = 0
-    var count: Int { entries.count }
+    var recognitions: Int { cache.derivations }
+    var count: Int { cache.count }
 
     func recognition(of loop: RecurrentLoop) -> Result<FusedRecurrentLoop, LoopPatternMismatch> {
-        let key = ObjectIdentifier(loop.identity)
-        if let known = entries[key] { return known.result }
-        entries = entries.filter { !isKnownUniquelyReferenced(&$0.value.identity) }
-        let found = FusedRecurrentLoop.recognize(loop)
-        recognitions += 1
-        if case .failure(let mismatch) = found {
-            Logger(label: "recur.opencl").debug("a recurrent loop of \(loop.steps.count) ops runs step by step: \(mismatch)")
+        cache.value(for: loop) { loop in
+            let found = FusedRecurrentLoop.recognize(loop)
+            if case .failure(let mismatch) = found {
+                Logger(label: "recur.opencl").debug("a recurrent loop of \(loop.steps.count) ops runs step by step: \(mismatch)")
+            }
+            return found
         }
-        entries[key] = Entry(loop.identity, found)
-        return found
     }
 }
