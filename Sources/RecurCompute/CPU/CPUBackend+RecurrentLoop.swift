@@ -35,28 +35,26 @@ extension CPUBackend {
     /// (the gather writes zeros for it), then each distinct transposed `B`.
     func prepare(_ o: RecurrentLoop) -> PreparedLoop {
         let fusedGather = o.inputGather.flatMap { gather in Self.fusesInputGather(gather, into: o) ? gather : nil }
-        var sizes: [TransposeKey: Int] = [:]
-        for case .gemm(let g) in o.steps where g.transposeB {
-            sizes[TransposeKey(address: Int(bitPattern: g.b.hostPointer), rows: g.n, columns: g.k, stride: g.ldb)] = g.n * g.k
-        }
+        // The zero row first, then each distinct transposed `B` once, at its offset.
         let zeroCount = fusedGather?.width ?? 0
-        let floats = zeroCount + sizes.values.reduce(0, +)
+        var offsets: [TransposeKey: Int] = [:], operands: [(GEMM, offset: Int)] = [], floats = zeroCount
+        for case .gemm(let g) in o.steps where g.transposeB && offsets[TransposeKey(g)] == nil {
+            offsets[TransposeKey(g)] = floats
+            operands.append((g, floats))
+            floats += g.n * g.k
+        }
         let memory = floats == 0 ? nil : UnsafeMutablePointer<Float>.allocate(capacity: floats)
         memory?.initialize(repeating: 0, count: floats)
-        var transposes: [TransposeKey: PreparedLoop.Transpose] = [:]
-        var used = zeroCount
+        let transposes = operands.map { g, offset in
+            PreparedLoop.Transpose(source: g.b.hostPointer, n: g.n, k: g.k, ldb: g.ldb, destination: memory! + offset)
+        }
         var parts = PreparedLoop.Parts()
         for op in o.steps {
             switch op {
             case .gemm(let g):
                 var b = UnsafePointer(g.b.hostPointer), ldb = g.ldb
                 if g.transposeB {
-                    let key = TransposeKey(address: Int(bitPattern: b), rows: g.n, columns: g.k, stride: g.ldb)
-                    if transposes[key] == nil {
-                        transposes[key] = PreparedLoop.Transpose(source: b, n: g.n, k: g.k, ldb: g.ldb, destination: memory! + used)
-                        used += g.n * g.k
-                    }
-                    b = UnsafePointer(transposes[key]!.destination)
+                    b = UnsafePointer(memory! + offsets[TransposeKey(g)]!)
                     ldb = g.n
                 }
                 parts.steps.append(.product(parts.products.count))
@@ -74,13 +72,25 @@ extension CPUBackend {
             case .cellBackward(let c):
                 parts.steps.append(.cellBackward(parts.backwards.count))
                 parts.backwards.append(PreparedLoop.CellBackward(cell: c.cell, pointers: backwardPointers(c)))
+            case .gruResetGateForward(let o):
+                parts.steps.append(.resetGateForward(parts.resetForwards.count))
+                parts.resetForwards.append(PreparedLoop.ResetGateForward(
+                    cell: o.cell, projectedInput: o.projectedInput.hostPointer, projectedState: o.projectedState.hostPointer,
+                    bias: o.bias.hostPointer, previousState: o.previousState.hostPointer, gates: o.gates.hostPointer,
+                    resetState: o.resetState.hostPointer, recurrentDropoutMask: o.recurrentDropoutMask.map { UnsafePointer($0.hostPointer) }))
+            case .gruResetGateBackward(let o):
+                parts.steps.append(.resetGateBackward(parts.resetBackwards.count))
+                parts.resetBackwards.append(PreparedLoop.ResetGateBackward(
+                    cell: o.cell, gates: o.gates.hostPointer, previousState: o.previousState.hostPointer,
+                    resetStateGradient: o.resetStateGradient.hostPointer,
+                    recurrentDropoutMask: o.recurrentDropoutMask.map { UnsafePointer($0.hostPointer) },
+                    carriedGradient: o.carriedGradient.hostPointer, gateGradient: o.gateGradient.hostPointer))
             default:
-                parts.steps.append(.other(parts.others.count))
-                parts.others.append(op)
+                preconditionFailure("\(op.kind.rawValue) is not a row-wise loop op; RecurrentLoop.validate() rejects it")
             }
         }
         return PreparedLoop(batch: o.batch, parts: parts, unfusedGather: fusedGather == nil ? o.inputGather : nil,
-                            transposes: Array(transposes.values), memory: memory)
+                            transposes: transposes, memory: memory)
     }
 
     /// Whether the loop's cells can read `gather`'s rows from its table: every step that reads the
@@ -107,7 +117,12 @@ extension CPUBackend {
     /// Below this many rows per worker, a tile is not worth a thread.
     static let minimumTileRows = 4
 
+    /// A transposed `B` operand, by where it is and its shape: steps multiplying by the same one
+    /// share its transpose.
     struct TransposeKey: Hashable {
         let address: Int, rows: Int, columns: Int, stride: Int
+        init(_ g: GEMM) {
+            address = Int(bitPattern: g.b.hostPointer); rows = g.n; columns = g.k; stride = g.ldb
+        }
     }
 }

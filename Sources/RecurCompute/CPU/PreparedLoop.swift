@@ -15,8 +15,9 @@ final class PreparedLoop {
         case product(Int)
         case cellForward(Int)
         case cellBackward(Int)
-        /// A row-wise op other than the product and the cells (GRU's reset gate before the product).
-        case other(Int)
+        /// GRU's reset gate before the product (`reset_after = False`).
+        case resetGateForward(Int)
+        case resetGateBackward(Int)
     }
 
     struct Product {
@@ -34,6 +35,32 @@ final class PreparedLoop {
         let pointers: CellMath.BackwardPointers<Float>
     }
 
+    struct ResetGateForward {
+        let cell: RecurrentCell
+        let projectedInput: UnsafePointer<Float>, projectedState: UnsafePointer<Float>, bias: UnsafePointer<Float>
+        let previousState: UnsafePointer<Float>, gates: UnsafeMutablePointer<Float>, resetState: UnsafeMutablePointer<Float>
+        let recurrentDropoutMask: UnsafePointer<Float>?
+
+        func run(rows: Range<Int>) {
+            CellMath.gruResetGateForward(cell, rows: rows, projectedInput: projectedInput, projectedState: projectedState, bias: bias,
+                                         previousState: previousState, gates: gates, resetState: resetState,
+                                         recurrentDropoutMask: recurrentDropoutMask)
+        }
+    }
+
+    struct ResetGateBackward {
+        let cell: RecurrentCell
+        let gates: UnsafePointer<Float>, previousState: UnsafePointer<Float>, resetStateGradient: UnsafePointer<Float>
+        let recurrentDropoutMask: UnsafePointer<Float>?
+        let carriedGradient: UnsafeMutablePointer<Float>, gateGradient: UnsafeMutablePointer<Float>
+
+        func run(rows: Range<Int>) {
+            CellMath.gruResetGateBackward(cell, rows: rows, gates: gates, previousState: previousState,
+                                          resetStateGradient: resetStateGradient, recurrentDropoutMask: recurrentDropoutMask,
+                                          carriedGradient: carriedGradient, gateGradient: gateGradient)
+        }
+    }
+
     /// A `B` operand read transposed: `[n, k]` at stride `ldb`, written to `destination` as `[k, n]`.
     struct Transpose {
         let source: UnsafePointer<Float>
@@ -47,7 +74,8 @@ final class PreparedLoop {
         var products: [Product] = []
         var forwards: [CellForward] = []
         var backwards: [CellBackward] = []
-        var others: [Op] = []
+        var resetForwards: [ResetGateForward] = []
+        var resetBackwards: [ResetGateBackward] = []
     }
 
     let batch: Int
@@ -96,32 +124,15 @@ final class PreparedLoop {
                                 CellMath.forwardFast(forwards[i].cell, rows: rows, forwards[i].pointers)
                             case .cellBackward(let i):
                                 CellMath.backwardFast(backwards[i].cell, rows: rows, backwards[i].pointers)
-                            case .other(let i):
-                                Self.runRows(parts.others[i], rows: rows)
+                            case .resetGateForward(let i):
+                                parts.resetForwards[i].run(rows: rows)
+                            case .resetGateBackward(let i):
+                                parts.resetBackwards[i].run(rows: rows)
                             }
                         }
                     }
                 }
             }
-        }
-    }
-
-    /// The row-wise ops of a loop other than the product and the cells, on `rows`.
-    private static func runRows(_ op: Op, rows: Range<Int>) {
-        switch op {
-        case .gruResetGateForward(let o):
-            CellMath.gruResetGateForward(o.cell, rows: rows, projectedInput: o.projectedInput.hostPointer,
-                                         projectedState: o.projectedState.hostPointer, bias: o.bias.hostPointer,
-                                         previousState: o.previousState.hostPointer, gates: o.gates.hostPointer,
-                                         resetState: o.resetState.hostPointer,
-                                         recurrentDropoutMask: o.recurrentDropoutMask.map { UnsafePointer($0.hostPointer) })
-        case .gruResetGateBackward(let o):
-            CellMath.gruResetGateBackward(o.cell, rows: rows, gates: o.gates.hostPointer, previousState: o.previousState.hostPointer,
-                                          resetStateGradient: o.resetStateGradient.hostPointer,
-                                          recurrentDropoutMask: o.recurrentDropoutMask.map { UnsafePointer($0.hostPointer) },
-                                          carriedGradient: o.carriedGradient.hostPointer, gateGradient: o.gateGradient.hostPointer)
-        default:
-            preconditionFailure("\(op.kind.rawValue) is not a row-wise loop op; RecurrentLoop.validate() rejects it")
         }
     }
 }
