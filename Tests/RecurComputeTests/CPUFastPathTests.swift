@@ -78,14 +78,49 @@ final class CPUFastPathTests: XCTestCase {
                                 RowGEMM.multiplyTransposedA(m: m, n: n, k: k, alpha: alpha, a: a.baseAddress!, lda: lda, b: b.baseAddress!,
                                                             ldb: ldb, beta: beta, c: c.baseAddress!, ldc: ldc)
                             } else {
-                                RowGEMM.multiply(rows: 0..<m, n: n, k: k, alpha: alpha, a: a.baseAddress!, lda: lda, b: b.baseAddress!,
-                                                 ldb: ldb, beta: beta, c: c.baseAddress!, ldc: ldc)
+                                let packed = UnsafeMutablePointer<Float>.allocate(capacity: RowGEMM.PackedB.count(n: n, k: k))
+                                defer { packed.deallocate() }
+                                let b = RowGEMM.PackedB.pack(b.baseAddress!, ldb: ldb, transposed: false, n: n, k: k, into: packed)
+                                RowGEMM.multiply(rows: 0..<m, alpha: alpha, a: a.baseAddress!, lda: lda, b: b, beta: beta,
+                                                 c: c.baseAddress!, ldc: ldc)
                             }
                         }
                     }
                 }
                 assertClose(c, expected, relative: tolerance, absolute: tolerance,
                             "RowGEMM\(transposedA ? " Aᵀ·B" : "") \(m)x\(n)x\(k) alpha \(alpha) beta \(beta)")
+            }
+        }
+    }
+
+    /// `B` packed from `Bᵀ` (a backward's `dZ · Wᵀ`) is the same panels as packed from `B`, a
+    /// padded last panel included, whatever the source's stride.
+    func testPackingBFromItsTransposeGivesTheSamePanels() {
+        var random = SplitMix64(seed: 24)
+        for (n, k) in [(1, 1), (16, 3), (40, 70), (33, 5)] {
+            let ldb = n + 3, ldt = k + 2
+            let b = random.floats(k * ldb)
+            var transposed = [Float](repeating: .nan, count: n * ldt)
+            for kk in 0..<k { for j in 0..<n { transposed[j * ldt + kk] = b[kk * ldb + j] } }
+            let count = RowGEMM.PackedB.count(n: n, k: k)
+            XCTAssertEqual(count, (n + 15) / 16 * 16 * k)
+            var fromB = [Float](repeating: .nan, count: count), fromTranspose = [Float](repeating: .nan, count: count)
+            b.withUnsafeBufferPointer { b in
+                fromB.withUnsafeMutableBufferPointer { out in
+                    _ = RowGEMM.PackedB.pack(b.baseAddress!, ldb: ldb, transposed: false, n: n, k: k, into: out.baseAddress!)
+                }
+            }
+            transposed.withUnsafeBufferPointer { t in
+                fromTranspose.withUnsafeMutableBufferPointer { out in
+                    _ = RowGEMM.PackedB.pack(t.baseAddress!, ldb: ldt, transposed: true, n: n, k: k, into: out.baseAddress!)
+                }
+            }
+            XCTAssertEqual(fromB, fromTranspose, "n \(n) k \(k)")
+            // Column j of row kk sits in panel j / 16; the padding is zeros, never left unwritten.
+            for kk in 0..<k {
+                for j in 0..<((n + 15) / 16 * 16) {
+                    XCTAssertEqual(fromB[(j / 16) * 16 * k + kk * 16 + j % 16], j < n ? b[kk * ldb + j] : 0, "n \(n) k \(k) (\(kk), \(j))")
+                }
             }
         }
     }
@@ -101,9 +136,11 @@ final class CPUFastPathTests: XCTestCase {
             a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in
                     c.withUnsafeMutableBufferPointer { c in
+                        let packed = UnsafeMutablePointer<Float>.allocate(capacity: RowGEMM.PackedB.count(n: n, k: k))
+                        defer { packed.deallocate() }
+                        let b = RowGEMM.PackedB.pack(b.baseAddress!, ldb: n, transposed: false, n: n, k: k, into: packed)
                         for rows in ranges {
-                            RowGEMM.multiply(rows: rows, n: n, k: k, alpha: 0.5, a: a.baseAddress!, lda: k, b: b.baseAddress!, ldb: n,
-                                             beta: 1, c: c.baseAddress!, ldc: n)
+                            RowGEMM.multiply(rows: rows, alpha: 0.5, a: a.baseAddress!, lda: k, b: b, beta: 1, c: c.baseAddress!, ldc: n)
                         }
                     }
                 }

@@ -56,23 +56,17 @@ extension CPUBackend {
     static let rowGEMMMaximumPanel = 1 << 16
 
     /// `o` in ``RowGEMM``, its rows split across the workers (a row's result does not depend on
-    /// the split). A transposed `B` is transposed into scratch memory first.
+    /// the split), `B` packed into scratch memory first (``RowGEMM/PackedB``).
     func rowGEMM(_ o: GEMM) {
-        var b = UnsafePointer(o.b.hostPointer), ldb = o.ldb
-        if o.transposeB {
-            let transposed = loopScratch(upTo: o.k * o.n)
-            for row in 0..<o.n { for column in 0..<o.k { transposed[column * o.n + row] = b[row * o.ldb + column] } }
-            b = UnsafePointer(transposed)
-            ldb = o.n
-        }
+        let b = RowGEMM.PackedB.pack(o.b.hostPointer, ldb: o.ldb, transposed: o.transposeB, n: o.n, k: o.k,
+                                     into: loopScratch(upTo: RowGEMM.PackedB.count(n: o.n, k: o.k)))
         let a = UnsafePointer(o.a.hostPointer), c = o.c.hostPointer
         let chunks = o.flops >= Self.parallelGEMMFlops ? Swift.max(1, Swift.min(threads, o.m / 4)) : 1
         let run = { (chunk: Int) in
             // Chunk bounds on multiples of 4 rows keep the 4-row blocks whole.
             let quads = (o.m + 3) / 4
             let start = Swift.min(o.m, 4 * (quads * chunk / chunks)), end = Swift.min(o.m, 4 * (quads * (chunk + 1) / chunks))
-            RowGEMM.multiply(rows: start..<end, n: o.n, k: o.k, alpha: o.alpha, a: a, lda: o.lda, b: b, ldb: ldb,
-                             beta: o.beta, c: c, ldc: o.ldc)
+            RowGEMM.multiply(rows: start..<end, alpha: o.alpha, a: a, lda: o.lda, b: b, beta: o.beta, c: c, ldc: o.ldc)
         }
         if chunks == 1 { run(0) } else { pool.perform(iterations: chunks, run) }
     }

@@ -1,8 +1,8 @@
 extension CPUBackend {
     /// Runs the loop tile by tile: each worker takes a contiguous block of batch rows through
     /// every timestep on its own (rows never meet inside a recurrence), so a sequence costs one
-    /// thread dispatch. The recurrent products run in ``RowGEMM``; a transposed `B` (the
-    /// backward's `dZ · Uᵀ`) is transposed once per run into the loop's own memory. An input
+    /// thread dispatch. The recurrent products run in ``RowGEMM``, each `B` (`U`, or `Uᵀ` for the
+    /// backward's `dZ · Uᵀ`) packed once per run into the loop's own memory. An input
     /// gather is not run: the cells read each row from the gathered table where it is.
     func recurrentLoop(_ o: RecurrentLoop) {
         recurrentLoops([o])
@@ -18,7 +18,7 @@ extension CPUBackend {
         var tiles: [(loop: PreparedLoop, rows: Range<Int>)] = []
         for loop in prepared {
             if let gather = loop.unfusedGather { embeddingGather(gather) }
-            loop.transposeOperands()
+            loop.packOperands()
             counters.launches += loop.opCount
             counters.gemms += loop.productCount
             let count = Swift.min(workers, Swift.max(1, loop.batch / Self.minimumTileRows))
@@ -32,33 +32,29 @@ extension CPUBackend {
 
     /// The loop's steps with their host pointers resolved, and the memory they point to: the row
     /// a token outside the vocabulary reads when the cells read the gather's table in place
-    /// (the gather writes zeros for it), then each distinct transposed `B`.
+    /// (the gather writes zeros for it), then each distinct `B` packed for ``RowGEMM``.
     func prepare(_ o: RecurrentLoop) -> PreparedLoop {
         let fusedGather = o.inputGather.flatMap { gather in Self.fusesInputGather(gather, into: o) ? gather : nil }
-        // The zero row first, then each distinct transposed `B` once, at its offset.
+        // The zero row first, then each distinct `B` once, at its offset.
         let zeroCount = fusedGather?.width ?? 0
-        var offsets: [TransposeKey: Int] = [:], operands: [(GEMM, offset: Int)] = [], floats = zeroCount
-        for case .gemm(let g) in o.steps where g.transposeB && offsets[TransposeKey(g)] == nil {
-            offsets[TransposeKey(g)] = floats
+        var offsets: [PackedOperandKey: Int] = [:], operands: [(GEMM, offset: Int)] = [], floats = zeroCount
+        for case .gemm(let g) in o.steps where offsets[PackedOperandKey(g)] == nil {
+            offsets[PackedOperandKey(g)] = floats
             operands.append((g, floats))
-            floats += g.n * g.k
+            floats += RowGEMM.PackedB.count(n: g.n, k: g.k)
         }
         let memory = floats == 0 ? nil : UnsafeMutablePointer<Float>.allocate(capacity: floats)
         memory?.initialize(repeating: 0, count: floats)
-        let transposes = operands.map { g, offset in
-            PreparedLoop.Transpose(source: g.b.hostPointer, n: g.n, k: g.k, ldb: g.ldb, destination: memory! + offset)
+        let packings = operands.map { g, offset in
+            PreparedLoop.Packing(source: g.b.hostPointer, ldb: g.ldb, transposed: g.transposeB, n: g.n, k: g.k, destination: memory! + offset)
         }
         var parts = PreparedLoop.Parts()
         for op in o.steps {
             switch op {
             case .gemm(let g):
-                var b = UnsafePointer(g.b.hostPointer), ldb = g.ldb
-                if g.transposeB {
-                    b = UnsafePointer(memory! + offsets[TransposeKey(g)]!)
-                    ldb = g.n
-                }
+                let b = RowGEMM.PackedB(values: UnsafePointer(memory! + offsets[PackedOperandKey(g)]!), n: g.n, k: g.k)
                 parts.steps.append(.product(parts.products.count))
-                parts.products.append(PreparedLoop.Product(n: g.n, k: g.k, alpha: g.alpha, a: g.a.hostPointer, lda: g.lda, b: b, ldb: ldb,
+                parts.products.append(PreparedLoop.Product(alpha: g.alpha, a: g.a.hostPointer, lda: g.lda, b: b,
                                                            beta: g.beta, c: g.c.hostPointer, ldc: g.ldc))
             case .cellForward(let c):
                 var pointers = forwardPointers(c)
@@ -90,7 +86,7 @@ extension CPUBackend {
             }
         }
         return PreparedLoop(batch: o.batch, parts: parts, unfusedGather: fusedGather == nil ? o.inputGather : nil,
-                            transposes: transposes, memory: memory)
+                            packings: packings, memory: memory)
     }
 
     /// Whether the loop's cells can read `gather`'s rows from its table: every step that reads the
@@ -117,12 +113,12 @@ extension CPUBackend {
     /// Below this many rows per worker, a tile is not worth a thread.
     static let minimumTileRows = 4
 
-    /// A transposed `B` operand, by where it is and its shape: steps multiplying by the same one
-    /// share its transpose.
-    struct TransposeKey: Hashable {
-        let address: Int, rows: Int, columns: Int, stride: Int
+    /// A product's `B` operand, by where it is, its shape and how it is read: steps multiplying
+    /// by the same one share its packing.
+    struct PackedOperandKey: Hashable {
+        let address: Int, n: Int, k: Int, stride: Int, transposed: Bool
         init(_ g: GEMM) {
-            address = Int(bitPattern: g.b.hostPointer); rows = g.n; columns = g.k; stride = g.ldb
+            address = Int(bitPattern: g.b.hostPointer); n = g.n; k = g.k; stride = g.ldb; transposed = g.transposeB
         }
     }
 }

@@ -1,10 +1,10 @@
 /// A recurrent loop made ready to run on the CPU backend: its steps with their host pointers
-/// resolved, and its own memory for the row of zeros and the transposed operands they point to.
+/// resolved, and its own memory for the row of zeros and the packed operands they point to.
 ///
 /// Why it is kept: resolving a loop took 0.2–0.3 ms for simplernn-imdb's 1,000 steps (each op's
 /// tensors retained and released, each pointer looked up), 9–13% of an inference batch, run on
 /// one thread while the other worker waited. A plan runs the same loops every step, so the
-/// backend resolves each loop once (``LoopCache``) and afterwards only writes the transposed
+/// backend resolves each loop once (``LoopCache``) and afterwards only packs its products'
 /// operands again, whose weights change between steps.
 ///
 /// Each step is a kind and an index into the array of its kind, not the resolved values
@@ -21,7 +21,7 @@ final class PreparedLoop {
     }
 
     struct Product {
-        let n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int
+        let alpha: Float, a: UnsafePointer<Float>, lda: Int, b: RowGEMM.PackedB
         let beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     }
 
@@ -61,10 +61,10 @@ final class PreparedLoop {
         }
     }
 
-    /// A `B` operand read transposed: `[n, k]` at stride `ldb`, written to `destination` as `[k, n]`.
-    struct Transpose {
+    /// A `B` operand (`[k, n]`, or `[n, k]` read transposed, at stride `ldb`) and where it is packed.
+    struct Packing {
         let source: UnsafePointer<Float>
-        let n: Int, k: Int, ldb: Int
+        let ldb: Int, transposed: Bool, n: Int, k: Int
         let destination: UnsafeMutablePointer<Float>
     }
 
@@ -86,21 +86,21 @@ final class PreparedLoop {
     var opCount: Int { parts.steps.count }
     var productCount: Int { parts.products.count }
 
-    private let transposes: [Transpose]
+    private let packings: [Packing]
     private let memory: UnsafeMutablePointer<Float>?
 
-    /// `memory` (owned from here on) holds the zero row and `transposes`' destinations.
-    init(batch: Int, parts: Parts, unfusedGather: EmbeddingGather?, transposes: [Transpose], memory: UnsafeMutablePointer<Float>?) {
+    /// `memory` (owned from here on) holds the zero row and `packings`' destinations.
+    init(batch: Int, parts: Parts, unfusedGather: EmbeddingGather?, packings: [Packing], memory: UnsafeMutablePointer<Float>?) {
         self.batch = batch; self.parts = parts; self.unfusedGather = unfusedGather
-        self.transposes = transposes; self.memory = memory
+        self.packings = packings; self.memory = memory
     }
 
     deinit { memory?.deallocate() }
 
-    /// Writes each transposed operand from its source as it is now.
-    func transposeOperands() {
-        for t in transposes {
-            for row in 0..<t.n { for column in 0..<t.k { t.destination[column * t.n + row] = t.source[row * t.ldb + column] } }
+    /// Packs each `B` operand from its source as it is now.
+    func packOperands() {
+        for p in packings {
+            RowGEMM.PackedB.pack(p.source, ldb: p.ldb, transposed: p.transposed, n: p.n, k: p.k, into: p.destination)
         }
     }
 
@@ -118,8 +118,7 @@ final class PreparedLoop {
                                     forwards[next].pointers.prefetchTokenRows(rows, gateWidth: forwards[next].cell.gateWidth)
                                 }
                                 let p = products[i]
-                                RowGEMM.multiply(rows: rows, n: p.n, k: p.k, alpha: p.alpha, a: p.a, lda: p.lda, b: p.b, ldb: p.ldb,
-                                                 beta: p.beta, c: p.c, ldc: p.ldc)
+                                RowGEMM.multiply(rows: rows, alpha: p.alpha, a: p.a, lda: p.lda, b: p.b, beta: p.beta, c: p.c, ldc: p.ldc)
                             case .cellForward(let i):
                                 CellMath.forwardFast(forwards[i].cell, rows: rows, forwards[i].pointers)
                             case .cellBackward(let i):

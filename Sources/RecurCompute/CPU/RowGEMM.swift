@@ -9,9 +9,12 @@
 public enum RowGEMM {
     public typealias Vector = SIMD8<Float>
 
-    public static func multiply(rows: Range<Int>, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
-                                b: UnsafePointer<Float>, ldb: Int, beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        blocks(rows: rows, n: n, k: k, alpha: alpha, a: a, rowStride: lda, kStride: 1, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    /// `B` as ``PackedB`` panels: what every caller uses, since a product's `B` (a weight) is
+    /// small next to the rows that go past it.
+    public static func multiply(rows: Range<Int>, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: PackedB,
+                                beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        blocks(rows: rows, n: b.n, k: b.k, alpha: alpha, a: a, rowStride: lda, kStride: 1, b: b.values, ldb: PackedB.width,
+               panelStride: b.panelStride, beta: beta, c: c, ldc: ldc)
     }
 
     /// `C = alpha · Aᵀ · B + beta · C` for `A` stored `[k, m]` at stride `lda`: a weight gradient
@@ -30,7 +33,7 @@ public enum RowGEMM {
         repeat {
             let depth = Swift.min(transposedChunk, k - start)
             blocks(rows: 0..<m, n: n, k: depth, alpha: alpha, a: a + start * lda, rowStride: 1, kStride: lda,
-                   b: b + start * ldb, ldb: ldb, beta: start == 0 ? beta : 1, c: c, ldc: ldc)
+                   b: b + start * ldb, ldb: ldb, panelStride: PackedB.width, beta: start == 0 ? beta : 1, c: c, ldc: ldc)
             start += depth
         } while start < k
     }
@@ -41,11 +44,13 @@ public enum RowGEMM {
     static let transposedChunk = 128
 
     /// Rows `rows` of C from A's element `(r, kk)` at `a[r · rowStride + kk · kStride]`: A itself
-    /// (`lda`, 1) or A stored transposed (1, `lda`). Inlined into each caller, so the strides that
-    /// are constants there are constants in the kernels.
+    /// (`lda`, 1) or A stored transposed (1, `lda`). B's 16 columns from `j` start `(j / 16) ·
+    /// panelStride` floats after `b`, their rows `ldb` apart: B itself (16, `ldb`) or packed
+    /// (`16·k`, 16). Inlined into each caller, so the strides that are constants there are
+    /// constants in the kernels.
     @inline(__always)
     static func blocks(rows: Range<Int>, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, rowStride: Int, kStride: Int,
-                       b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+                       b: UnsafePointer<Float>, ldb: Int, panelStride: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         // Blocks of rows whose A (≈ 32 KB) stays in L1 while 16-column panels of B go past them,
         // each panel (k × 16) reused by every 6 rows of the block instead of streamed from L2.
         let blockRows = Swift.max(12, (8192 / Swift.max(k, 1)) / 12 * 12)
@@ -56,6 +61,8 @@ public enum RowGEMM {
             var j = 0
             while j < n {
                 let columns = j..<Swift.min(n, j + 16)
+                // The kernels read column `j` of a row at `b + j`: offset so that it lands in the panel.
+                let b = b + (j / 16) * panelStride - j
                 var r = block
                 if columns.count == 16 {
                     for _ in 0..<sixRowBlocks(end - block) {
