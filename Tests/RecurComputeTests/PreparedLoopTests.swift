@@ -5,8 +5,9 @@ import XCTest
 /// (``PreparedLoop``, ``LoopCache``). A plan run again must read the tensors as they are
 /// then, and an entry must never serve a loop other than its own.
 final class PreparedLoopTests: XCTestCase {
-    /// The backward loop reads the recurrent kernel transposed; changed between two runs of the
-    /// same plan, the second run must give what new loops with the same ops give.
+    /// Both loops read the recurrent kernel from their own packed copy (the backward's
+    /// transposed); changed between two runs of the same plan, the second run must give what
+    /// new loops with the same ops give.
     func testARunAgainReusesItsLoopsAndReadsTheWeightsAsTheyAreNow() throws {
         let backend = CPUBackend(threads: 2)
         let shape = RecurrentSequence.Shape(cell: RecurrentCell(.lstm, units: 5), batch: 8, time: 6, inputWidth: 3, masked: true)

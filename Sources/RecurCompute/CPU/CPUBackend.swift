@@ -10,7 +10,7 @@ public final class CPUBackend: Backend {
     let threads: Int
     /// The threads the parallel ops run on (the caller is one of them).
     let pool: WorkerPool
-    /// Grow-only working memory of one op at a time: a row product's transposed `B`, a split
+    /// Grow-only working memory of one op at a time: a row product's packed `B`, a split
     /// product's second partial sum. (A recurrent loop has its own, ``PreparedLoop``.)
     private var scratch: UnsafeMutablePointer<Float>?
     private var scratchCount = 0
