@@ -1,6 +1,6 @@
 extension RowGEMM {
-    /// `B` (`[k, n]`) laid out for ``RowGEMM``'s kernels: panels of 16 columns, each its `k` rows
-    /// of 16 contiguous floats, the last panel padded with zeros.
+    /// `B` (`[k, n]`) laid out for ``RowGEMM``'s kernels: panels of ``RowGEMM/panelWidth``
+    /// columns, each its `k` rows of that many contiguous floats, the last panel padded with zeros.
     ///
     /// Why: the kernels walk a 16-column panel down its `k` rows. Read in place, those rows are
     /// `ldb` floats apart — 512 bytes to 1 KB for the reference models' widths — so a panel's
@@ -10,14 +10,13 @@ extension RowGEMM {
     /// `[8062, 256] × [256, 64]` 56 → 71, packing included. Each element's sum is the same
     /// multiply-adds in the same order as from `B` in place, so results do not change.
     public struct PackedB {
-        public static let width = 16
         public let values: UnsafePointer<Float>
         public let n: Int, k: Int
         /// Floats from one panel to the next.
-        var panelStride: Int { Self.width * k }
+        var panelStride: Int { panelWidth * k }
 
         /// Floats the packed `[k, n]` takes.
-        public static func count(n: Int, k: Int) -> Int { (n + width - 1) / width * width * k }
+        public static func count(n: Int, k: Int) -> Int { (n + panelWidth - 1) / panelWidth * panelWidth * k }
 
         /// `B` already packed at `values` (or to be packed there before a product reads it).
         public init(values: UnsafePointer<Float>, n: Int, k: Int) {
@@ -29,7 +28,7 @@ extension RowGEMM {
         @discardableResult
         public static func pack(_ b: UnsafePointer<Float>, ldb: Int, transposed: Bool, n: Int, k: Int,
                                 into destination: UnsafeMutablePointer<Float>) -> PackedB {
-            let width = Self.width
+            let width = panelWidth
             for panel in 0..<((n + width - 1) / width) {
                 let first = panel * width, columns = Swift.min(width, n - first)
                 let out = destination + panel * width * k

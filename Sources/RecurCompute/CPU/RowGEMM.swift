@@ -8,12 +8,14 @@
 /// thread count.
 public enum RowGEMM {
     public typealias Vector = SIMD8<Float>
+    /// The columns of B a block reads at a time: two vectors, the six-row kernel's width.
+    public static let panelWidth = 16
 
     /// `B` as ``PackedB`` panels: what every caller uses, since a product's `B` (a weight) is
     /// small next to the rows that go past it.
     public static func multiply(rows: Range<Int>, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: PackedB,
                                 beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        blocks(rows: rows, n: b.n, k: b.k, alpha: alpha, a: a, rowStride: lda, kStride: 1, b: b.values, ldb: PackedB.width,
+        blocks(rows: rows, n: b.n, k: b.k, alpha: alpha, a: a, rowStride: lda, kStride: 1, b: b.values, ldb: panelWidth,
                panelStride: b.panelStride, beta: beta, c: c, ldc: ldc)
     }
 
@@ -33,7 +35,7 @@ public enum RowGEMM {
         repeat {
             let depth = Swift.min(transposedChunk, k - start)
             blocks(rows: 0..<m, n: n, k: depth, alpha: alpha, a: a + start * lda, rowStride: 1, kStride: lda,
-                   b: b + start * ldb, ldb: ldb, panelStride: PackedB.width, beta: start == 0 ? beta : 1, c: c, ldc: ldc)
+                   b: b + start * ldb, ldb: ldb, panelStride: panelWidth, beta: start == 0 ? beta : 1, c: c, ldc: ldc)
             start += depth
         } while start < k
     }
@@ -44,9 +46,9 @@ public enum RowGEMM {
     static let transposedChunk = 128
 
     /// Rows `rows` of C from A's element `(r, kk)` at `a[r · rowStride + kk · kStride]`: A itself
-    /// (`lda`, 1) or A stored transposed (1, `lda`). B's 16 columns from `j` start `(j / 16) ·
-    /// panelStride` floats after `b`, their rows `ldb` apart: B itself (16, `ldb`) or packed
-    /// (`16·k`, 16). Inlined into each caller, so the strides that are constants there are
+    /// (`lda`, 1) or A stored transposed (1, `lda`). B's ``panelWidth`` columns from `j` start
+    /// `(j / panelWidth) · panelStride` floats after `b`, their rows `ldb` apart: B itself
+    /// (`panelWidth`, `ldb`) or packed (`panelWidth · k`, `panelWidth`). Inlined into each caller, so the strides that are constants there are
     /// constants in the kernels.
     @inline(__always)
     static func blocks(rows: Range<Int>, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, rowStride: Int, kStride: Int,
@@ -60,11 +62,11 @@ public enum RowGEMM {
             let end = Swift.min(rows.upperBound, block + blockRows)
             var j = 0
             while j < n {
-                let columns = j..<Swift.min(n, j + 16)
+                let columns = j..<Swift.min(n, j + panelWidth)
                 // The kernels read column `j` of a row at `b + j`: offset so that it lands in the panel.
-                let b = b + (j / 16) * panelStride - j
+                let b = b + (j / panelWidth) * panelStride - j
                 var r = block
-                if columns.count == 16 {
+                if columns.count == panelWidth {
                     for _ in 0..<sixRowBlocks(end - block) {
                         sixRows(r, column: j, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
                         r += 6
