@@ -59,7 +59,7 @@ extension CPUBackend {
     /// the split), `B` packed into scratch memory first (``RowGEMM/PackedB``).
     func rowGEMM(_ o: GEMM) {
         let b = RowGEMM.PackedB.pack(o.b.hostPointer, ldb: o.ldb, transposed: o.transposeB, n: o.n, k: o.k,
-                                     into: loopScratch(upTo: RowGEMM.PackedB.count(n: o.n, k: o.k)))
+                                     into: productScratch(upTo: RowGEMM.PackedB.count(n: o.n, k: o.k)))
         let a = UnsafePointer(o.a.hostPointer), c = o.c.hostPointer
         let chunks = o.flops >= Self.parallelGEMMFlops ? Swift.max(1, Swift.min(threads, o.m / 4)) : 1
         let run = { (chunk: Int) in
@@ -101,7 +101,7 @@ extension CPUBackend {
         let tb = o.transposeB ? CblasTrans : CblasNoTrans
         let a = o.a.hostPointer, b = o.b.hostPointer, c = o.c.hostPointer
         let half = o.k / 2
-        let partial = loopScratch(upTo: o.m * o.n)
+        let partial = productScratch(upTo: o.m * o.n)
         let inRowGEMM = Self.runsTransposedAInRowGEMM(o)
         func run(_ block: Int) {
             let start = block == 0 ? 0 : half, depth = block == 0 ? half : o.k - half

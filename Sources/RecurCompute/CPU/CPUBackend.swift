@@ -10,7 +10,7 @@ public final class CPUBackend: Backend {
     let threads: Int
     /// The threads the parallel ops run on (the caller is one of them).
     let pool: WorkerPool
-    /// Grow-only working memory of one op at a time: a row product's packed `B`, a split
+    /// Grow-only working memory of one product at a time: a row product's packed `B`, a split
     /// product's second partial sum. (A recurrent loop has its own, ``PreparedLoop``.)
     private var scratch: UnsafeMutablePointer<Float>?
     private var scratchCount = 0
@@ -137,7 +137,7 @@ public final class CPUBackend: Backend {
     }
 
     /// Scratch memory of at least `count` floats; earlier contents are not kept when it grows.
-    func loopScratch(upTo count: Int) -> UnsafeMutablePointer<Float> {
+    func productScratch(upTo count: Int) -> UnsafeMutablePointer<Float> {
         if count > scratchCount {
             scratch?.deallocate()
             scratchCount = Swift.max(count, 2 * scratchCount)
