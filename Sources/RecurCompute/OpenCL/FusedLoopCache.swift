@@ -1,8 +1,8 @@
 import Logging
 
 /// What each recurrent loop was recognised as (``LoopCache``), so that a plan enqueued every
-/// training step pays the O(T) recognition once. Keyed by a fingerprint of the ops before,
-/// which kept every finished executor's arena until the process ended.
+/// training step pays the O(T) recognition once, and a loop that runs step by step is logged
+/// once, with the reason.
 final class FusedLoopCache {
     private var cache = LoopCache<Result<FusedRecurrentLoop, LoopPatternMismatch>>()
     /// How many loops were recognised from scratch (tests check a re-enqueued plan hits).
