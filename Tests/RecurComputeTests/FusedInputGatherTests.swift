@@ -51,12 +51,22 @@ final class FusedInputGatherTests: XCTestCase {
             bias: try cpu.tensor(random.floats(cell.biasCount)), kernelGradient: try cpu.zeros(e * g),
             recurrentKernelGradient: try cpu.zeros(cell.units * g), biasGradient: try cpu.zeros(cell.biasCount), mask: mask)
         let sequence = RecurrentSequence(shape, prefix: "rnn", arena: arena, bindings: bindings)
-        let ops = sequence.forward().flatMap { op -> [Op] in
+        let forward = sequence.forward()
+        let ops = forward.flatMap { op -> [Op] in
             if !fuse, case .recurrentLoop(let loop) = op { return loop.gatherThenLoop }
             return [op]
         }
         XCTAssertTrue(ops.contains { if case .recurrentLoop(let loop) = $0 { return (loop.inputGather != nil) == fuse }; return false })
         for op in ops { try cpu.enqueue(op, lane: 0) }
+        if !fuse {
+            // Asked for again (as the phase profile does every step), the gather-less loop is the
+            // same loop to the backend: run again, not prepared again.
+            let prepared = cpu.preparedLoops.derivations
+            for case .recurrentLoop(let loop) in forward {
+                for case .recurrentLoop(let gatherless) in loop.gatherThenLoop { try cpu.enqueue(.recurrentLoop(gatherless), lane: 0) }
+            }
+            XCTAssertEqual(cpu.preparedLoops.derivations, prepared, "the gather-less loop was prepared again")
+        }
         return (try cpu.read(sequence.sequenceOutput), try cpu.read(projectedInputs))
     }
 }

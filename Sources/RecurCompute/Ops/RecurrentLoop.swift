@@ -19,15 +19,23 @@ public struct RecurrentLoop: OpDescription, Hashable {
     /// are the same.
     public let inputGather: EmbeddingGather?
     /// This loop, as against an equal one made elsewhere: shared by its copies, new with every
-    /// loop made, and not part of equality. A backend keeps what it derives from a loop — the CPU
+    /// loop made (its gather-less form, ``gatherThenLoop``, is one loop), and not part of equality. A backend keeps what it derives from a loop — the CPU
     /// backend its resolved pointers — under it, so a plan run every step derives it once. The
     /// fields are constants, so no copy can differ from the loop its identity was made with.
-    public let identity = Identity()
+    public let identity: Identity
+    /// The identity of this loop without its gather (``gatherThenLoop``): the same for every
+    /// call, so that a backend given the gather-less loop each step derives it once too.
+    private let gatherlessIdentity: Identity?
 
     public final class Identity: Sendable {}
 
     public init(batch: Int, steps: [Op], inputGather: EmbeddingGather? = nil) {
-        self.batch = batch; self.steps = steps; self.inputGather = inputGather
+        self.init(batch: batch, steps: steps, inputGather: inputGather, identity: Identity())
+    }
+
+    private init(batch: Int, steps: [Op], inputGather: EmbeddingGather?, identity: Identity) {
+        self.batch = batch; self.steps = steps; self.inputGather = inputGather; self.identity = identity
+        gatherlessIdentity = inputGather == nil ? nil : Identity()
     }
 
     public static func == (lhs: RecurrentLoop, rhs: RecurrentLoop) -> Bool {
@@ -41,8 +49,9 @@ public struct RecurrentLoop: OpDescription, Hashable {
     /// The gather (when there is one), then the loop without it: what a backend that does not
     /// fuse the gather runs.
     public var gatherThenLoop: [Op] {
-        guard let inputGather else { return [.recurrentLoop(self)] }
-        return [.embeddingGather(inputGather), .recurrentLoop(RecurrentLoop(batch: batch, steps: steps))]
+        guard let inputGather, let gatherlessIdentity else { return [.recurrentLoop(self)] }
+        return [.embeddingGather(inputGather),
+                .recurrentLoop(RecurrentLoop(batch: batch, steps: steps, inputGather: nil, identity: gatherlessIdentity))]
     }
 
     public func validate() throws {
