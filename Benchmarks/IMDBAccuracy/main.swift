@@ -24,12 +24,8 @@ let started = Date()
 let selection = try BackendSelector().select(DeviceRequest(parsing: option("--device") ?? "auto"))
 print("device: \(selection.summary)" + (selection.warning.map { " — \($0)" } ?? ""))
 let data = try IMDBReader.read(path)
-var train = data.train
-// Keras's imdb.load_data returns the training set shuffled (seed 113); the archive is ordered
-// neg then pos, so without this the last 20% (the validation split) would be all positive.
-let order = BatchSchedule(exampleCount: train.count, batchSize: 1, shuffle: true, seed: 113, epoch: 0).order
-train = order.map { train[$0] }
-var tokenizer = Tokenizer(.init(numWords: preset.vocabulary, oovToken: preset == .bigruW2V ? "<OOV>" : nil))
+let train = data.trainInKerasOrder
+var tokenizer = Tokenizer(.init(numWords: preset.vocabulary, oovToken: preset.oovToken))
 tokenizer.fit(on: train.map(\.text))
 func sequences(_ reviews: [LabeledText]) -> LabeledSequences {
     let padded = padSequences(tokenizer.sequences(for: reviews.map(\.text)), maxlen: preset.maxlen)

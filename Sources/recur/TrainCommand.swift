@@ -117,7 +117,7 @@ extension TrainingRun {
         self.configuration = configuration
         let name = c.preset ?? URL(fileURLWithPath: c.model ?? "model").deletingPathExtension().lastPathComponent
         settings = Settings(name: name, preset: c.preset, modelJSON: model.kerasJSON(), maxlen: maxlen, vocabulary: vocabulary,
-                            oovToken: preset == .bigruW2V ? "<OOV>" : nil,
+                            oovToken: preset?.oovToken,
                             validationFraction: c.validationSplit ?? Self.validationFraction(preset),
                             epochs: c.epochs ?? preset?.epochs ?? 10, earlyStoppingPatience: preset?.earlyStoppingPatience,
                             dataPath: c.data, textColumn: c.textColumn, labelColumn: c.labelColumn, classes: classes,

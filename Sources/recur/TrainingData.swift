@@ -16,10 +16,7 @@ struct TrainingData {
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         if lower.hasSuffix(".tar.gz") || lower.hasSuffix(".tgz") || (exists && isDirectory.boolValue) {
             let imdb = try IMDBReader.read(path)
-            // Keras's imdb.load_data shuffles the training set (seed 113); the archive is ordered
-            // negatives then positives, so without this a validation split would be one class.
-            let order = BatchSchedule(exampleCount: imdb.train.count, batchSize: 1, shuffle: true, seed: 113, epoch: 0).order
-            return TrainingData(train: order.map { imdb.train[$0] }, test: imdb.test,
+            return TrainingData(train: imdb.trainInKerasOrder, test: imdb.test,
                                 description: "IMDB: \(imdb.train.count) training and \(imdb.test.count) test reviews")
         }
         if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") {

@@ -16,6 +16,13 @@ public enum IMDBReader {
     public struct Dataset: Sendable {
         public var train: [LabeledText]
         public var test: [LabeledText]
+
+        /// The training reviews in the order Keras's `imdb.load_data` returns them, shuffled
+        /// with its seed 113: the archive is ordered negatives then positives, so without this
+        /// a validation split (the last 20%) would be one class.
+        public var trainInKerasOrder: [LabeledText] {
+            BatchSchedule(exampleCount: train.count, batchSize: 1, shuffle: true, seed: 113, epoch: 0).order.map { train[$0] }
+        }
     }
 
     /// Reads `path`: a `.tar.gz`/`.tgz` archive, or a folder that is (or contains) `aclImdb/`.

@@ -12,6 +12,8 @@ public enum ReferencePreset: String, CaseIterable, Sendable, Codable {
     /// Tokenizer vocabulary (`num_words`): indices below it are emitted, so it is also the
     /// embedding's row count. `bigru-w2v`'s 20,000 include the OOV token at index 1.
     public var vocabulary: Int { self == .bigruW2V ? 20_000 : 10_000 }
+    /// The tokenizer's out-of-vocabulary word (Keras `oov_token`): only document 004 sets one.
+    public var oovToken: String? { self == .bigruW2V ? "<OOV>" : nil }
     public var maxlen: Int {
         switch self {
         case .simpleRNNIMDB, .simpleRNNDropout, .lstmIMDB: return 500
