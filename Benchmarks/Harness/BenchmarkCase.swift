@@ -13,6 +13,26 @@ public struct BenchmarkCase: Sendable {
     public let configuration: TrainingConfiguration
     /// The sweep this case belongs to (`t`, `b`, `h`, `deepbench`), with its cell and swept value.
     public let sweep: SweepPoint?
+    /// The batch every timed step trains on: random ids unless ``on(_:)`` gave it another.
+    public private(set) var data: BenchmarkBatch
+
+    init(name: String, preset: ReferencePreset?, model: SequentialModel, batch: Int, time: Int,
+         configuration: TrainingConfiguration, sweep: SweepPoint?) {
+        self.name = name; self.preset = preset; self.model = model; self.batch = batch; self.time = time
+        self.configuration = configuration; self.sweep = sweep
+        data = .random(batch: batch, time: time, vocabulary: Self.vocabulary(of: model), classes: model.outputShape.features ?? 1,
+                       loss: configuration.loss)
+    }
+
+    /// The same case timed on `data` instead (real text, say), which must have its shapes.
+    public func on(_ data: BenchmarkBatch) throws -> BenchmarkCase {
+        guard data.tokenIDs.count == batch * time, data.labels.count == self.data.labels.count else {
+            throw BenchmarkError.invalid("\(name): a batch of \(data.tokenIDs.count) ids and \(data.labels.count) labels, where the case takes \(batch) × \(time) ids and \(self.data.labels.count) labels")
+        }
+        var copy = self
+        copy.data = data
+        return copy
+    }
 
     /// The preset at its document's batch size and sequence length.
     public static func preset(_ preset: ReferencePreset, seed: UInt64 = 1) throws -> BenchmarkCase {
@@ -39,14 +59,11 @@ public struct BenchmarkCase: Sendable {
                              configuration: configuration, sweep: point)
     }
 
-    /// The embedding's row count: token ids are drawn below it.
-    public var vocabulary: Int {
+    /// The embedding's row count: random ids are drawn below it.
+    static func vocabulary(of model: SequentialModel) -> Int {
         for layer in model.layers { if case .embedding(let e) = layer.config { return e.inputDim } }
         return 1
     }
-
-    /// Output classes (1 for a sigmoid head).
-    public var classes: Int { model.outputShape.features ?? 1 }
 
     public var flops: FLOPCount { FLOPCount(model: model, batch: batch, time: time, optimizer: configuration.optimizer) }
 }

@@ -38,6 +38,19 @@ public enum BenchmarkComparison {
         return rows
     }
 
+    /// A line for each configuration whose batch changed between the reports (random ids against
+    /// real reviews): its times moved for that reason too. A report without the field timed
+    /// random ids.
+    public static func batchNotes(old: [BenchmarkRecord], new: [BenchmarkRecord]) -> [String] {
+        var oldByKey: [String: BenchmarkRecord] = [:]
+        for record in old { oldByKey[record.key] = record }
+        return new.compactMap { record in
+            guard let before = oldByKey[record.key] else { return nil }
+            let (was, now) = (before.batchSource ?? "random", record.batchSource ?? "random")
+            return was == now ? nil : "note: \(record.key) timed a \(was) batch before and a \(now) batch now"
+        }
+    }
+
     /// "−25.0%" / "+3.1%" / "—".
     public static func percent(_ change: Double?) -> String {
         guard let change else { return "—" }

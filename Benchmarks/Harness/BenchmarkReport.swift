@@ -38,6 +38,11 @@ public struct BenchmarkRecord: Sendable, Codable, Hashable {
     public var peakBytes: Int
     /// The loss of the first training step, before any update: the same on every device.
     public var firstLoss: Double?
+    /// What the timed batch held: `random` (uniform ids) or `imdb` (real reviews); nil in
+    /// reports from before the choice existed, which timed random ids.
+    public var batchSource: String?
+    /// How many of the batch's token ids are different.
+    public var distinctTokens: Int?
     /// The reference document's ms/step for this preset, and its time over ours.
     public var documentMs: Double?
     public var documentSpeedUp: Double?

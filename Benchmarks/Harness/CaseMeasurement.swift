@@ -16,14 +16,14 @@ public struct StepPlan: Sendable, Hashable {
 }
 
 /// Times one case on one backend: a fresh trainer (the preset's initial weights for the seed),
-/// `warmUp` + `steps` training steps on a synthetic batch, then as many inference steps.
+/// `warmUp` + `steps` training steps on the case's batch, then as many inference steps.
 public enum CaseMeasurement {
     /// `afterwards` gets the trainer once timed (its kernels built and warm): `--quick` profiles
     /// its phases there instead of warming up a second backend.
     public static func run(_ benchmark: BenchmarkCase, on backend: Backend, plan: StepPlan, peak: SGEMMPeak?,
                            afterwards: (Trainer) throws -> Void = { _ in }) throws -> BenchmarkRecord {
         let trainer = try Trainer(model: benchmark.model, configuration: benchmark.configuration, backend: backend)
-        let batch = SyntheticBatch(for: benchmark)
+        let batch = benchmark.data
         let pipelinedSteps = plan.pipelined ? plan.steps : 0
         let train = try trainer.timeTrainingSteps(tokenIDs: batch.tokenIDs, labels: batch.labels, time: benchmark.time,
                                                   warmUp: plan.warmUp, steps: plan.steps, pipelinedSteps: pipelinedSteps)
@@ -55,6 +55,7 @@ public enum CaseMeasurement {
             inferGflopsPerS: flops.inference * perSecond(i.median) / 1e9,
             fractionOfPeak: peak.flatMap { $0.gflopsPerS > 0 ? gflops / $0.gflopsPerS : nil },
             peakBytes: peakBytes, firstLoss: train.firstLoss,
+            batchSource: benchmark.data.source.rawValue, distinctTokens: benchmark.data.distinctTokens,
             documentMs: document?.typicalMilliseconds, documentSpeedUp: document?.speedUp(overMilliseconds: t.median),
             phases: nil, sweep: benchmark.sweep?.sweep.rawValue, cell: benchmark.sweep?.cell.rawValue, sweepValue: benchmark.sweep?.value)
     }

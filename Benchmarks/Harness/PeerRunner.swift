@@ -37,10 +37,13 @@ public struct PeerRunner {
 
     /// One framework on one preset; an unavailable framework is a record with its reason, a
     /// crash is one with the exit status.
-    public func run(framework: String, preset: String, batch: Int, plan: StepPlan) -> PeerRecord {
+    /// `batchFile` (from ``write(_:batch:)``) is the batch to train on; without it the script
+    /// draws its own random batch.
+    public func run(framework: String, preset: String, batch: Int, plan: StepPlan, batchFile: URL? = nil) -> PeerRecord {
         var record = PeerRecord(preset: preset, framework: framework, available: false)
         let arguments = [script.path, "--framework", framework, "--preset", preset, "--batch", String(batch),
                          "--steps", String(Swift.max(plan.steps, 1)), "--warmup", String(plan.warmUp)]
+            + (batchFile.map { ["--batch-file", $0.path] } ?? [])
         do {
             guard let line = try Self.capture(python, arguments).lastLine else {
                 record.reason = "the peers script printed nothing"
@@ -51,6 +54,16 @@ public struct PeerRunner {
             record.reason = "\(error)"
             return record
         }
+    }
+
+    /// Writes `data` for the script's `--batch-file`, in a temporary file the caller removes:
+    /// `{"tokens": [[id, …] × T] × B, "labels": [label × B]}`.
+    public static func write(_ data: BenchmarkBatch, batch: Int) throws -> URL {
+        let time = data.tokenIDs.count / Swift.max(batch, 1)
+        let tokens = (0..<batch).map { Array(data.tokenIDs[($0 * time)..<(($0 + 1) * time)]) }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("recur-peer-batch-\(UUID().uuidString).json")
+        try JSONSerialization.data(withJSONObject: ["tokens": tokens, "labels": data.labels.map(Int.init)]).write(to: url)
+        return url
     }
 
     /// Reads the script's answer line.

@@ -14,7 +14,7 @@ extension PhaseProfile {
     /// OpenCL profile's, so the two tables read alike; a recurrent loop is one op here, timed
     /// whole. Wall time on a shared machine moves with the other tenants, hence the median.
     static func runOnHost(_ benchmark: BenchmarkCase, trainer: Trainer, steps: Int) throws -> [PhaseTime] {
-        let batch = SyntheticBatch(for: benchmark)
+        let batch = benchmark.data
         let (executor, update) = try trainer.trainingStep(batch: benchmark.batch, time: benchmark.time)
         var samples: [StepPhase: [Double]] = [:], outside: [Double] = [], commands: [StepPhase: Int] = [:]
         func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }

@@ -69,7 +69,7 @@ public enum PhaseProfile {
     /// A fresh trainer on `backend`, one warm-up step, then the profiled step.
     public static func run(_ benchmark: BenchmarkCase, on backend: OpenCLBackend) throws -> [PhaseTime] {
         let trainer = try Trainer(model: benchmark.model, configuration: benchmark.configuration, backend: backend)
-        let batch = SyntheticBatch(for: benchmark)
+        let batch = benchmark.data
         // A warm-up step first: kernels compiled, CLBlast's programs built, caches warm.
         _ = try trainer.timeTrainingSteps(tokenIDs: batch.tokenIDs, labels: batch.labels, time: benchmark.time, warmUp: 1, steps: 0)
         return try run(benchmark, trainer: trainer)
@@ -82,7 +82,7 @@ public enum PhaseProfile {
         guard let backend = trainer.backend as? OpenCLBackend else {
             throw BenchmarkError.invalid("a phase profile needs an OpenCL backend or the CPU backend, not \(trainer.backend.device.identifier)")
         }
-        let batch = SyntheticBatch(for: benchmark)
+        let batch = benchmark.data
         let (executor, update) = try trainer.trainingStep(batch: benchmark.batch, time: benchmark.time)
         try backend.synchronize()
         try backend.beginEventLog()
@@ -113,7 +113,7 @@ public enum PhaseProfile {
     /// One training step as the profiles run it, op by op on lane 0, each piece inside `measure`
     /// with its phase: the batch upload, every command of the forward and backward passes and the
     /// update (`commands` says what an op is enqueued as), the loss read.
-    static func step(trainer: Trainer, executor: ModelExecutor, update: [Op], batch: SyntheticBatch,
+    static func step(trainer: Trainer, executor: ModelExecutor, update: [Op], batch: BenchmarkBatch,
                      measure: (StepPhase, () throws -> Void) throws -> Void, commands: (Op) -> [Op]) throws {
         let classifier = StepPhaseClassifier(executor: executor)
         let backend = trainer.backend

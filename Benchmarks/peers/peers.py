@@ -11,7 +11,7 @@ import sys
 
 import presets
 import versions
-from random_batch import random_batch
+from random_batch import batch_from_file, random_batch
 from unavailable import Unavailable, unavailable_result
 
 INSTALL = "pip install tensorflow-cpu torch"
@@ -21,6 +21,7 @@ Build one reference preset in Keras (TensorFlow backend) or PyTorch with the pre
 optimizer (Keras defaults, learning rate 1e-3) and loss, then time, on one fixed random batch
 (token ids in [1, vocab), binary labels): WARMUP untimed + STEPS timed training steps
 (forward, backward, optimizer update), then WARMUP untimed + STEPS timed inference steps.
+--batch-file FILE trains on the batch recur bench wrote instead ({{"tokens": [[...]], "labels": [...]}}).
 The last line of stdout is one JSON object:
   {{"available": true, "framework", "framework_version", "backend", "xla", "preset", "batch",
    "time", "threads", "train_ms": [...], "infer_ms": [...], "first_loss"}}
@@ -42,6 +43,7 @@ def parse_arguments():
     parser.add_argument("--batch", type=int, help="batch size (default: the preset's)")
     parser.add_argument("--steps", type=int, default=20, help="timed steps (default 20)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed warm-up steps (default 3)")
+    parser.add_argument("--batch-file", help="a JSON batch from recur bench (default: a fixed random batch)")
     parser.add_argument("--xla", action="store_true", help="keras only: compile with jit_compile=True")
     arguments = parser.parse_args()
     if not arguments.probe:
@@ -68,7 +70,10 @@ def keep_stdout_for_json():
 
 def measure(arguments, preset):
     batch = arguments.batch or preset.batch
-    tokens, labels = random_batch(preset, batch)
+    if arguments.batch_file:
+        tokens, labels = batch_from_file(arguments.batch_file, preset, batch)
+    else:
+        tokens, labels = random_batch(preset, batch)
     print(f"{arguments.framework} {preset.name}: batch {batch}, time {preset.maxlen}, "
           f"{arguments.warmup} warm-up + {arguments.steps} timed steps", file=sys.stderr, flush=True)
     if arguments.framework == "keras":

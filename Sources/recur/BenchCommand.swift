@@ -11,7 +11,10 @@ struct BenchCommand: ParsableCommand {
         discussion: """
         For each preset (the models of the reference documents) on each device (every OpenCL
         device and the CPU backend), times full training steps (forward, backward, update) and
-        inference steps on a random batch of the preset's shape, after warm-up steps. Prints the
+        inference steps on one batch of the preset's shape, after warm-up steps: the first IMDB
+        training reviews (--data, by default ../shared/data/imdb/aclImdb_v1.tar.gz when it is
+        there) tokenized as `recur train` does, or uniform random ids (--data random, and every
+        sweep), which have about as many distinct tokens as a batch can. Prints the
         median, min and max ms/step, sequences/s, tokens/s, achieved GFLOP/s (FLOPs counted
         analytically: Benchmarks/README.md) as a fraction of the device's measured SGEMM peak,
         the memory the run allocated on the device, the document's own ms/step beside ours, and
@@ -26,6 +29,7 @@ struct BenchCommand: ParsableCommand {
           recur bench --sweep t --device cpu               cost against sequence length, JSON + SVG
           recur bench --sweep deepbench --device opencl    DeepBench's training shapes (GPU hosts)
           recur bench --quick --compare Benchmarks/results/OLD.json
+          recur bench --preset bilstm --data random       uniform random ids instead of reviews
         """)
 
     @Flag(name: .long, help: "Few steps (1 warm-up, 3 timed, no pipelined pass); phases profiled on the timed trainer: minutes for everything.")
@@ -36,6 +40,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(name: .long, parsing: .upToNextOption, help: "cpu, opencl (every OpenCL device), opencl:N, or all (default).")
     var device: [String] = []
+
+    @Option(name: .long, help: "The batch the presets train on: an IMDB archive or folder (its first training reviews), or 'random' for uniform random ids (default: \(BenchRun.defaultData) when it exists, else random).")
+    var data: String?
 
     @Option(name: .long, help: "Timed steps per configuration, for training and for inference each (default 10; 3 with --quick).")
     var steps: Int?

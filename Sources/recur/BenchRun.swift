@@ -27,6 +27,9 @@ struct BenchRun {
         let entry: OpenCLDeviceEntry?
     }
 
+    /// Where `recur train` and the tests find IMDB.
+    static let defaultData = "../shared/data/imdb/aclImdb_v1.tar.gz"
+
     func run() throws {
         let presets = try selectedPresets()
         let sweeps = try selectedSweeps()
@@ -46,6 +49,7 @@ struct BenchRun {
         print("machine: \(machine.cpuModel), \(machine.cores) cores, \(Table.bytes(machine.memoryBytes))")
         for device in report.devices { print("device \(device.device): \(device.name) (\(device.platform), \(device.version), driver \(device.driver))") }
         print("steps: \(plan.warmUp) warm-up + \(plan.steps) timed, training and inference each")
+        let text = presets.isEmpty ? nil : try selectedText()
         fflush(stdout)
 
         var peaks: [String: SGEMMPeak] = [:]
@@ -76,7 +80,8 @@ struct BenchRun {
 
         var profilers: [String: OpenCLBackend] = [:]
         for preset in presets {
-            let benchmark = try BenchmarkCase.preset(preset)
+            var benchmark = try BenchmarkCase.preset(preset)
+            if let text { benchmark = try benchmark.on(text.batch(for: preset)) }
             var measured: [BenchmarkRecord] = []
             for target in targets {
                 var phases: [PhaseTime]?
@@ -95,9 +100,13 @@ struct BenchRun {
             }
             report.results += measured
             if let peerRunner {
+                // The peers draw the same random batch themselves; a text batch they read.
+                let batchFile = benchmark.data.source == .random ? nil : try PeerRunner.write(benchmark.data, batch: benchmark.batch)
+                defer { batchFile.map { try? FileManager.default.removeItem(at: $0) } }
                 for framework in PeerRunner.frameworks {
                     progress("\(preset.rawValue) in \(framework) …")
-                    var peer = peerRunner.run(framework: framework, preset: preset.rawValue, batch: benchmark.batch, plan: plan)
+                    var peer = peerRunner.run(framework: framework, preset: preset.rawValue, batch: benchmark.batch, plan: plan,
+                                              batchFile: batchFile)
                     if let ms = peer.trainMsMedian, peer.available {
                         peer.speedUps = Dictionary(uniqueKeysWithValues: measured.map { ($0.device, ms / $0.trainMsMedian) })
                     }
@@ -136,6 +145,7 @@ struct BenchRun {
         try save(report, sweeps: sweeps)
         if let compare = options.compare, let old {
             print("\nchange since \(compare) (\(old.date), commit \(old.commit)); negative is faster:")
+            for note in BenchmarkComparison.batchNotes(old: old.results, new: report.results) { print(note) }
             print(BenchTables.comparison(BenchmarkComparison.rows(old: old.results + old.sweeps, new: report.results + report.sweeps)))
         }
     }
@@ -186,6 +196,30 @@ struct BenchRun {
     }
 
     // MARK: what to measure
+
+    /// The reviews the presets' batches come from, or nil for random ids; says which on stdout.
+    func selectedText() throws -> IMDBBenchmarkText? {
+        let path: String
+        switch options.data {
+        case "random"?:
+            print("batches: uniform random token ids (--data random)")
+            return nil
+        case let given?:
+            path = given
+        case nil:
+            guard FileManager.default.fileExists(atPath: Self.defaultData) else {
+                print("batches: uniform random token ids (no IMDB archive at \(Self.defaultData); pass --data PATH to time real reviews)")
+                return nil
+            }
+            path = Self.defaultData
+        }
+        let text: IMDBBenchmarkText
+        do { text = try IMDBBenchmarkText(path: path) } catch {
+            throw BenchmarkError.invalid("--data \(path): \(error) (pass an IMDB archive or folder, or --data random)")
+        }
+        print("batches: the first IMDB training reviews in Keras's order from \(path), tokenized and padded as recur train does")
+        return text
+    }
 
     func selectedPresets() throws -> [ReferencePreset] {
         if options.preset.isEmpty { return options.sweep == nil ? ReferencePreset.allCases : [] }

@@ -7,7 +7,7 @@ final class BenchmarkReportTests: XCTestCase {
                         trainMsMedian: train, trainMsMin: train - 1, trainMsMax: train + 1, trainMsPipelined: train,
                         inferMsMedian: infer, inferMsMin: infer, inferMsMax: infer, sequencesPerS: 1, tokensPerS: 80,
                         inferSequencesPerS: 2, trainFlops: 1e9, inferFlops: 3e8, gflopsPerS: 12.5, inferGflopsPerS: 3,
-                        fractionOfPeak: 0.25, peakBytes: 4096, firstLoss: loss, documentMs: nil, documentSpeedUp: nil,
+                        fractionOfPeak: 0.25, peakBytes: 4096, firstLoss: loss, batchSource: "random", distinctTokens: nil, documentMs: nil, documentSpeedUp: nil,
                         phases: nil, sweep: nil, cell: nil, sweepValue: nil)
     }
 

@@ -28,19 +28,22 @@ final class CaseMeasurementTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(parametersOnly, params * 4 * 4)  // weights, gradients, Adam's two slots
         XCTAssertGreaterThan(record.peakBytes, parametersOnly)
 
-        let batch = SyntheticBatch(for: benchmark)
+        let batch = benchmark.data
+        XCTAssertEqual(record.batchSource, "random")
+        XCTAssertEqual(record.distinctTokens, Set(batch.tokenIDs).count)
         let history = try trainer.fit(LabeledSequences(tokenIDs: batch.tokenIDs, labels: batch.labels, time: 5), epochs: 1, shuffle: false)
         XCTAssertEqual(try XCTUnwrap(record.firstLoss), history.epochs[0].loss, accuracy: 1e-6)
     }
 
-    func testSyntheticBatchesAvoidPaddingAndHaveValidLabels() {
-        let batch = SyntheticBatch(batch: 4, time: 50, vocabulary: 7, classes: 2, loss: .sparseCategoricalCrossEntropy)
+    func testRandomBatchesAvoidPaddingAndHaveValidLabels() {
+        let batch = BenchmarkBatch.random(batch: 4, time: 50, vocabulary: 7, classes: 2, loss: .sparseCategoricalCrossEntropy)
         XCTAssertEqual(batch.tokenIDs.count, 200)
         XCTAssertTrue(batch.tokenIDs.allSatisfy { (1..<7).contains($0) })
         XCTAssertEqual(Set(batch.tokenIDs).count, 6)
         XCTAssertTrue(batch.labels.allSatisfy { $0 == 0 || $0 == 1 })
         XCTAssertEqual(batch.labels.count, 4)
-        XCTAssertEqual(SyntheticBatch(batch: 4, time: 50, vocabulary: 7, classes: 2, loss: .sparseCategoricalCrossEntropy).tokenIDs, batch.tokenIDs)
+        XCTAssertEqual(batch.distinctTokens, 6)
+        XCTAssertEqual(BenchmarkBatch.random(batch: 4, time: 50, vocabulary: 7, classes: 2, loss: .sparseCategoricalCrossEntropy).tokenIDs, batch.tokenIDs)
     }
 
     /// On OpenCL (PoCL here) the first loss matches the CPU backend's, and one profiled step

@@ -22,6 +22,11 @@ final class BenchCommandTests: XCTestCase {
                                "--no-save", "--compare", "/nonexistent/old.json"])
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.stderr.contains("Error: /nonexistent/old.json cannot be read"), missing.stderr)
+        let noData = try run(["--preset", "stacked-simplernn", "--device", "cpu", "--steps", "1", "--warmup", "0", "--no-peak",
+                              "--no-save", "--data", "/nonexistent/imdb.tar.gz"])
+        XCTAssertEqual(noData.status, 1)
+        XCTAssertTrue(noData.stderr.hasPrefix("Error: --data /nonexistent/imdb.tar.gz: "), noData.stderr)
+        XCTAssertTrue(noData.stderr.contains("or --data random"), noData.stderr)
     }
 
     func testHelpShowsExamples() throws {
@@ -37,8 +42,9 @@ final class BenchCommandTests: XCTestCase {
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: json) }
         let outcome = try run(["--preset", "stacked-simplernn", "--device", "cpu", "--steps", "1", "--warmup", "0", "--no-peak",
-                               "--no-save", "--json", json.path])
+                               "--no-save", "--json", json.path, "--data", "random"])
         XCTAssertEqual(outcome.status, 0, outcome.stdout + outcome.stderr)
+        XCTAssertTrue(outcome.stdout.contains("batches: uniform random token ids (--data random)"), outcome.stdout)
         XCTAssertTrue(outcome.stdout.contains("stacked-simplernn  cpu"), outcome.stdout)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
         let results = try XCTUnwrap(object["results"] as? [[String: Any]])
@@ -48,10 +54,33 @@ final class BenchCommandTests: XCTestCase {
         }
         XCTAssertEqual(results[0]["steps"] as? Int, 1)
         XCTAssertEqual(results[0]["document_ms"] as? Double, 74)
+        XCTAssertEqual(results[0]["batch_source"] as? String, "random")
+        XCTAssertEqual(results[0]["distinct_tokens"] as? Int, 2_276)  // of 2,560 random ids below 10,000
         // The CPU's phase table: each op timed on the host.
         XCTAssertTrue(outcome.stdout.contains("cpu: host wall time of each op"), outcome.stdout)
         let phases = try XCTUnwrap(results[0]["phases"] as? [[String: Any]])
         XCTAssertTrue(phases.contains { $0["phase"] as? String == "fused recurrent loop bwd" }, "\(phases)")
         XCTAssertEqual(phases.last?["phase"] as? String, "outside ops")
+    }
+
+    /// `--data FOLDER` times the reviews of an IMDB folder (32 one-word reviews here, all the
+    /// same word but one): the report says so and counts the distinct ids.
+    func testADataFolderIsTheBatch() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-imdb-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for i in 0..<33 {
+            let directory = folder.appendingPathComponent("aclImdb/\(i == 32 ? "test" : "train")/\(i % 2 == 0 ? "pos" : "neg")")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try Data((i == 0 ? "rare" : "great").utf8).write(to: directory.appendingPathComponent("\(i)_8.txt"))
+        }
+        let json = folder.appendingPathComponent("report.json")
+        let outcome = try run(["--preset", "stacked-simplernn", "--device", "cpu", "--steps", "1", "--warmup", "0", "--no-peak",
+                               "--no-save", "--no-phases", "--json", json.path, "--data", folder.path])
+        XCTAssertEqual(outcome.status, 0, outcome.stdout + outcome.stderr)
+        XCTAssertTrue(outcome.stdout.contains("batches: the first IMDB training reviews in Keras's order from \(folder.path)"), outcome.stdout)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
+        let result = try XCTUnwrap((object["results"] as? [[String: Any]])?.first)
+        XCTAssertEqual(result["batch_source"] as? String, "imdb")
+        XCTAssertEqual(result["distinct_tokens"] as? Int, 3)  // "great", "rare" and the padding
     }
 }
