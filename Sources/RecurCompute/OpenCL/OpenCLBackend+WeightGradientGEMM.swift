@@ -18,7 +18,7 @@ extension OpenCLBackend {
     /// CLBlast's helper kernels around a small product cost more than the product
     /// (stacked-simplernn's gradients over 2,560 rows).
     static let splitKMinimumK = 4096
-    static let splitKMinimumKOnCPU = 1024
+    static let splitKMinimumKOnCPU = 256
     static let splitKMaximumSlice = 1024
     /// AT_B_BLOCK in gemm_skinny.cl: K rows a register tile accumulates at a time.
     static let rowTileBlock = 128
