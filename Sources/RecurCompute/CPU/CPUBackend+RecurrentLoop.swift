@@ -22,11 +22,21 @@ extension CPUBackend {
             counters.launches += loop.opCount
             counters.gemms += loop.productCount
             let count = Swift.min(workers, Swift.max(1, loop.batch / Self.minimumTileRows))
-            tiles += (0..<count).map { tile in (loop, (loop.batch * tile / count)..<(loop.batch * (tile + 1) / count)) }
+            let loopTiles = (0..<count).map { tile in (loop.batch * tile / count)..<(loop.batch * (tile + 1) / count) }
+            if let schedule = loop.paddedPrefix, let first = loop.firstCell {
+                counters.sharedRowSteps += schedule.arrange(tiles: loopTiles, initialState: first.previousState,
+                                                            initialCellState: first.previousCellState)
+            }
+            tiles += loopTiles.map { (loop, $0) }
         }
         pool.perform(iterations: tiles.count) { index in
             let (loop, rows) = tiles[index]
             loop.run(rows: rows)
+        }
+        for loop in prepared {
+            guard let schedule = loop.paddedPrefix, let last = loop.lastCell else { continue }
+            schedule.restoreBatchOrder(last.state)
+            if let cellState = last.cellState { schedule.restoreBatchOrder(cellState) }
         }
     }
 
@@ -35,6 +45,7 @@ extension CPUBackend {
     /// (the gather writes zeros for it), then each distinct `B` packed for ``RowGEMM``.
     func prepare(_ o: RecurrentLoop) -> PreparedLoop {
         let fusedGather = o.inputGather.flatMap { gather in Self.fusesInputGather(gather, into: o) ? gather : nil }
+        let schedule = fusedGather.flatMap { sharesPaddedPrefixes ? Self.paddedPrefixSchedule(o, gather: $0) : nil }
         // The zero row first, then each distinct `B` once, at its offset.
         let zeroCount = fusedGather?.width ?? 0
         var offsets: [PackedOperandKey: Int] = [:], operands: [(GEMM, offset: Int)] = [], floats = zeroCount
@@ -61,7 +72,7 @@ extension CPUBackend {
                 if let gather = fusedGather, let time = Self.gatheredTime(of: c.projectedInput, in: gather) {
                     pointers.tokenRows = CellMath.TokenRows(tokenIDs: gather.tokenIDs.hostPointer + time, stride: gather.time,
                                                             table: gather.table.hostPointer, vocabulary: gather.vocabulary,
-                                                            zeros: UnsafePointer(memory!))
+                                                            zeros: UnsafePointer(memory!), rowOrder: schedule.map { UnsafePointer($0.order) })
                 }
                 parts.steps.append(.cellForward(parts.forwards.count))
                 parts.forwards.append(PreparedLoop.CellForward(cell: c.cell, pointers: pointers))
@@ -86,7 +97,33 @@ extension CPUBackend {
             }
         }
         return PreparedLoop(batch: o.batch, parts: parts, unfusedGather: fusedGather == nil ? o.inputGather : nil,
-                            packings: packings, memory: memory)
+                            packings: packings, memory: memory, paddedPrefix: schedule)
+    }
+
+    /// The schedule of a loop that may share its rows' padded prefixes, when it is one
+    /// (``RecurrentLoop/sharesPaddedPrefix``) whose steps are timesteps of products and a fused
+    /// cell each, the cells reading the gather's timesteps in order.
+    static func paddedPrefixSchedule(_ o: RecurrentLoop, gather: EmbeddingGather) -> PaddedPrefixSchedule? {
+        guard o.sharesPaddedPrefix else { return nil }
+        var timesteps: [PaddedPrefixSchedule.Timestep] = []
+        var start = 0, width = 0
+        for (index, op) in o.steps.enumerated() {
+            switch op {
+            case .gemm, .gruResetGateForward:
+                continue
+            case .cellForward(let c):
+                guard gatheredTime(of: c.projectedInput, in: gather) == timesteps.count, c.mask == nil, c.sequenceOutput == nil,
+                      c.recurrentDropoutMask == nil, c.droppedState == nil else { return nil }
+                timesteps.append(.init(start: start, cell: timesteps.count))
+                start = index + 1
+                width = c.cell.units
+            default:
+                return nil
+            }
+        }
+        guard !timesteps.isEmpty, timesteps.count == gather.time, start == o.steps.count else { return nil }
+        return PaddedPrefixSchedule(batch: o.batch, time: gather.time, width: width, timesteps: timesteps,
+                                    tokenIDs: gather.tokenIDs.hostPointer)
     }
 
     /// Whether the loop's cells can read `gather`'s rows from its table: every step that reads the

@@ -20,9 +20,14 @@ public final class CPUBackend: Backend {
     /// Each recurrent loop run so far, ready to run again (``PreparedLoop``).
     var preparedLoops = LoopCache<PreparedLoop>()
 
-    public init(threads: Int? = nil) {
+    /// Whether loops that may share their rows' padded prefixes do (``PaddedPrefixSchedule``);
+    /// off only to compare against.
+    let sharesPaddedPrefixes: Bool
+
+    public init(threads: Int? = nil, sharesPaddedPrefixes: Bool = true) {
         let cores = threads ?? Swift.max(1, sysconfCores())
         self.threads = cores
+        self.sharesPaddedPrefixes = sharesPaddedPrefixes
         pool = WorkerPool(threads: cores)
         openblas_set_num_threads(1)
         let memory = UInt64(sysconfPages()) * UInt64(sysconfPageSize())

@@ -44,9 +44,13 @@ public enum CellMath {
         public var vocabulary: Int
         /// At least G zeros.
         public var zeros: UnsafePointer<T>
+        /// When set, the loop's row `b` is batch row `rowOrder[b]` (``PaddedPrefixSchedule``).
+        public var rowOrder: UnsafePointer<Int32>?
 
-        public init(tokenIDs: UnsafePointer<Int32>, stride: Int, table: UnsafePointer<T>, vocabulary: Int, zeros: UnsafePointer<T>) {
+        public init(tokenIDs: UnsafePointer<Int32>, stride: Int, table: UnsafePointer<T>, vocabulary: Int, zeros: UnsafePointer<T>,
+                    rowOrder: UnsafePointer<Int32>? = nil) {
             self.tokenIDs = tokenIDs; self.stride = stride; self.table = table; self.vocabulary = vocabulary; self.zeros = zeros
+            self.rowOrder = rowOrder
         }
     }
 
@@ -260,7 +264,8 @@ extension CellMath.ForwardPointers {
     @inlinable @inline(__always)
     public func projectedInput(row b: Int, width: Int) -> UnsafePointer<T> {
         guard let rows = tokenRows else { return projectedInput + b * width }
-        let id = Int(rows.tokenIDs[b * rows.stride])
+        let row = rows.rowOrder.map { Int($0[b]) } ?? b
+        let id = Int(rows.tokenIDs[row * rows.stride])
         return id >= 0 && id < rows.vocabulary ? rows.table + id * width : rows.zeros
     }
 }

@@ -82,6 +82,8 @@ final class PreparedLoop {
     private let parts: Parts
     /// An input gather the cells cannot read in place, run before every run.
     let unfusedGather: EmbeddingGather?
+    /// Set when rows in the same leading padding share their states (``PaddedPrefixSchedule``).
+    let paddedPrefix: PaddedPrefixSchedule?
     /// The loop's ops and products, for ``BackendCounters``.
     var opCount: Int { parts.steps.count }
     var productCount: Int { parts.products.count }
@@ -90,10 +92,16 @@ final class PreparedLoop {
     private let memory: UnsafeMutablePointer<Float>?
 
     /// `memory` (owned from here on) holds the zero row and `packings`' destinations.
-    init(batch: Int, parts: Parts, unfusedGather: EmbeddingGather?, packings: [Packing], memory: UnsafeMutablePointer<Float>?) {
+    init(batch: Int, parts: Parts, unfusedGather: EmbeddingGather?, packings: [Packing], memory: UnsafeMutablePointer<Float>?,
+         paddedPrefix: PaddedPrefixSchedule? = nil) {
         self.batch = batch; self.parts = parts; self.unfusedGather = unfusedGather
-        self.packings = packings; self.memory = memory
+        self.packings = packings; self.memory = memory; self.paddedPrefix = paddedPrefix
     }
+
+    /// The first and the last forward cell's pointers: where the initial state is read and the
+    /// final state written.
+    var firstCell: CellMath.ForwardPointers<Float>? { parts.forwards.first?.pointers }
+    var lastCell: CellMath.ForwardPointers<Float>? { parts.forwards.last?.pointers }
 
     deinit { memory?.deallocate() }
 
@@ -104,13 +112,44 @@ final class PreparedLoop {
         }
     }
 
-    /// Every step on the batch rows `rows`, in order.
+    /// Every step on the loop's rows `rows`, in order; with a ``paddedPrefix``, each timestep
+    /// only on the rows whose states it cannot copy.
     func run(rows: Range<Int>) {
+        guard let schedule = paddedPrefix else { return run(steps: 0..<parts.steps.count, rows: rows) }
+        let timesteps = schedule.timesteps
+        // The tile's rows still in padding are its first `padded` (their padding decreases).
+        var padded = 0
+        while rows.lowerBound + padded < rows.upperBound && schedule.padding[rows.lowerBound + padded] > 0 { padded += 1 }
+        var computedFrom = rows.lowerBound
+        for (index, timestep) in timesteps.enumerated() {
+            while padded > 0 && Int(schedule.padding[rows.lowerBound + padded - 1]) <= index { padded -= 1 }
+            // The last row still in padding stands for all of them.
+            let from = rows.lowerBound + Swift.max(padded - 1, 0)
+            let cell = parts.forwards[timestep.cell].pointers
+            if from < computedFrom {
+                // These rows start their text now, from the state their padding left them in.
+                schedule.copy(row: computedFrom, of: UnsafeMutablePointer(mutating: cell.previousState), into: from..<computedFrom)
+                if let previous = cell.previousCellState {
+                    schedule.copy(row: computedFrom, of: UnsafeMutablePointer(mutating: previous), into: from..<computedFrom)
+                }
+            }
+            let end = index + 1 < timesteps.count ? timesteps[index + 1].start : parts.steps.count
+            run(steps: timestep.start..<end, rows: from..<rows.upperBound)
+            computedFrom = from
+        }
+        // Rows that are padding to the end: the final state their stand-in reached.
+        if let last = lastCell, computedFrom > rows.lowerBound {
+            schedule.copy(row: computedFrom, of: last.state, into: rows.lowerBound..<computedFrom)
+            if let cellState = last.cellState { schedule.copy(row: computedFrom, of: cellState, into: rows.lowerBound..<computedFrom) }
+        }
+    }
+
+    private func run(steps range: Range<Int>, rows: Range<Int>) {
         parts.products.withUnsafeBufferPointer { products in
             parts.forwards.withUnsafeBufferPointer { forwards in
                 parts.backwards.withUnsafeBufferPointer { backwards in
                     parts.steps.withUnsafeBufferPointer { steps in
-                        for index in steps.indices {
+                        for index in range {
                             switch steps[index] {
                             case .product(let i):
                                 // The next cell's rows of a projected table, fetched while the product runs.

@@ -29,6 +29,9 @@ public struct BackendCounters: Hashable, Sendable {
     public var asyncReads = 0
     public var uploads = 0
     public var synchronizations = 0
+    /// CPU backend: row-steps of recurrent loops copied from a row in the same leading padding
+    /// instead of computed (``RecurrentLoop/sharesPaddedPrefix``).
+    public var sharedRowSteps = 0
     public init() {}
 }
 

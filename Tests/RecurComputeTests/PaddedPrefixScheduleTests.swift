@@ -1,0 +1,42 @@
+import XCTest
+@testable import RecurCompute
+
+/// The order a loop runs its rows in when they may share their padded prefixes: each tile's rows
+/// by decreasing padding, dealt in turn so the tiles get as much text each; nothing shared
+/// unless every row starts from the same state.
+final class PaddedPrefixScheduleTests: XCTestCase {
+    /// Five rows of six tokens with 2, 6, 0, 4 and 1 leading zeros.
+    let tokens: [Int32] = [0, 0, 3, 1, 2, 5,
+                           0, 0, 0, 0, 0, 0,
+                           7, 0, 0, 1, 1, 1,
+                           0, 0, 0, 0, 9, 9,
+                           0, 4, 4, 4, 4, 4]
+
+    func arrange(initialState: [Float]) -> (order: [Int32], padding: [Int32], shared: Int) {
+        tokens.withUnsafeBufferPointer { ids in
+            let schedule = PaddedPrefixSchedule(batch: 5, time: 6, width: 2, timesteps: [], tokenIDs: ids.baseAddress!)
+            let shared = initialState.withUnsafeBufferPointer {
+                schedule.arrange(tiles: [0..<3, 3..<5], initialState: $0.baseAddress!, initialCellState: nil)
+            }
+            return (Array(UnsafeBufferPointer(start: schedule.order, count: 5)), Array(UnsafeBufferPointer(start: schedule.padding, count: 5)), shared)
+        }
+    }
+
+    func testRowsAreDealtToTheTilesByDecreasingPadding() {
+        let (order, padding, shared) = arrange(initialState: [Float](repeating: 0, count: 10))
+        // By padding: row 1 (6), 3 (4), 0 (2), 4 (1), 2 (0); dealt to tile 0, 1, 0, 1, 0.
+        XCTAssertEqual(order, [1, 0, 2, 3, 4])
+        XCTAssertEqual(padding, [6, 2, 0, 4, 1])
+        // Tile 0 computes row 1's padding once for rows 1 and 0 (2 steps saved); tile 1 row 3's for row 4 (1).
+        XCTAssertEqual(shared, 3)
+    }
+
+    func testRowsStartingFromDifferentStatesShareNothing() {
+        var state = [Float](repeating: 0, count: 10)
+        state[7] = 0.5
+        let (order, padding, shared) = arrange(initialState: state)
+        XCTAssertEqual(order, [0, 1, 2, 3, 4])
+        XCTAssertEqual(padding, [0, 0, 0, 0, 0])
+        XCTAssertEqual(shared, 0)
+    }
+}
