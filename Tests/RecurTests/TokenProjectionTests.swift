@@ -195,12 +195,59 @@ final class TokenProjectionTests: XCTestCase {
         }
         XCTAssertTrue(try projects(.recurrent(.lstm(4, returnSequences: true))))
         XCTAssertTrue(try projects(.bidirectional(BidirectionalConfig(.lstm(4, returnSequences: true)))))
-        XCTAssertFalse(try projects(.recurrent(.lstm(4, returnSequences: true, dropout: 0.2))), "input dropout changes x per sequence")
+        XCTAssertFalse(try projects(.recurrent(.lstm(4, returnSequences: true, dropout: 0.2))),
+                       "input dropout changes x per sequence, and the masked pairs' table gradient is not formed")
         XCTAssertFalse(try projects(.bidirectional(BidirectionalConfig(.lstm(4, returnSequences: true, dropout: 0.2)))))
         XCTAssertTrue(try projects(.recurrent(.lstm(4, returnSequences: true, dropout: 0.2)), training: false), "no dropout at inference")
         let spatial = LayerConfig.spatialDropout1D(SpatialDropout1DConfig(0.2))
-        XCTAssertFalse(try projects(.recurrent(.gru(4, returnSequences: true)), between: [spatial]), "whole channels drop per sequence")
+        XCTAssertFalse(try projects(.recurrent(.gru(4, returnSequences: true)), between: [spatial]),
+                       "whole channels drop per sequence, and the masked pairs' table gradient is not formed")
         XCTAssertTrue(try projects(.recurrent(.gru(4, returnSequences: true)), between: [spatial], training: false))
         XCTAssertTrue(try projects(.recurrent(.gru(4, returnSequences: true)), between: [.dropout(DropoutConfig(0))]), "rate 0 is the identity")
+    }
+
+    /// Masks per sequence over a frozen embedding — a SpatialDropout1D between it and the layer,
+    /// the layer's own input dropout, or both (bigru-w2v) — make the layer project the batch's
+    /// distinct (sequence, token) pairs, each row masked by its sequence's masks: the
+    /// per-occurrence results, and no product over the embedding's width has more rows.
+    func testMasksPerSequenceOverAFrozenTableProjectDistinctSequenceTokenPairs() throws {
+        let spatial = LayerConfig.spatialDropout1D(SpatialDropout1DConfig(0.4))
+        let cases: [(between: [LayerConfig], layer: LayerConfig)] = [
+            ([spatial], .recurrent(.gru(4, returnSequences: true))),
+            ([spatial], .recurrent(.lstm(4, returnSequences: true, goBackwards: true))),
+            ([spatial], .bidirectional(BidirectionalConfig(.gru(3, returnSequences: true)))),
+            ([], .recurrent(.lstm(4, returnSequences: true, dropout: 0.25))),
+            ([spatial], .bidirectional(BidirectionalConfig(.gru(3, returnSequences: true, dropout: 0.3)))),
+        ]
+        let pairs = Self.batches.map { batch in
+            (0..<Self.batch).reduce(0) { sum, row in
+                sum + Set(batch.tokens[(row * Self.time)..<((row + 1) * Self.time)].filter { $0 >= 0 && Int($0) < Self.vocabulary }).count
+            }
+        }
+        XCTAssertLessThan(pairs[0], Self.batch * Self.time)
+        for backend in try backends {
+            for (between, layer) in cases {
+                let model = try Self.model(layer, maskZero: false, trainableEmbedding: false, between: between)
+                let at = between.count + 1
+                let label = "\(backend.device.identifier) \(model.layers[at].name) after \(between.count) dropout"
+                let projected = try steps(model, on: backend, projects: true)
+                let perOccurrence = try steps(model, on: backend, projects: false)
+                XCTAssertEqual(projected[0].executor.steps[at].projection?.pairs, true, label)
+                XCTAssertFalse(perOccurrence[0].executor.steps[at].projectsTokens, label)
+                for (index, (p, q)) in zip(projected, perOccurrence).enumerated() {
+                    let label = "\(label) batch \(index)"
+                    XCTAssertEqual(p.loss, q.loss, accuracy: 1e-6, label)
+                    assertClose(p.predictions, q.predictions, relative: 1e-5, absolute: 1e-6, "\(label) predictions")
+                    XCTAssertEqual(Set(p.gradients.keys), Set(q.gradients.keys), label)
+                    for (path, values) in q.gradients {
+                        assertClose(p.gradients[path]!, values, relative: 1e-4, absolute: 1e-6, "\(label) \(path)")
+                    }
+                }
+                assertTheProjectionIsPerDistinctToken(projected.last!.executor, distinct: pairs.last!, label)
+                let names = projected[0].executor.arena.layout.names
+                if !between.isEmpty { XCTAssertNil(names["\(model.layers[1].name).out"], "\(label): no masked lookup") }
+                XCTAssertFalse(names.keys.contains { $0.hasSuffix(".droppedInput") }, "\(label): no dropped input")
+            }
+        }
     }
 }

@@ -27,6 +27,11 @@ struct LayerStep {
         /// The rows are the whole vocabulary (``TokenProjection/Rows/vocabulary``, inference),
         /// not the batch's distinct tokens.
         let wholeVocabulary: Bool
+        /// The rows are the distinct (sequence, token) pairs (``TokenProjection/SequencePairs``):
+        /// a mask per sequence changes the lookup on the way, an active SpatialDropout1D
+        /// (`spatialDropout`, its step) or the layer's own input dropout.
+        let pairs: Bool
+        let spatialDropout: Int?
     }
     let projection: Projection?
     var projectsTokens: Bool { projection != nil }
@@ -49,6 +54,7 @@ struct LayerStep {
         }
         var steps: [LayerStep] = []
         let sources = model.layers.indices.map { projectionSource(of: $0, in: model.layers, options: options) }
+        let embeddings = sources.map { $0?.embedding }
         var maskActive = false
         var trainedSoFar = false
         for (index, layer) in model.layers.enumerated() {
@@ -64,8 +70,8 @@ struct LayerStep {
                 vocabulary = e.inputDim
             }
             let projection = sources[index].map { Self.projection(from: $0, of: model.layers, options: options) }
-            // The embedding and the identity dropouts between it and the layer projecting its lookup.
-            let feedsTokenProjection = sources.indices.contains { above in above > index && sources[above].map { $0 <= index } ?? false }
+            // The embedding and the dropouts between it and the layer projecting its lookup.
+            let feedsTokenProjection = embeddings.indices.contains { above in above > index && embeddings[above].map { $0 <= index } ?? false }
             let step = LayerStep(layer: layer, index: index, inputIsSequence: inputIsSequence, outputIsSequence: outputIsSequence,
                                  inputWidth: inputWidth, outputWidth: outputWidth, masks: maskActive,
                                  trainsEmbedding: trainsEmbedding, vocabulary: vocabulary, trainedBelow: trainedSoFar,
@@ -79,11 +85,20 @@ struct LayerStep {
         return steps
     }
 
+    /// Where a recurrent or Bidirectional layer's projection reads from.
+    struct ProjectionSource {
+        let embedding: Int
+        /// Masks per sequence apply on the way (``Projection/pairs``).
+        let pairs: Bool
+        let spatialDropout: Int?
+    }
+
     /// The embedding a recurrent or Bidirectional layer at `index` reads its lookup from, directly
-    /// or through dropout layers that are the identity in this mode; nil when something else
-    /// changes the lookup on the way, or when the layer's own input dropout does (it changes `x`
-    /// per sequence).
-    static func projectionSource(of index: Int, in layers: [ModelLayer], options: ModelExecutor.Options) -> Int? {
+    /// or through dropout layers that are the identity in this mode; through masks per sequence
+    /// and channel (one active SpatialDropout1D, the layer's own input dropout) when the table is
+    /// not trained, projecting (sequence, token) pairs then. Nil when something else changes the
+    /// lookup on the way.
+    static func projectionSource(of index: Int, in layers: [ModelLayer], options: ModelExecutor.Options) -> ProjectionSource? {
         guard options.projectsTokens else { return nil }
         let inputDropout: Double
         switch layers[index].config {
@@ -91,13 +106,20 @@ struct LayerStep {
         case .bidirectional(let bi): inputDropout = bi.layer.dropout
         default: return nil
         }
-        guard !(options.dropout && inputDropout > 0) else { return nil }
         var below = index - 1
+        var spatialDropout: Int?
         while below >= 0 {
             switch layers[below].config {
-            case .embedding: return below
+            case .embedding(let e):
+                let pairs = spatialDropout != nil || (options.dropout && inputDropout > 0)
+                // Pairs of a trained table would need its gradient masked back per pair: not kept.
+                guard !pairs || !(options.training && e.trainable) else { return nil }
+                return ProjectionSource(embedding: below, pairs: pairs, spatialDropout: spatialDropout)
             case .dropout(let d) where !(options.dropout && d.rate > 0): below -= 1
             case .spatialDropout1D(let d) where !(options.dropout && d.rate > 0): below -= 1
+            case .spatialDropout1D where spatialDropout == nil:
+                spatialDropout = below
+                below -= 1
             default: return nil
             }
         }
@@ -109,12 +131,19 @@ struct LayerStep {
     /// reuses it while the weights stay the same (``ModelExecutor/enqueueForward()``), unless the
     /// vocabulary is over four batches' tokens: then the one-time product and its buffer would
     /// outweigh what evaluating a data set saves, and it projects distinct tokens too.
-    static func projection(from source: Int, of layers: [ModelLayer], options: ModelExecutor.Options) -> Projection {
-        guard case .embedding(let e) = layers[source].config else { preconditionFailure("a projection reads an embedding") }
+    static func projection(from source: ProjectionSource, of layers: [ModelLayer], options: ModelExecutor.Options) -> Projection {
+        guard case .embedding(let e) = layers[source.embedding].config else { preconditionFailure("a projection reads an embedding") }
         let (v, tokens) = (e.inputDim, options.batch * options.time)
-        if !options.training && v <= 4 * tokens { return Projection(embedding: source, rows: v, wholeVocabulary: true) }
-        return Projection(embedding: source, rows: TokenProjection.capacity(vocabulary: v, batch: options.batch, time: options.time),
-                          wholeVocabulary: false)
+        if source.pairs {
+            return Projection(embedding: source.embedding,
+                              rows: TokenProjection.capacity(vocabulary: options.batch * v, batch: options.batch, time: options.time),
+                              wholeVocabulary: false, pairs: true, spatialDropout: source.spatialDropout)
+        }
+        if !options.training && v <= 4 * tokens {
+            return Projection(embedding: source.embedding, rows: v, wholeVocabulary: true, pairs: false, spatialDropout: nil)
+        }
+        return Projection(embedding: source.embedding, rows: TokenProjection.capacity(vocabulary: v, batch: options.batch, time: options.time),
+                          wholeVocabulary: false, pairs: false, spatialDropout: nil)
     }
 
     func rows(_ options: ModelExecutor.Options, sequence: Bool) -> Int { sequence ? options.time * options.batch : options.batch }
@@ -136,7 +165,8 @@ struct LayerStep {
             }
         case .spatialDropout1D(let d):
             if options.dropout && d.rate > 0 {
-                _ = layout.reserve("\(name).out", outRows * outputWidth)
+                // Masking a projection's rows instead, it forms no output.
+                if !feedsTokenProjection { _ = layout.reserve("\(name).out", outRows * outputWidth) }
                 _ = layout.reserve("\(name).mask", options.batch * outputWidth)
             }
         case .recurrent(let r):
@@ -161,6 +191,7 @@ struct LayerStep {
     func reserveTokenProjection(in layout: inout ArenaLayout) {
         guard let projection, !projection.wholeVocabulary else { return }
         _ = layout.reserve("\(name).distinctRows", projection.rows * inputWidth)
+        if projection.spatialDropout != nil { _ = layout.reserve("\(name).distinctMaskRows", projection.rows * inputWidth) }
         if projectsTrainedTable { _ = layout.reserve("\(name).distinctRowsGradient", projection.rows * inputWidth) }
     }
 
@@ -184,10 +215,16 @@ struct LayerStep {
         _ = layout.reserve("\(prefix).biasGradient", r.cell.biasCount)
         if options.training {
             if options.dropout && r.dropout > 0 {
-                // The input gradient of the dropped input, which the mask then maps back.
-                _ = layout.reserve("\(prefix).ingrad", t * b * inputWidth)
                 _ = layout.reserve("\(prefix).inputMask", b * inputWidth)
-                _ = layout.reserve("\(prefix).droppedInput", t * b * inputWidth)
+                if let projection, projection.pairs {
+                    // This direction's copy of the pairs' rows, times its mask rows.
+                    _ = layout.reserve("\(prefix).maskedDistinctRows", projection.rows * inputWidth)
+                    _ = layout.reserve("\(prefix).distinctInputMaskRows", projection.rows * inputWidth)
+                } else {
+                    // The input gradient of the dropped input, which the mask then maps back.
+                    _ = layout.reserve("\(prefix).ingrad", t * b * inputWidth)
+                    _ = layout.reserve("\(prefix).droppedInput", t * b * inputWidth)
+                }
             }
             if options.dropout && r.recurrentDropout > 0 { _ = layout.reserve("\(prefix).recurrentMask", b * r.units) }
         }

@@ -102,14 +102,17 @@ extension ModelExecutor {
             return (ops, out, { g in g.map { [.multiply(Multiply(outgrad!, mask, output: $0))] } ?? [] })
 
         case .spatialDropout1D(let d):
-            if step.feedsTokenProjection { return ([], nil, { _ in [] }) }
-            guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
-            guard options.dropout && d.rate > 0 else { return ([], input, { g in g.map { [.copy2D(Copy2D(outgrad!, to: $0))] } ?? [] }) }
-            let out = arena["\(step.name).out"]
-            let mask = arena["\(step.name).mask"]
+            let active = options.dropout && d.rate > 0
+            if step.feedsTokenProjection && !active { return ([], nil, { _ in [] }) }
             // One mask per (sequence, channel), held across time: whole channels drop.
-            let ops: [Op] = [.dropoutMask(DropoutMask(mask: mask, rate: Float(d.rate), seed: options.seed, stepTensor: stepWords, stream: nextStream())),
-                             .multiplyBroadcast(MultiplyBroadcast(repeats: t, input: input, factor: mask, output: out))]
+            let mask = active ? arena["\(step.name).mask"] : nil
+            let maskOp = mask.map { Op.dropoutMask(DropoutMask(mask: $0, rate: Float(d.rate), seed: options.seed, stepTensor: stepWords, stream: nextStream())) }
+            // The layer above projects (sequence, token) pairs and masks their rows itself.
+            if step.feedsTokenProjection { return ([maskOp!], nil, { _ in [] }) }
+            guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
+            guard let mask, let maskOp else { return ([], input, { g in g.map { [.copy2D(Copy2D(outgrad!, to: $0))] } ?? [] }) }
+            let out = arena["\(step.name).out"]
+            let ops: [Op] = [maskOp, .multiplyBroadcast(MultiplyBroadcast(repeats: t, input: input, factor: mask, output: out))]
             return (ops, out, { g in g.map { [.multiplyBroadcast(MultiplyBroadcast(repeats: t, input: outgrad!, factor: mask, output: $0))] } ?? [] })
 
         case .dense(let dense):
@@ -153,7 +156,7 @@ extension ModelExecutor {
         let direction = try direction(r, prefix: step.name, parameters: step.layer.parameters, step: step, input: source,
                                       inputGradientTarget: target, nextStream: nextStream)
         var plan = Plan()
-        if let gather = tokens?.gatherRows { try plan.append(gather) }
+        for gather in tokens?.gatherRows ?? [] { try plan.append(gather) }
         plan.append(direction.forward)
         let output = step.outputIsSequence ? direction.sequence.sequenceOutput : direction.sequence.finalState
         let outgrad = outputGradient(of: step)
@@ -189,8 +192,15 @@ extension ModelExecutor {
                                           identityStarts: arena.ints(names["input.identityStarts"]!))
         }
         let capacity = projection.rows
-        let rows = TokenProjection.Rows.distinct(capacity: capacity, tokens: index.segmentTokens.slice(0, capacity),
-                                                 gathered: arena["\(step.name).distinctRows"])
+        let rows: TokenProjection.Rows
+        if projection.pairs {
+            guard let pairs = distinctPairs else { preconditionFailure("the executor uploads the distinct (sequence, token) pairs") }
+            let spatial = projection.spatialDropout.map { (arena["\(steps[$0].name).mask"], arena["\(step.name).distinctMaskRows"]) }
+            rows = .distinct(capacity: capacity, tokens: pairs.tokens, gathered: arena["\(step.name).distinctRows"],
+                             pairs: TokenProjection.SequencePairs(sequences: pairs.sequences, spatialMask: spatial))
+        } else {
+            rows = .distinct(capacity: capacity, tokens: index.segmentTokens.slice(0, capacity), gathered: arena["\(step.name).distinctRows"])
+        }
         return TokenProjection(table: try weight(tablePath), vocabulary: e.inputDim, width: e.outputDim, rows: rows,
                                tokenSlots: tokenSlots, occurrences: occurrences, tableGradient: tableGradient)
     }
@@ -217,7 +227,7 @@ extension ModelExecutor {
         let out = arena["\(step.name).out"]
         var plan = Plan()
         // The distinct tokens' table rows are gathered once, for both directions.
-        if let gather = tokens?.gatherRows { try plan.append(gather) }
+        for gather in tokens?.gatherRows ?? [] { try plan.append(gather) }
         both(&plan, forwardDirection.forward, backwardDirection.forward)
         try plan.append(contentsOf: merge.forward(forward: pick(forwardDirection.sequence), backward: pick(backwardDirection.sequence), output: out))
         return (plan, out, { [self] _ in
@@ -261,13 +271,21 @@ extension ModelExecutor {
         var sequenceInput = input
         var inputMask: FloatRef?
         if options.dropout && r.dropout > 0 {
-            // LayerStep never projects tokens under input dropout, which changes x per sequence.
-            guard case .sequence(let input) = input else { preconditionFailure("input dropout on a projected embedding lookup") }
-            let mask = arena["\(prefix).inputMask"], dropped = arena["\(prefix).droppedInput"]
+            let mask = arena["\(prefix).inputMask"]
             try forward.append(.dropoutMask(DropoutMask(mask: mask, rate: Float(r.dropout), seed: options.seed, stepTensor: stepWords, stream: nextStream())))
-            try forward.append(.multiplyBroadcast(MultiplyBroadcast(repeats: t, input: input, factor: mask, output: dropped)))
-            sequenceInput = .sequence(dropped)
-            inputMask = mask
+            switch input {
+            case .sequence(let input):
+                let dropped = arena["\(prefix).droppedInput"]
+                try forward.append(.multiplyBroadcast(MultiplyBroadcast(repeats: t, input: input, factor: mask, output: dropped)))
+                sequenceInput = .sequence(dropped)
+                inputMask = mask
+            case .tokens(let tokens):
+                // Projecting (sequence, token) pairs: this direction's rows, times its mask.
+                let (masked, ops) = tokens.masked(byInputDropout: mask, maskRows: arena["\(prefix).distinctInputMaskRows"],
+                                                  into: arena["\(prefix).maskedDistinctRows"])
+                for op in ops { try forward.append(op) }
+                sequenceInput = .tokens(masked)
+            }
         }
         var recurrentMask: FloatRef?
         if options.dropout && r.recurrentDropout > 0 {

@@ -111,6 +111,10 @@ public final class ModelExecutor {
     /// layer projects tokens.
     let tokenSlots: IntRef?
     let segmentSlots: IntRef?
+    /// With a projection keyed by (sequence, token) (``TokenProjection/SequenceMask``): each
+    /// distinct pair's token and sequence, `[capacity]`, −1 after them. The index and the slots
+    /// are then the pairs': key `b·V + token`.
+    let distinctPairs: (tokens: IntRef, sequences: IntRef)?
     /// `[2]`: the batch's mean loss and its number of correct predictions, read back together.
     public let metrics: FloatRef
     public var lossValue: FloatRef { metrics.slice(0, 1) }
@@ -157,6 +161,11 @@ public final class ModelExecutor {
             _ = layout.reserve("input.tokenSlots", b * t, .int32)
             if options.training { _ = layout.reserve("input.segmentSlots", b * t, .int32) }
         }
+        let keyedRows = steps.lazy.compactMap(\.projection).first(where: \.pairs)?.rows
+        if let keyedRows {
+            _ = layout.reserve("input.distinctPairTokens", keyedRows, .int32)
+            _ = layout.reserve("input.distinctPairSequences", keyedRows, .int32)
+        }
         let identityRows = steps.first(where: \.projectsTrainedTable)?.projectedTokens
         if let identityRows {
             _ = layout.reserve("input.identityRows", identityRows, .int32)
@@ -176,6 +185,11 @@ public final class ModelExecutor {
             : nil
         tokenSlots = names["input.tokenSlots"].map { arena.ints($0) }
         segmentSlots = names["input.segmentSlots"].map { arena.ints($0) }
+        if let tokens = names["input.distinctPairTokens"], let sequences = names["input.distinctPairSequences"] {
+            distinctPairs = (arena.ints(tokens), arena.ints(sequences))
+        } else {
+            distinctPairs = nil
+        }
         if let identityRows {
             try backend.write((0..<Int32(identityRows)).map { $0 }, to: arena.ints(names["input.identityRows"]!))
             try backend.write((0...Int32(identityRows)).map { $0 }, to: arena.ints(names["input.identityStarts"]!))
@@ -227,7 +241,17 @@ public final class ModelExecutor {
         case .values(let ref): try backend.upload(values, to: ref, lane: lane)
         }
         if let embeddingIndex, let vocabulary = steps.lazy.compactMap(\.vocabulary).first {
-            let index = EmbeddingGradientIndex(tokenIDs: ids, batch: b, time: t, vocabulary: vocabulary)
+            let index: EmbeddingGradientIndex
+            if let distinctPairs {
+                // One key per (sequence, token); an id outside the vocabulary stays outside.
+                let keys = ids.enumerated().map { i, id in id >= 0 && Int(id) < vocabulary ? Int32((i / t) * vocabulary + Int(id)) : -1 }
+                index = EmbeddingGradientIndex(tokenIDs: keys, batch: b, time: t, vocabulary: b * vocabulary)
+                let pairs = index.segmentTokens.prefix(distinctPairs.tokens.count)
+                try backend.upload(pairs.map { $0 < 0 ? -1 : $0 % Int32(vocabulary) }, to: distinctPairs.tokens, lane: lane)
+                try backend.upload(pairs.map { $0 < 0 ? -1 : $0 / Int32(vocabulary) }, to: distinctPairs.sequences, lane: lane)
+            } else {
+                index = EmbeddingGradientIndex(tokenIDs: ids, batch: b, time: t, vocabulary: vocabulary)
+            }
             try backend.upload(index.sortedRows, to: embeddingIndex.sortedRows, lane: lane)
             try backend.upload(index.segmentStarts, to: embeddingIndex.segmentStarts, lane: lane)
             try backend.upload(index.segmentTokens, to: embeddingIndex.segmentTokens, lane: lane)

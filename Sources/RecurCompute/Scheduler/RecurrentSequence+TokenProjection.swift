@@ -16,7 +16,7 @@ extension RecurrentSequence {
     /// input (`backward` forms it over every occurrence).
     public var tokenProjectionBackward: DistinctRowsOp? {
         guard case .tokens(let tokens) = bindings.input, let summed = work.tokenGateGradients,
-              case .distinct(let capacity, _, let gathered) = tokens.rows else { return nil }
+              case .distinct(let capacity, _, let gathered, _) = tokens.rows else { return nil }
         return DistinctRowsOp(.gemm(GEMM(transposeA: true, m: shape.inputWidth, n: shape.cell.gateWidth, k: capacity,
                                          a: gathered, b: summed, c: bindings.kernelGradient)), .gemmDepth)
     }

@@ -37,12 +37,43 @@ public struct TokenProjection: Sendable {
         /// The batch's distinct tokens, gathered per batch into `gathered` (`[capacity, E]`);
         /// `tokens` (`[capacity]`) lists them in ascending order, −1 after them (the
         /// ``EmbeddingGradientIndex``'s segment tokens). `capacity` is the most there can be,
-        /// `min(V, T·B)`.
-        case distinct(capacity: Int, tokens: IntRef, gathered: FloatRef)
+        /// `min(V, T·B)`. With ``SequencePairs`` the rows are the distinct (sequence, token) pairs
+        /// instead, `tokens` their tokens.
+        case distinct(capacity: Int, tokens: IntRef, gathered: FloatRef, pairs: SequencePairs? = nil)
         /// Every row of the table: a projection that depends on the weights only, which an
         /// inference plan computes once and reuses while they stay the same. The slots are the
         /// token ids.
         case vocabulary
+    }
+
+    /// Rows that are the distinct (sequence, token) pairs of the batch: what a layer projects when
+    /// a mask per sequence and channel changes its input — a SpatialDropout1D below it (whole
+    /// channels dropped per sequence), or its own input dropout (one mask per sequence, held
+    /// across time, per direction). An occurrence's input is then its table row times its
+    /// sequence's mask rows, the same for every occurrence of the pair. A review repeats its
+    /// words, so the pairs are still far fewer than the occurrences (bigru-w2v on IMDB: about
+    /// 118 per sequence of 284). Only for a table that is not trained: its gradient would have
+    /// to be masked back per pair.
+    public struct SequencePairs: Sendable {
+        /// `[capacity]`: each distinct pair's sequence, −1 after them.
+        public var sequences: IntRef
+        /// A SpatialDropout1D's mask (`[B, E]`) every direction's rows are multiplied by, and
+        /// `[capacity, E]` for its rows gathered per pair.
+        public var spatialMask: (mask: FloatRef, rows: FloatRef)?
+        public init(sequences: IntRef, spatialMask: (mask: FloatRef, rows: FloatRef)?) {
+            self.sequences = sequences; self.spatialMask = spatialMask
+        }
+
+        /// `gathered` times the rows of `mask` (`[B, E]`) of each pair's sequence, into `output`;
+        /// `rows` (`[capacity, E]`) holds the mask rows.
+        func multiply(_ gathered: FloatRef, byRowsOf mask: FloatRef, rows: FloatRef, into output: FloatRef, capacity: Int, width: Int) -> [DistinctRowsOp] {
+            let maskRows = rows.slice(0, capacity * width)
+            return [DistinctRowsOp(.embeddingGather(EmbeddingGather(batch: 1, time: capacity, vocabulary: mask.count / width, width: width,
+                                                                    tokenIDs: sequences.slice(0, capacity), table: mask, output: maskRows)),
+                                   .gatheredRows),
+                    DistinctRowsOp(.multiply(Multiply(gathered.slice(0, capacity * width), maskRows, output: output.slice(0, capacity * width))),
+                                   .multipliedRows(width: width))]
+        }
     }
 
     /// The index that sums the gate gradients of a token's occurrences into its distinct row.
@@ -77,6 +108,10 @@ public struct TokenProjection: Sendable {
         if case .vocabulary = rows {
             precondition(occurrences == nil && tableGradient == nil, "a projection of the whole vocabulary is for inference only")
         }
+        if case .distinct(let capacity, _, _, let pairs?) = rows {
+            precondition(tableGradient == nil, "a projection of (sequence, token) pairs does not train its table")
+            precondition(pairs.sequences.count >= capacity, "a sequence per pair")
+        }
     }
 
     /// The most distinct tokens a batch of `batch × time` ids over `vocabulary` words can have.
@@ -85,7 +120,7 @@ public struct TokenProjection: Sendable {
     /// How many rows the projection has room for: the distinct tokens' capacity, or `V`.
     public var capacity: Int {
         switch rows {
-        case .distinct(let capacity, _, _): return capacity
+        case .distinct(let capacity, _, _, _): return capacity
         case .vocabulary: return vocabulary
         }
     }
@@ -93,23 +128,38 @@ public struct TokenProjection: Sendable {
     /// `[capacity, E]`: the table rows the projection multiplies.
     public var projectedTable: FloatRef {
         switch rows {
-        case .distinct(_, _, let gathered): return gathered
+        case .distinct(_, _, let gathered, _): return gathered
         case .vocabulary: return table
         }
     }
 
-    /// Forward, once per layer before its directions: the table rows of the distinct tokens
-    /// (nil for the whole vocabulary, which is the table itself).
-    public var gatherRows: DistinctRowsOp? {
-        guard case .distinct(let capacity, let tokens, let gathered) = rows else { return nil }
-        return DistinctRowsOp(.embeddingGather(EmbeddingGather(batch: 1, time: capacity, vocabulary: vocabulary, width: width,
-                                                               tokenIDs: tokens, table: table, output: gathered)), .gatheredRows)
+    /// Forward, once per layer before its directions: the table rows of the distinct tokens,
+    /// times their sequences' mask rows when there is a ``SequenceMask`` (nothing for the whole
+    /// vocabulary, which is the table itself).
+    public var gatherRows: [DistinctRowsOp] {
+        guard case .distinct(let capacity, let tokens, let gathered, let pairs) = rows else { return [] }
+        let rows = DistinctRowsOp(.embeddingGather(EmbeddingGather(batch: 1, time: capacity, vocabulary: vocabulary, width: width,
+                                                                   tokenIDs: tokens, table: table, output: gathered)), .gatheredRows)
+        guard let pairs, let spatial = pairs.spatialMask else { return [rows] }
+        return [rows] + pairs.multiply(gathered, byRowsOf: spatial.mask, rows: spatial.rows, into: gathered, capacity: capacity, width: width)
+    }
+
+    /// One direction's own copy of the pairs' rows, times its input dropout mask (`[B, E]`) of
+    /// each pair's sequence, written into `output`: the projection that direction reads, and the
+    /// ops that form its rows (after ``gatherRows``). Rows must be (sequence, token) pairs.
+    public func masked(byInputDropout mask: FloatRef, maskRows: FloatRef, into output: FloatRef) -> (TokenProjection, [DistinctRowsOp]) {
+        guard case .distinct(let capacity, let tokens, let gathered, let pairs?) = rows else {
+            preconditionFailure("input dropout on a projection needs rows per (sequence, token) pair")
+        }
+        var direction = self
+        direction.rows = .distinct(capacity: capacity, tokens: tokens, gathered: output, pairs: pairs)
+        return (direction, pairs.multiply(gathered, byRowsOf: mask, rows: maskRows, into: output, capacity: capacity, width: width))
     }
 
     /// Backward, once per layer after its directions: `dE_D = Σ_directions S·Wᵀ`, its rows put
     /// into the zeroed table gradient. Empty when the table is not trained.
     public func tableGradientPlan(_ directions: [RecurrentSequence]) throws -> Plan {
-        guard let gradient = tableGradient, case .distinct(let capacity, let tokens, _) = rows else { return Plan() }
+        guard let gradient = tableGradient, case .distinct(let capacity, let tokens, _, _) = rows else { return Plan() }
         var plan = Plan()
         for (index, direction) in directions.enumerated() {
             guard let summed = direction.work.tokenGateGradients else {
