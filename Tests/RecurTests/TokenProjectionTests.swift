@@ -80,19 +80,25 @@ final class TokenProjectionTests: XCTestCase {
                     let perToken = try steps(model, on: backend, projects: false)
                     XCTAssertTrue(projected[0].executor.steps[1].projectsTokens, label)
                     XCTAssertFalse(perToken[0].executor.steps[1].projectsTokens, label)
-                    for (index, (p, q)) in zip(projected, perToken).enumerated() {
-                        let label = "\(label) batch \(index)"
-                        XCTAssertEqual(p.loss, q.loss, accuracy: 1e-6, label)
-                        assertClose(p.predictions, q.predictions, relative: 1e-5, absolute: 1e-6, "\(label) predictions")
-                        XCTAssertEqual(Set(p.gradients.keys), Set(q.gradients.keys), label)
-                        for (path, values) in q.gradients {
-                            // Sums over occurrences regrouped by token: Float32 rounding apart.
-                            assertClose(p.gradients[path]!, values, relative: 1e-4, absolute: 1e-6, "\(label) \(path)")
-                        }
-                    }
+                    assertSameResults(projected, perToken, label)
                     assertTheProjectionIsPerDistinctToken(projected.last!.executor, distinct: Self.batches.last!.distinct, label)
                     XCTAssertNotNil(perToken[0].executor.arena.layout.names["\(model.layers[0].name).out"], label)
                 }
+            }
+        }
+    }
+
+    /// Batch by batch, the projected steps' loss, predictions and gradients are the per-occurrence
+    /// ones: the sums over occurrences regrouped by token, Float32 rounding apart.
+    func assertSameResults(_ projected: [Step], _ perOccurrence: [Step], _ label: String,
+                           file: StaticString = #filePath, line: UInt = #line) {
+        for (index, (p, q)) in zip(projected, perOccurrence).enumerated() {
+            let label = "\(label) batch \(index)"
+            XCTAssertEqual(p.loss, q.loss, accuracy: 1e-6, label, file: file, line: line)
+            assertClose(p.predictions, q.predictions, relative: 1e-5, absolute: 1e-6, "\(label) predictions", file: file, line: line)
+            XCTAssertEqual(Set(p.gradients.keys), Set(q.gradients.keys), label, file: file, line: line)
+            for (path, values) in q.gradients {
+                assertClose(p.gradients[path]!, values, relative: 1e-4, absolute: 1e-6, "\(label) \(path)", file: file, line: line)
             }
         }
     }
@@ -234,15 +240,7 @@ final class TokenProjectionTests: XCTestCase {
                 let perOccurrence = try steps(model, on: backend, projects: false)
                 XCTAssertEqual(projected[0].executor.steps[at].projection?.pairs, true, label)
                 XCTAssertFalse(perOccurrence[0].executor.steps[at].projectsTokens, label)
-                for (index, (p, q)) in zip(projected, perOccurrence).enumerated() {
-                    let label = "\(label) batch \(index)"
-                    XCTAssertEqual(p.loss, q.loss, accuracy: 1e-6, label)
-                    assertClose(p.predictions, q.predictions, relative: 1e-5, absolute: 1e-6, "\(label) predictions")
-                    XCTAssertEqual(Set(p.gradients.keys), Set(q.gradients.keys), label)
-                    for (path, values) in q.gradients {
-                        assertClose(p.gradients[path]!, values, relative: 1e-4, absolute: 1e-6, "\(label) \(path)")
-                    }
-                }
+                assertSameResults(projected, perOccurrence, label)
                 assertTheProjectionIsPerDistinctToken(projected.last!.executor, distinct: pairs.last!, label)
                 let names = projected[0].executor.arena.layout.names
                 if !between.isEmpty { XCTAssertNil(names["\(model.layers[1].name).out"], "\(label): no masked lookup") }
