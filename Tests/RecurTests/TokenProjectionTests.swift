@@ -201,22 +201,24 @@ final class TokenProjectionTests: XCTestCase {
         }
         XCTAssertTrue(try projects(.recurrent(.lstm(4, returnSequences: true))))
         XCTAssertTrue(try projects(.bidirectional(BidirectionalConfig(.lstm(4, returnSequences: true)))))
-        XCTAssertFalse(try projects(.recurrent(.lstm(4, returnSequences: true, dropout: 0.2))),
-                       "input dropout changes x per sequence, and the masked pairs' table gradient is not formed")
-        XCTAssertFalse(try projects(.bidirectional(BidirectionalConfig(.lstm(4, returnSequences: true, dropout: 0.2)))))
+        XCTAssertTrue(try projects(.recurrent(.lstm(4, returnSequences: true, dropout: 0.2))), "input dropout: (sequence, token) pairs")
+        XCTAssertTrue(try projects(.bidirectional(BidirectionalConfig(.lstm(4, returnSequences: true, dropout: 0.2)))))
         XCTAssertTrue(try projects(.recurrent(.lstm(4, returnSequences: true, dropout: 0.2)), training: false), "no dropout at inference")
         let spatial = LayerConfig.spatialDropout1D(SpatialDropout1DConfig(0.2))
-        XCTAssertFalse(try projects(.recurrent(.gru(4, returnSequences: true)), between: [spatial]),
-                       "whole channels drop per sequence, and the masked pairs' table gradient is not formed")
+        XCTAssertTrue(try projects(.recurrent(.gru(4, returnSequences: true)), between: [spatial]),
+                      "whole channels drop per sequence: (sequence, token) pairs")
+        XCTAssertFalse(try projects(.recurrent(.gru(4, returnSequences: true)), between: [.dropout(DropoutConfig(0.2))]),
+                       "a plain dropout changes every occurrence")
         XCTAssertTrue(try projects(.recurrent(.gru(4, returnSequences: true)), between: [spatial], training: false))
         XCTAssertTrue(try projects(.recurrent(.gru(4, returnSequences: true)), between: [.dropout(DropoutConfig(0))]), "rate 0 is the identity")
     }
 
-    /// Masks per sequence over a frozen embedding — a SpatialDropout1D between it and the layer,
-    /// the layer's own input dropout, or both (bigru-w2v) — make the layer project the batch's
+    /// Masks per sequence over an embedding — a SpatialDropout1D between it and the layer, the
+    /// layer's own input dropout, or both (bigru-w2v) — make the layer project the batch's
     /// distinct (sequence, token) pairs, each row masked by its sequence's masks: the
-    /// per-occurrence results, and no product over the embedding's width has more rows.
-    func testMasksPerSequenceOverAFrozenTableProjectDistinctSequenceTokenPairs() throws {
+    /// per-occurrence results, the table's gradient too when it trains, and no product over the
+    /// embedding's width has more rows.
+    func testMasksPerSequenceProjectDistinctSequenceTokenPairs() throws {
         let spatial = LayerConfig.spatialDropout1D(SpatialDropout1DConfig(0.4))
         let cases: [(between: [LayerConfig], layer: LayerConfig)] = [
             ([spatial], .recurrent(.gru(4, returnSequences: true))),
@@ -233,9 +235,10 @@ final class TokenProjectionTests: XCTestCase {
         XCTAssertLessThan(pairs[0], Self.batch * Self.time)
         for backend in try backends {
             for (between, layer) in cases {
-                let model = try Self.model(layer, maskZero: false, trainableEmbedding: false, between: between)
+              for trainable in [false, true] {
+                let model = try Self.model(layer, maskZero: false, trainableEmbedding: trainable, between: between)
                 let at = between.count + 1
-                let label = "\(backend.device.identifier) \(model.layers[at].name) after \(between.count) dropout"
+                let label = "\(backend.device.identifier) \(model.layers[at].name) after \(between.count) dropout, trainable=\(trainable)"
                 let projected = try steps(model, on: backend, projects: true)
                 let perOccurrence = try steps(model, on: backend, projects: false)
                 XCTAssertEqual(projected[0].executor.steps[at].projection?.pairs, true, label)
@@ -245,6 +248,7 @@ final class TokenProjectionTests: XCTestCase {
                 let names = projected[0].executor.arena.layout.names
                 if !between.isEmpty { XCTAssertNil(names["\(model.layers[1].name).out"], "\(label): no masked lookup") }
                 XCTAssertFalse(names.keys.contains { $0.hasSuffix(".droppedInput") }, "\(label): no dropped input")
+              }
             }
         }
     }

@@ -94,10 +94,10 @@ struct LayerStep {
     }
 
     /// The embedding a recurrent or Bidirectional layer at `index` reads its lookup from, directly
-    /// or through dropout layers that are the identity in this mode; through masks per sequence
-    /// and channel (one active SpatialDropout1D, the layer's own input dropout) when the table is
-    /// not trained, projecting (sequence, token) pairs then. Nil when something else changes the
-    /// lookup on the way.
+    /// or through dropout layers that are the identity in this mode, or through masks per
+    /// sequence and channel (one active SpatialDropout1D, the layer's own input dropout),
+    /// projecting (sequence, token) pairs then. Nil when something else changes the lookup on
+    /// the way.
     static func projectionSource(of index: Int, in layers: [ModelLayer], options: ModelExecutor.Options) -> ProjectionSource? {
         guard options.projectsTokens else { return nil }
         let inputDropout: Double
@@ -110,10 +110,8 @@ struct LayerStep {
         var spatialDropout: Int?
         while below >= 0 {
             switch layers[below].config {
-            case .embedding(let e):
+            case .embedding:
                 let pairs = spatialDropout != nil || (options.dropout && inputDropout > 0)
-                // Pairs of a trained table would need its gradient masked back per pair: not kept.
-                guard !pairs || !(options.training && e.trainable) else { return nil }
                 return ProjectionSource(embedding: below, pairs: pairs, spatialDropout: spatialDropout)
             case .dropout(let d) where !(options.dropout && d.rate > 0): below -= 1
             case .spatialDropout1D(let d) where !(options.dropout && d.rate > 0): below -= 1
@@ -192,7 +190,13 @@ struct LayerStep {
         guard let projection, !projection.wholeVocabulary else { return }
         _ = layout.reserve("\(name).distinctRows", projection.rows * inputWidth)
         if projection.spatialDropout != nil { _ = layout.reserve("\(name).distinctMaskRows", projection.rows * inputWidth) }
-        if projectsTrainedTable { _ = layout.reserve("\(name).distinctRowsGradient", projection.rows * inputWidth) }
+        if projectsTrainedTable {
+            _ = layout.reserve("\(name).distinctRowsGradient", projection.rows * inputWidth)
+            // A second direction's masked rows, before they are added to the first's.
+            if projection.pairs, case .bidirectional = layer.config {
+                _ = layout.reserve("\(name).distinctRowsGradientScratch", projection.rows * inputWidth)
+            }
+        }
     }
 
     func sequenceShape(_ r: RecurrentConfig, options: ModelExecutor.Options) -> RecurrentSequence.Shape {

@@ -186,12 +186,14 @@ extension ModelExecutor {
             TokenProjection.Occurrences(sortedRows: index.sortedRows, segmentStarts: index.segmentStarts, segmentSlots: $0)
         } : nil
         let names = arena.layout.names
-        let tableGradient = gradientIfTrained(tablePath).map {
-            TokenProjection.TableGradient(table: $0, rows: arena["\(step.name).distinctRowsGradient"],
-                                          identityRows: arena.ints(names["input.identityRows"]!),
-                                          identityStarts: arena.ints(names["input.identityStarts"]!))
-        }
         let capacity = projection.rows
+        let tableGradient = gradientIfTrained(tablePath).map { table in
+            let index = projection.pairs
+                ? pairTokenIndex!
+                : (arena.ints(names["input.identityRows"]!), arena.ints(names["input.identityStarts"]!), index.segmentTokens.slice(0, capacity))
+            return TokenProjection.TableGradient(table: table, rows: arena["\(step.name).distinctRowsGradient"], index: index,
+                                                 scratch: names["\(step.name).distinctRowsGradientScratch"].map { arena[$0] })
+        }
         let rows: TokenProjection.Rows
         if projection.pairs {
             guard let pairs = distinctPairs else { preconditionFailure("the executor uploads the distinct (sequence, token) pairs") }

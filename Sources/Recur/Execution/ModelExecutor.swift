@@ -115,6 +115,8 @@ public final class ModelExecutor {
     /// distinct pair's token and sequence, `[capacity]`, −1 after them. The index and the slots
     /// are then the pairs': key `b·V + token`.
     let distinctPairs: (tokens: IntRef, sequences: IntRef)?
+    /// With trained pairs: the pairs grouped by token, the index their table gradient is summed by.
+    let pairTokenIndex: (sortedRows: IntRef, segmentStarts: IntRef, segmentTokens: IntRef)?
     /// `[2]`: the batch's mean loss and its number of correct predictions, read back together.
     public let metrics: FloatRef
     public var lossValue: FloatRef { metrics.slice(0, 1) }
@@ -166,7 +168,15 @@ public final class ModelExecutor {
             _ = layout.reserve("input.distinctPairTokens", keyedRows, .int32)
             _ = layout.reserve("input.distinctPairSequences", keyedRows, .int32)
         }
-        let identityRows = steps.first(where: \.projectsTrainedTable)?.projectedTokens
+        // Trained pairs' rows reach the table grouped by token (an index per batch); distinct
+        // tokens' one each (constant).
+        let pairGradientRows = steps.first { $0.projectsTrainedTable && $0.projection!.pairs }?.projectedTokens
+        if let pairGradientRows {
+            _ = layout.reserve("input.pairRows", pairGradientRows, .int32)
+            _ = layout.reserve("input.pairStarts", pairGradientRows + 1, .int32)
+            _ = layout.reserve("input.pairSegmentTokens", pairGradientRows, .int32)
+        }
+        let identityRows = steps.first { $0.projectsTrainedTable && !$0.projection!.pairs }?.projectedTokens
         if let identityRows {
             _ = layout.reserve("input.identityRows", identityRows, .int32)
             _ = layout.reserve("input.identityStarts", identityRows + 1, .int32)
@@ -189,6 +199,11 @@ public final class ModelExecutor {
             distinctPairs = (arena.ints(tokens), arena.ints(sequences))
         } else {
             distinctPairs = nil
+        }
+        if let rows = names["input.pairRows"], let starts = names["input.pairStarts"], let tokens = names["input.pairSegmentTokens"] {
+            pairTokenIndex = (arena.ints(rows), arena.ints(starts), arena.ints(tokens))
+        } else {
+            pairTokenIndex = nil
         }
         if let identityRows {
             try backend.write((0..<Int32(identityRows)).map { $0 }, to: arena.ints(names["input.identityRows"]!))
@@ -247,8 +262,15 @@ public final class ModelExecutor {
                 let keys = ids.enumerated().map { i, id in id >= 0 && Int(id) < vocabulary ? Int32((i / t) * vocabulary + Int(id)) : -1 }
                 index = EmbeddingGradientIndex(tokenIDs: keys, batch: b, time: t, vocabulary: b * vocabulary)
                 let pairs = index.segmentTokens.prefix(distinctPairs.tokens.count)
-                try backend.upload(pairs.map { $0 < 0 ? -1 : $0 % Int32(vocabulary) }, to: distinctPairs.tokens, lane: lane)
+                let pairTokens = pairs.map { $0 < 0 ? -1 : $0 % Int32(vocabulary) }
+                try backend.upload(pairTokens, to: distinctPairs.tokens, lane: lane)
                 try backend.upload(pairs.map { $0 < 0 ? -1 : $0 / Int32(vocabulary) }, to: distinctPairs.sequences, lane: lane)
+                if let pairTokenIndex {
+                    let byToken = EmbeddingGradientIndex(tokenIDs: pairTokens, batch: 1, time: pairTokens.count, vocabulary: vocabulary)
+                    try backend.upload(byToken.sortedRows, to: pairTokenIndex.sortedRows, lane: lane)
+                    try backend.upload(byToken.segmentStarts, to: pairTokenIndex.segmentStarts, lane: lane)
+                    try backend.upload(byToken.segmentTokens, to: pairTokenIndex.segmentTokens, lane: lane)
+                }
             } else {
                 index = EmbeddingGradientIndex(tokenIDs: ids, batch: b, time: t, vocabulary: vocabulary)
             }

@@ -11,8 +11,8 @@ public struct DistinctRowsOp: Hashable, Sendable {
         case gemmDepth
         /// An ``EmbeddingGather``'s lookups (`batch` 1, `time` the count).
         case gatheredRows
-        /// A ``Multiply`` of rows `width` elements wide.
-        case multipliedRows(width: Int)
+        /// A ``Multiply`` or an ``Axpby`` of rows `width` elements wide.
+        case elementRows(width: Int)
     }
 
     public var largest: Op
@@ -23,7 +23,8 @@ public struct DistinctRowsOp: Hashable, Sendable {
         switch (largest, dimension) {
         case (.gemm, .gemmRows), (.gemm, .gemmDepth): break
         case (.embeddingGather(let o), .gatheredRows): precondition(o.batch == 1, "a distinct-row gather looks up one row of tokens")
-        case (.multiply(let o), .multipliedRows(let width)): precondition(width > 0 && o.a.count % width == 0, "rows of \(width) elements")
+        case (.multiply(let o), .elementRows(let width)): precondition(width > 0 && o.a.count % width == 0, "rows of \(width) elements")
+        case (.axpby(let o), .elementRows(let width)): precondition(width > 0 && o.x.count % width == 0, "rows of \(width) elements")
         default: preconditionFailure("\(largest.kind.rawValue) has no \(dimension) to cut")
         }
     }
@@ -46,10 +47,14 @@ public struct DistinctRowsOp: Hashable, Sendable {
             o.output = o.output.slice(0, rows * o.width)
             o.time = rows
             return .embeddingGather(o)
-        case (.multiply(var o), .multipliedRows(let width)):
+        case (.multiply(var o), .elementRows(let width)):
             precondition(rows * width <= o.a.count, "\(rows) distinct rows, planned for \(o.a.count / width)")
             o.a = o.a.slice(0, rows * width); o.b = o.b.slice(0, rows * width); o.output = o.output.slice(0, rows * width)
             return .multiply(o)
+        case (.axpby(var o), .elementRows(let width)):
+            precondition(rows * width <= o.x.count, "\(rows) distinct rows, planned for \(o.x.count / width)")
+            o.x = o.x.slice(0, rows * width); o.y = o.y.slice(0, rows * width)
+            return .axpby(o)
         default:
             preconditionFailure("unreachable: checked in init")
         }

@@ -30,6 +30,9 @@ public struct TokenProjection: Sendable {
     public var tokenSlots: IntRef
     /// Backward's: the occurrences grouped by distinct token, each segment writing its own row.
     public var occurrences: Occurrences?
+    /// `[capacity, E]`: the input-dropout mask rows this direction's copy of the pair rows was
+    /// multiplied by (``masked(byInputDropout:maskRows:into:)``); its table gradient is masked alike.
+    public private(set) var inputMaskRows: FloatRef?
     /// Where backward writes (overwrites) `dE`; nil when the table is not trained.
     public var tableGradient: TableGradient?
 
@@ -72,7 +75,7 @@ public struct TokenProjection: Sendable {
                                                                     tokenIDs: sequences.slice(0, capacity), table: mask, output: maskRows)),
                                    .gatheredRows),
                     DistinctRowsOp(.multiply(Multiply(gathered.slice(0, capacity * width), maskRows, output: output.slice(0, capacity * width))),
-                                   .multipliedRows(width: width))]
+                                   .elementRows(width: width))]
         }
     }
 
@@ -87,17 +90,23 @@ public struct TokenProjection: Sendable {
         }
     }
 
-    /// The table gradient and what puts `dE_D`'s rows into it: a segment sum whose segments are
-    /// one row each (`0…capacity−1` and `0…capacity`, constant), landing at the distinct tokens.
+    /// The table gradient and what puts `dE_D`'s rows into it: a segment sum landing at the
+    /// tokens. For distinct tokens its segments are one row each (`0…capacity−1` and
+    /// `0…capacity`, constant, and the distinct tokens); for (sequence, token) pairs they group
+    /// the pairs by token (an index of the pairs' tokens, per batch).
     public struct TableGradient: Sendable {
         /// `[V, E]`.
         public var table: FloatRef
         /// `[capacity, E]`: `dE_D`.
         public var rows: FloatRef
-        /// `[capacity]` and `[capacity + 1]`: `0, 1, 2, …`.
-        public var identityRows, identityStarts: IntRef
-        public init(table: FloatRef, rows: FloatRef, identityRows: IntRef, identityStarts: IntRef) {
-            self.table = table; self.rows = rows; self.identityRows = identityRows; self.identityStarts = identityStarts
+        /// Rows grouped by token, segment starts, segment tokens (an ``EmbeddingGradient``'s index).
+        public var index: (sortedRows: IntRef, segmentStarts: IntRef, segmentTokens: IntRef)
+        /// `[capacity, E]`: a direction's masked rows before they are added (pairs under input
+        /// dropout with two directions).
+        public var scratch: FloatRef?
+        public init(table: FloatRef, rows: FloatRef, index: (sortedRows: IntRef, segmentStarts: IntRef, segmentTokens: IntRef),
+                    scratch: FloatRef? = nil) {
+            self.table = table; self.rows = rows; self.index = index; self.scratch = scratch
         }
     }
 
@@ -109,7 +118,6 @@ public struct TokenProjection: Sendable {
             precondition(occurrences == nil && tableGradient == nil, "a projection of the whole vocabulary is for inference only")
         }
         if case .distinct(let capacity, _, _, let pairs?) = rows {
-            precondition(tableGradient == nil, "a projection of (sequence, token) pairs does not train its table")
             precondition(pairs.sequences.count >= capacity, "a sequence per pair")
         }
     }
@@ -153,26 +161,45 @@ public struct TokenProjection: Sendable {
         }
         var direction = self
         direction.rows = .distinct(capacity: capacity, tokens: tokens, gathered: output, pairs: pairs)
+        direction.inputMaskRows = maskRows.slice(0, capacity * width)
         return (direction, pairs.multiply(gathered, byRowsOf: mask, rows: maskRows, into: output, capacity: capacity, width: width))
     }
 
-    /// Backward, once per layer after its directions: `dE_D = Σ_directions S·Wᵀ`, its rows put
-    /// into the zeroed table gradient. Empty when the table is not trained.
+    /// Backward, once per layer after its directions: `dE_D = Σ_directions S·Wᵀ` (each direction's
+    /// rows times its input-dropout mask rows, all times the SpatialDropout1D's, for pairs), its
+    /// rows summed into the zeroed table gradient. Empty when the table is not trained.
     public func tableGradientPlan(_ directions: [RecurrentSequence]) throws -> Plan {
-        guard let gradient = tableGradient, case .distinct(let capacity, let tokens, _, _) = rows else { return Plan() }
+        guard let gradient = tableGradient, case .distinct(let capacity, _, _, let pairs) = rows else { return Plan() }
         var plan = Plan()
+        let size = capacity * width
         for (index, direction) in directions.enumerated() {
             guard let summed = direction.work.tokenGateGradients else {
                 preconditionFailure("a direction reading projected tokens keeps their summed gate gradients")
             }
+            var maskRows: FloatRef?
+            if case .tokens(let read) = direction.bindings.input { maskRows = read.inputMaskRows }
+            // The first direction writes the rows; a later one adds its own, masked first if it is.
+            let target = index == 0 || maskRows == nil ? gradient.rows : gradient.scratch!
             try plan.append(DistinctRowsOp(.gemm(GEMM(transposeB: true, m: capacity, n: width, k: direction.shape.cell.gateWidth,
-                                                      a: summed, b: direction.bindings.kernel, beta: index == 0 ? 0 : 1,
-                                                      c: gradient.rows)), .gemmRows))
+                                                      a: summed, b: direction.bindings.kernel, beta: index == 0 || maskRows != nil ? 0 : 1,
+                                                      c: target)), .gemmRows))
+            if let maskRows {
+                let rows = target.slice(0, size)
+                try plan.append(DistinctRowsOp(.multiply(Multiply(rows, maskRows, output: rows)), .elementRows(width: width)))
+                if index > 0 {
+                    try plan.append(DistinctRowsOp(.axpby(Axpby(alpha: 1, x: rows, beta: 1, y: gradient.rows.slice(0, size))),
+                                                   .elementRows(width: width)))
+                }
+            }
+        }
+        if let spatial = pairs?.spatialMask {
+            let rows = gradient.rows.slice(0, size)
+            try plan.append(DistinctRowsOp(.multiply(Multiply(rows, spatial.rows.slice(0, size), output: rows)), .elementRows(width: width)))
         }
         try plan.append(.fill(Fill(gradient.table, value: 0)))
         try plan.append(.embeddingGradient(EmbeddingGradient(
             occurrences: capacity, vocabulary: vocabulary, width: width, outputGradient: gradient.rows,
-            index: (gradient.identityRows, gradient.identityStarts, tokens), tableGradient: gradient.table)))
+            index: gradient.index, tableGradient: gradient.table)))
         return plan
     }
 }
