@@ -55,8 +55,8 @@ public struct TokenProjection: Sendable {
     /// across time, per direction). An occurrence's input is then its table row times its
     /// sequence's mask rows, the same for every occurrence of the pair. A review repeats its
     /// words, so the pairs are still far fewer than the occurrences (bigru-w2v on IMDB: about
-    /// 118 per sequence of 284). Only for a table that is not trained: its gradient would have
-    /// to be masked back per pair.
+    /// 118 per sequence of 284). A trained table's gradient is masked back per pair and summed
+    /// by token (``tableGradientPlan(_:)``).
     public struct SequencePairs: Sendable {
         /// `[capacity]`: each distinct pair's sequence, −1 after them.
         public var sequences: IntRef
