@@ -111,7 +111,7 @@ public final class ModelExecutor {
     /// layer projects tokens.
     let tokenSlots: IntRef?
     let segmentSlots: IntRef?
-    /// With a projection keyed by (sequence, token) (``TokenProjection/SequenceMask``): each
+    /// With a projection keyed by (sequence, token) (``TokenProjection/SequencePairs``): each
     /// distinct pair's token and sequence, `[capacity]`, −1 after them. The index and the slots
     /// are then the pairs': key `b·V + token`.
     let distinctPairs: (tokens: IntRef, sequences: IntRef)?
