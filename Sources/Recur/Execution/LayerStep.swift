@@ -110,8 +110,10 @@ struct LayerStep {
         var spatialDropout: Int?
         while below >= 0 {
             switch layers[below].config {
-            case .embedding:
+            case .embedding(let e):
                 let pairs = spatialDropout != nil || (options.dropout && inputDropout > 0)
+                // A pair's key, `b·V + token`, is an Int32 like the ids.
+                guard !pairs || options.batch * e.inputDim <= Int(Int32.max) else { return nil }
                 return ProjectionSource(embedding: below, pairs: pairs, spatialDropout: spatialDropout)
             case .dropout(let d) where !(options.dropout && d.rate > 0): below -= 1
             case .spatialDropout1D(let d) where !(options.dropout && d.rate > 0): below -= 1
