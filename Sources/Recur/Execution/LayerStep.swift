@@ -53,8 +53,7 @@ struct LayerStep {
             throw ExecutionError.inputShape(expected: "sequences of \(length) tokens (or segments dividing it)", found: "\(t)")
         }
         var steps: [LayerStep] = []
-        let sources = model.layers.indices.map { projectionSource(of: $0, in: model.layers, options: options) }
-        let embeddings = sources.map { $0?.embedding }
+        let projections = model.layers.indices.map { projection(of: $0, in: model.layers, options: options) }
         var maskActive = false
         var trainedSoFar = false
         for (index, layer) in model.layers.enumerated() {
@@ -69,9 +68,11 @@ struct LayerStep {
                 trainsEmbedding = options.training && e.trainable
                 vocabulary = e.inputDim
             }
-            let projection = sources[index].map { Self.projection(from: $0, of: model.layers, options: options) }
+            let projection = projections[index]
             // The embedding and the dropouts between it and the layer projecting its lookup.
-            let feedsTokenProjection = embeddings.indices.contains { above in above > index && embeddings[above].map { $0 <= index } ?? false }
+            let feedsTokenProjection = projections.indices.contains { above in
+                above > index && projections[above].map { $0.embedding <= index } ?? false
+            }
             let step = LayerStep(layer: layer, index: index, inputIsSequence: inputIsSequence, outputIsSequence: outputIsSequence,
                                  inputWidth: inputWidth, outputWidth: outputWidth, masks: maskActive,
                                  trainsEmbedding: trainsEmbedding, vocabulary: vocabulary, trainedBelow: trainedSoFar,
@@ -85,20 +86,18 @@ struct LayerStep {
         return steps
     }
 
-    /// Where a recurrent or Bidirectional layer's projection reads from.
-    struct ProjectionSource {
-        let embedding: Int
-        /// Masks per sequence apply on the way (``Projection/pairs``).
-        let pairs: Bool
-        let spatialDropout: Int?
-    }
-
-    /// The embedding a recurrent or Bidirectional layer at `index` reads its lookup from, directly
-    /// or through dropout layers that are the identity in this mode, or through masks per
-    /// sequence and channel (one active SpatialDropout1D, the layer's own input dropout),
-    /// projecting (sequence, token) pairs then. Nil when something else changes the lookup on
-    /// the way.
-    static func projectionSource(of index: Int, in layers: [ModelLayer], options: ModelExecutor.Options) -> ProjectionSource? {
+    /// How a recurrent or Bidirectional layer at `index` projects the lookup of the embedding it
+    /// reads, directly or through dropout layers that are the identity in this mode, or through
+    /// masks per sequence and channel (one active SpatialDropout1D, the layer's own input
+    /// dropout): then the rows are (sequence, token) pairs. Nil when something else changes the
+    /// lookup on the way.
+    ///
+    /// Training projects the batch's distinct tokens (or pairs). Inference projects the whole
+    /// vocabulary once and reuses it while the weights stay the same
+    /// (``ModelExecutor/enqueueForward()``), unless the vocabulary is over four batches' tokens:
+    /// then the one-time product and its buffer would outweigh what evaluating a data set saves,
+    /// and it projects distinct tokens too.
+    static func projection(of index: Int, in layers: [ModelLayer], options: ModelExecutor.Options) -> Projection? {
         guard options.projectsTokens else { return nil }
         let inputDropout: Double
         switch layers[index].config {
@@ -111,10 +110,18 @@ struct LayerStep {
         while below >= 0 {
             switch layers[below].config {
             case .embedding(let e):
-                let pairs = spatialDropout != nil || (options.dropout && inputDropout > 0)
-                // A pair's key, `b·V + token`, is an Int32 like the ids.
-                guard !pairs || options.batch * e.inputDim <= Int(Int32.max) else { return nil }
-                return ProjectionSource(embedding: below, pairs: pairs, spatialDropout: spatialDropout)
+                let (b, v) = (options.batch, e.inputDim)
+                let distinct = { (keys: Int) in TokenProjection.capacity(vocabulary: keys, batch: b, time: options.time) }
+                if spatialDropout != nil || (options.dropout && inputDropout > 0) {
+                    // A pair's key, `b·V + token`, is an Int32 like the ids.
+                    guard b * v <= Int(Int32.max) else { return nil }
+                    return Projection(embedding: below, rows: distinct(b * v), wholeVocabulary: false, pairs: true,
+                                      spatialDropout: spatialDropout)
+                }
+                if !options.training && v <= 4 * b * options.time {
+                    return Projection(embedding: below, rows: v, wholeVocabulary: true, pairs: false, spatialDropout: nil)
+                }
+                return Projection(embedding: below, rows: distinct(v), wholeVocabulary: false, pairs: false, spatialDropout: nil)
             case .dropout(let d) where !(options.dropout && d.rate > 0): below -= 1
             case .spatialDropout1D(let d) where !(options.dropout && d.rate > 0): below -= 1
             case .spatialDropout1D where spatialDropout == nil:
@@ -124,26 +131,6 @@ struct LayerStep {
             }
         }
         return nil
-    }
-
-    /// How a layer reading the lookup of the embedding at `source` projects it. Training
-    /// projects the batch's distinct tokens. Inference projects the whole vocabulary once and
-    /// reuses it while the weights stay the same (``ModelExecutor/enqueueForward()``), unless the
-    /// vocabulary is over four batches' tokens: then the one-time product and its buffer would
-    /// outweigh what evaluating a data set saves, and it projects distinct tokens too.
-    static func projection(from source: ProjectionSource, of layers: [ModelLayer], options: ModelExecutor.Options) -> Projection {
-        guard case .embedding(let e) = layers[source.embedding].config else { preconditionFailure("a projection reads an embedding") }
-        let (v, tokens) = (e.inputDim, options.batch * options.time)
-        if source.pairs {
-            return Projection(embedding: source.embedding,
-                              rows: TokenProjection.capacity(vocabulary: options.batch * v, batch: options.batch, time: options.time),
-                              wholeVocabulary: false, pairs: true, spatialDropout: source.spatialDropout)
-        }
-        if !options.training && v <= 4 * tokens {
-            return Projection(embedding: source.embedding, rows: v, wholeVocabulary: true, pairs: false, spatialDropout: nil)
-        }
-        return Projection(embedding: source.embedding, rows: TokenProjection.capacity(vocabulary: v, batch: options.batch, time: options.time),
-                          wholeVocabulary: false, pairs: false, spatialDropout: nil)
     }
 
     func rows(_ options: ModelExecutor.Options, sequence: Bool) -> Int { sequence ? options.time * options.batch : options.batch }
