@@ -102,15 +102,17 @@ extension ModelExecutor {
             return (ops, out, { g in g.map { [.multiply(Multiply(outgrad!, mask, output: $0))] } ?? [] })
 
         case .spatialDropout1D(let d):
-            let active = options.dropout && d.rate > 0
-            if step.feedsTokenProjection && !active { return ([], nil, { _ in [] }) }
+            guard options.dropout && d.rate > 0 else {
+                if step.feedsTokenProjection { return ([], nil, { _ in [] }) }
+                guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
+                return ([], input, { g in g.map { [.copy2D(Copy2D(outgrad!, to: $0))] } ?? [] })
+            }
             // One mask per (sequence, channel), held across time: whole channels drop.
-            let mask = active ? arena["\(step.name).mask"] : nil
-            let maskOp = mask.map { Op.dropoutMask(DropoutMask(mask: $0, rate: Float(d.rate), seed: options.seed, stepTensor: stepWords, stream: nextStream())) }
+            let mask = arena["\(step.name).mask"]
+            let maskOp = Op.dropoutMask(DropoutMask(mask: mask, rate: Float(d.rate), seed: options.seed, stepTensor: stepWords, stream: nextStream()))
             // The layer above projects (sequence, token) pairs and masks their rows itself.
-            if step.feedsTokenProjection { return ([maskOp!], nil, { _ in [] }) }
+            if step.feedsTokenProjection { return ([maskOp], nil, { _ in [] }) }
             guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
-            guard let mask, let maskOp else { return ([], input, { g in g.map { [.copy2D(Copy2D(outgrad!, to: $0))] } ?? [] }) }
             let out = arena["\(step.name).out"]
             let ops: [Op] = [maskOp, .multiplyBroadcast(MultiplyBroadcast(repeats: t, input: input, factor: mask, output: out))]
             return (ops, out, { g in g.map { [.multiplyBroadcast(MultiplyBroadcast(repeats: t, input: outgrad!, factor: mask, output: $0))] } ?? [] })
@@ -188,10 +190,11 @@ extension ModelExecutor {
         let names = arena.layout.names
         let capacity = projection.rows
         let tableGradient = gradientIfTrained(tablePath).map { table in
-            let index = projection.pairs
+            // Pairs reach the table grouped by token; distinct tokens one row each.
+            let byToken = projection.pairs
                 ? pairTokenIndex!
                 : (arena.ints(names["input.identityRows"]!), arena.ints(names["input.identityStarts"]!), index.segmentTokens.slice(0, capacity))
-            return TokenProjection.TableGradient(table: table, rows: arena["\(step.name).distinctRowsGradient"], index: index,
+            return TokenProjection.TableGradient(table: table, rows: arena["\(step.name).distinctRowsGradient"], index: byToken,
                                                  scratch: names["\(step.name).distinctRowsGradientScratch"].map { arena[$0] })
         }
         let rows: TokenProjection.Rows
