@@ -50,7 +50,7 @@ extension RecurrentSequence {
         // still in the same leading padding may share their states (the loop reads tokens in
         // time order; no mask or dropout makes rows differ).
         let sharesPaddedPrefix = !shape.storesForBackward && !shape.outputsSequence && !shape.reverse && !shape.masked
-            && !shape.recurrentDropout && work.droppedStates == nil
+            && !shape.recurrentDropout
         ops.append(.recurrentLoop(RecurrentLoop(batch: b, steps: steps, inputGather: inputGather, sharesPaddedPrefix: sharesPaddedPrefix)))
         return ops
     }
