@@ -14,7 +14,7 @@ final class PaddedPrefixScheduleTests: XCTestCase {
 
     func arrange(initialState: [Float]) -> (order: [Int32], padding: [Int32], shared: Int) {
         tokens.withUnsafeBufferPointer { ids in
-            let schedule = PaddedPrefixSchedule(batch: 5, time: 6, width: 2, timesteps: [], tokenIDs: ids.baseAddress!)
+            let schedule = PaddedPrefixSchedule(batch: 5, width: 2, timestepStarts: Array(0..<6), tokenIDs: ids.baseAddress!)
             let shared = initialState.withUnsafeBufferPointer {
                 schedule.arrange(tiles: [0..<3, 3..<5], initialState: $0.baseAddress!, initialCellState: nil)
             }

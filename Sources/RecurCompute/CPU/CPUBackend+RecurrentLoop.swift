@@ -105,25 +105,24 @@ extension CPUBackend {
     /// cell each, the cells reading the gather's timesteps in order.
     static func paddedPrefixSchedule(_ o: RecurrentLoop, gather: EmbeddingGather) -> PaddedPrefixSchedule? {
         guard o.sharesPaddedPrefix else { return nil }
-        var timesteps: [PaddedPrefixSchedule.Timestep] = []
+        var starts: [Int] = []
         var start = 0, width = 0
         for (index, op) in o.steps.enumerated() {
             switch op {
             case .gemm, .gruResetGateForward:
                 continue
             case .cellForward(let c):
-                guard gatheredTime(of: c.projectedInput, in: gather) == timesteps.count, c.mask == nil, c.sequenceOutput == nil,
+                guard gatheredTime(of: c.projectedInput, in: gather) == starts.count, c.mask == nil, c.sequenceOutput == nil,
                       c.recurrentDropoutMask == nil, c.droppedState == nil else { return nil }
-                timesteps.append(.init(start: start, cell: timesteps.count))
+                starts.append(start)
                 start = index + 1
                 width = c.cell.units
             default:
                 return nil
             }
         }
-        guard !timesteps.isEmpty, timesteps.count == gather.time, start == o.steps.count else { return nil }
-        return PaddedPrefixSchedule(batch: o.batch, time: gather.time, width: width, timesteps: timesteps,
-                                    tokenIDs: gather.tokenIDs.hostPointer)
+        guard !starts.isEmpty, starts.count == gather.time, start == o.steps.count else { return nil }
+        return PaddedPrefixSchedule(batch: o.batch, width: width, timestepStarts: starts, tokenIDs: gather.tokenIDs.hostPointer)
     }
 
     /// Whether the loop's cells can read `gather`'s rows from its table: every step that reads the

@@ -14,18 +14,14 @@
 ///
 /// On IMDB's lstm-imdb batch (reviews padded to 500 words) 57% of the row-steps are padding.
 final class PaddedPrefixSchedule {
-    /// The first op of one timestep in the loop's steps, and the index of its cell among the
-    /// loop's forward cells (whose pointers say which rows hold the previous and next state).
-    struct Timestep {
-        let start: Int
-        let cell: Int
-    }
-
     let batch: Int
-    let time: Int
+    /// The timesteps, `T`: timestep `t`'s ops start at `timestepStarts[t]` in the loop's steps,
+    /// and its cell is the loop's forward cell `t` (whose pointers say where the previous and
+    /// the next state are).
+    var time: Int { timestepStarts.count }
+    let timestepStarts: [Int]
     /// The state's width (units).
     let width: Int
-    let timesteps: [Timestep]
     /// `[B, T]`, batch-major: the token slots the cells read.
     private let tokenIDs: UnsafePointer<Int32>
     /// Loop row → batch row, which the cells' token rows read through.
@@ -35,8 +31,8 @@ final class PaddedPrefixSchedule {
     /// `[B, width]`: the final state while it goes back to the batch's order.
     private let scratch: UnsafeMutablePointer<Float>
 
-    init(batch: Int, time: Int, width: Int, timesteps: [Timestep], tokenIDs: UnsafePointer<Int32>) {
-        self.batch = batch; self.time = time; self.width = width; self.timesteps = timesteps; self.tokenIDs = tokenIDs
+    init(batch: Int, width: Int, timestepStarts: [Int], tokenIDs: UnsafePointer<Int32>) {
+        self.batch = batch; self.width = width; self.timestepStarts = timestepStarts; self.tokenIDs = tokenIDs
         order = .allocate(capacity: batch)
         padding = .allocate(capacity: batch)
         scratch = .allocate(capacity: batch * width)

@@ -116,16 +116,16 @@ final class PreparedLoop {
     /// only on the rows whose states it cannot copy.
     func run(rows: Range<Int>) {
         guard let schedule = paddedPrefix else { return run(steps: 0..<parts.steps.count, rows: rows) }
-        let timesteps = schedule.timesteps
+        let starts = schedule.timestepStarts
         // The tile's rows still in padding are its first `padded` (their padding decreases).
         var padded = 0
         while rows.lowerBound + padded < rows.upperBound && schedule.padding[rows.lowerBound + padded] > 0 { padded += 1 }
         var computedFrom = rows.lowerBound
-        for (index, timestep) in timesteps.enumerated() {
+        for (index, start) in starts.enumerated() {
             while padded > 0 && Int(schedule.padding[rows.lowerBound + padded - 1]) <= index { padded -= 1 }
             // The last row still in padding stands for all of them.
             let from = rows.lowerBound + Swift.max(padded - 1, 0)
-            let cell = parts.forwards[timestep.cell].pointers
+            let cell = parts.forwards[index].pointers
             if from < computedFrom {
                 // These rows start their text now, from the state their padding left them in.
                 schedule.copy(row: computedFrom, of: UnsafeMutablePointer(mutating: cell.previousState), into: from..<computedFrom)
@@ -133,8 +133,8 @@ final class PreparedLoop {
                     schedule.copy(row: computedFrom, of: UnsafeMutablePointer(mutating: previous), into: from..<computedFrom)
                 }
             }
-            let end = index + 1 < timesteps.count ? timesteps[index + 1].start : parts.steps.count
-            run(steps: timestep.start..<end, rows: from..<rows.upperBound)
+            let end = index + 1 < starts.count ? starts[index + 1] : parts.steps.count
+            run(steps: start..<end, rows: from..<rows.upperBound)
             computedFrom = from
         }
         // Rows that are padding to the end: the final state their stand-in reached.
