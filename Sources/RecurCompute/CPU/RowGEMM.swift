@@ -48,8 +48,8 @@ public enum RowGEMM {
     /// Rows `rows` of C from A's element `(r, kk)` at `a[r · rowStride + kk · kStride]`: A itself
     /// (`lda`, 1) or A stored transposed (1, `lda`). B's ``panelWidth`` columns from `j` start
     /// `(j / panelWidth) · panelStride` floats after `b`, their rows `ldb` apart: B itself
-    /// (`panelWidth`, `ldb`) or packed (`panelWidth · k`, `panelWidth`). Inlined into each caller, so the strides that are constants there are
-    /// constants in the kernels.
+    /// (`panelWidth`, `ldb`) or packed (`panelWidth · k`, `panelWidth`). Inlined into each
+    /// caller, so the strides that are constants there are constants in the kernels.
     @inline(__always)
     static func blocks(rows: Range<Int>, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, rowStride: Int, kStride: Int,
                        b: UnsafePointer<Float>, ldb: Int, panelStride: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {

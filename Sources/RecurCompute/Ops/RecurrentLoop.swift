@@ -28,9 +28,10 @@ public struct RecurrentLoop: OpDescription, Hashable {
     /// IMDB that is over half of lstm-imdb's row-steps (reviews shorter than 500 words).
     public let sharesPaddedPrefix: Bool
     /// This loop, as against an equal one made elsewhere: shared by its copies, new with every
-    /// loop made (its gather-less form, ``gatherThenLoop``, is one loop), and not part of equality. A backend keeps what it derives from a loop — the CPU
-    /// backend its resolved pointers — under it, so a plan run every step derives it once. The
-    /// fields are constants, so no copy can differ from the loop its identity was made with.
+    /// loop made (its gather-less form, ``gatherThenLoop``, is one loop), and not part of
+    /// equality. A backend keeps what it derives from a loop — the CPU backend its resolved
+    /// pointers — under it, so a plan run every step derives it once. The fields are constants,
+    /// so no copy can differ from the loop its identity was made with.
     public let identity: Identity
     /// The identity of this loop without its gather (``gatherThenLoop``): the same for every
     /// call, so that a backend given the gather-less loop each step derives it once too.
