@@ -35,8 +35,7 @@ public final class IMDBBenchmarkText {
             tokenizers[configuration] = fitted
             tokenizer = fitted
         }
-        let chosen = reviews.prefix(count)
-        let padded = padSequences(tokenizer.sequences(for: chosen.map(\.text)), maxlen: preset.maxlen)
-        return BenchmarkBatch(tokenIDs: padded.values, labels: chosen.map { Float($0.label) }, source: .imdb)
+        let batch = LabeledSequences(Array(reviews.prefix(count)), tokenizer: tokenizer, maxlen: preset.maxlen)
+        return BenchmarkBatch(tokenIDs: batch.tokenIDs, labels: batch.labels, source: .imdb)
     }
 }

@@ -27,10 +27,7 @@ let data = try IMDBReader.read(path)
 let train = data.trainInKerasOrder
 var tokenizer = Tokenizer(.init(numWords: preset.vocabulary, oovToken: preset.oovToken))
 tokenizer.fit(on: train.map(\.text))
-func sequences(_ reviews: [LabeledText]) -> LabeledSequences {
-    let padded = padSequences(tokenizer.sequences(for: reviews.map(\.text)), maxlen: preset.maxlen)
-    return LabeledSequences(tokenIDs: padded.values, labels: reviews.map { Float($0.label) }, time: preset.maxlen)
-}
+func sequences(_ reviews: [LabeledText]) -> LabeledSequences { LabeledSequences(reviews, tokenizer: tokenizer, maxlen: preset.maxlen) }
 let trainingAll = sequences(train), test = sequences(data.test)
 let (training, validation) = preset.validationFraction.map { trainingAll.split(validationFraction: $0) } ?? (trainingAll, test)
 print("data: \(training.count) training, \(validation.count) validation (\(preset.validationFraction == nil ? "the test set" : "last 20% of train")), \(test.count) test; prepared in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")

@@ -47,7 +47,7 @@ struct DemoCommand: ParsableCommand {
         let run = TrainingRun(settings: job.settings, configuration: job.configuration, folder: folder, resuming: false)
         let outcome = try run.execute(backend: selection.backend, started: started)
         if outcome.interrupted { return }
-        guard let test = outcome.test ?? job.testTexts.map({ sequences($0, tokenizer: outcome.tokenizer, maxlen: job.settings.maxlen) }) else {
+        guard let test = outcome.test ?? job.testTexts.map({ LabeledSequences($0, tokenizer: outcome.tokenizer, maxlen: job.settings.maxlen) }) else {
             throw CommandFailure("the dataset has no test split to report on")
         }
 
@@ -78,11 +78,6 @@ struct DemoCommand: ParsableCommand {
         guard accuracy > baselineAccuracy else {
             throw CommandFailure(String(format: "the LSTM (%.4f) did not beat the order-blind baseline (%.4f); train longer with --epochs", accuracy, baselineAccuracy))
         }
-    }
-
-    func sequences(_ texts: [LabeledText], tokenizer: Tokenizer, maxlen: Int) -> LabeledSequences {
-        LabeledSequences(tokenIDs: padSequences(tokenizer.sequences(for: texts.map(\.text)), maxlen: maxlen).values,
-                         labels: texts.map { Float($0.label) }, time: maxlen)
     }
 
     func rows(of data: LabeledSequences) -> [[Int32]] {

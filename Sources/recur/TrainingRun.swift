@@ -65,10 +65,7 @@ struct TrainingRun {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try writer.write(try encoder.encode(settings), to: folder.appendingPathComponent("run.json"))
         }
-        func sequences(_ texts: [LabeledText]) -> LabeledSequences {
-            let padded = padSequences(tokenizer.sequences(for: texts.map(\.text)), maxlen: settings.maxlen)
-            return LabeledSequences(tokenIDs: padded.values, labels: texts.map { Float($0.label) }, time: settings.maxlen)
-        }
+        func sequences(_ texts: [LabeledText]) -> LabeledSequences { LabeledSequences(texts, tokenizer: tokenizer, maxlen: settings.maxlen) }
         let prepareStarted = Date()
         let all = sequences(data.train)
         let test = data.test.map(sequences)

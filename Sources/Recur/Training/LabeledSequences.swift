@@ -14,6 +14,13 @@ public struct LabeledSequences: Sendable {
         self.tokenIDs = tokenIDs; self.labels = labels; self.time = time; self.count = count
     }
 
+    /// Labelled texts as `recur train` feeds them: tokenized by `tokenizer`, padded (and cut) to
+    /// `maxlen` tokens before the text as Keras's `pad_sequences` does, one label per row.
+    public init(_ texts: [LabeledText], tokenizer: Tokenizer, maxlen: Int) {
+        self.init(tokenIDs: padSequences(tokenizer.sequences(for: texts.map(\.text)), maxlen: maxlen).values,
+                  labels: texts.map { Float($0.label) }, time: maxlen)
+    }
+
     /// The rows at `indices`, in that order.
     public func rows(_ indices: some Collection<Int>) -> (tokenIDs: [Int32], labels: [Float]) {
         var ids = [Int32](); ids.reserveCapacity(indices.count * time)
