@@ -142,8 +142,8 @@ public struct TokenProjection: Sendable {
     }
 
     /// Forward, once per layer before its directions: the table rows of the distinct tokens,
-    /// times their sequences' mask rows when a SpatialDropout1D masks the pairs (nothing for the whole
-    /// vocabulary, which is the table itself).
+    /// times their sequences' mask rows when a SpatialDropout1D masks the pairs (nothing for the
+    /// whole vocabulary, which is the table itself).
     public var gatherRows: [DistinctRowsOp] {
         guard case .distinct(let capacity, let tokens, let gathered, let pairs) = rows else { return [] }
         let rows = DistinctRowsOp(.embeddingGather(EmbeddingGather(batch: 1, time: capacity, vocabulary: vocabulary, width: width,
