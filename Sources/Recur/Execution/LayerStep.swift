@@ -168,9 +168,18 @@ struct LayerStep {
                 let h = bi.layer.units
                 _ = layout.reserve("\(name).forward.outgrad", outRows * h)
                 _ = layout.reserve("\(name).backward.outgrad", outRows * h)
-                if !projectsTokens { _ = layout.reserve("\(name).backwardInputGradient", inRows * inputWidth) }
+                if !projectsTokens && !Self.addsInputGradientByProduct(bi, options: options) {
+                    _ = layout.reserve("\(name).backwardInputGradient", inRows * inputWidth)
+                }
             }
         }
+    }
+
+    /// Whether a Bidirectional layer's backward direction adds its input gradient to the forward
+    /// one's by its product (beta 1) after both directions ran, needing no buffer and no add of
+    /// its own: unless its input dropout mask lies between the product and the sum.
+    static func addsInputGradientByProduct(_ bi: BidirectionalConfig, options: ModelExecutor.Options) -> Bool {
+        !(options.dropout && bi.backwardLayer.dropout > 0)
     }
 
     /// The distinct tokens' table rows (``TokenProjection``) and, when the table trains, their

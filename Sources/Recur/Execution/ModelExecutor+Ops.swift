@@ -221,12 +221,14 @@ extension ModelExecutor {
         }
         let count = step.layer.parameters.count / 2
         let (source, tokens, target) = try recurrentInput(of: step, input: input)
-        // The backward direction's input gradient, added to the forward one's after both.
-        let scratch = target == nil ? nil : arena["\(step.name).backwardInputGradient"]
+        // The backward direction's input gradient is added to the forward one's after both ran.
+        let addsByProduct = LayerStep.addsInputGradientByProduct(bi, options: options)
+        let scratch = target == nil || addsByProduct ? nil : arena["\(step.name).backwardInputGradient"]
         let forwardDirection = try direction(bi.forwardLayer, prefix: "\(step.name).forward", parameters: Array(step.layer.parameters[..<count]),
                                              step: step, input: source, inputGradientTarget: target, nextStream: nextStream)
         let backwardDirection = try direction(bi.backwardLayer, prefix: "\(step.name).backward", parameters: Array(step.layer.parameters[count...]),
-                                              step: step, input: source, inputGradientTarget: scratch, nextStream: nextStream)
+                                              step: step, input: source, inputGradientTarget: scratch ?? target,
+                                              defersInputGradient: addsByProduct, nextStream: nextStream)
         let pick: (RecurrentSequence) -> FloatRef = { step.outputIsSequence ? $0.sequenceOutput : $0.finalState }
         let merge = BidirectionalMerge(bi.mergeMode, rows: outRows, width: bi.layer.units)
         let out = arena["\(step.name).out"]
@@ -247,7 +249,11 @@ extension ModelExecutor {
             default: (forwardGradient, backwardGradient) = (fg, bg)
             }
             both(&plan, try forwardDirection.backward(forwardGradient), try backwardDirection.backward(backwardGradient))
-            if let target, let scratch { try plan.append(.axpby(Axpby(alpha: 1, x: scratch, beta: 1, y: target))) }
+            if let product = backwardDirection.sequence.inputGradientProduct(accumulating: true), addsByProduct {
+                try plan.append(product)
+            } else if let target, let scratch {
+                try plan.append(.axpby(Axpby(alpha: 1, x: scratch, beta: 1, y: target)))
+            }
             if let tokens { plan.append(try tokens.tableGradientPlan([forwardDirection.sequence, backwardDirection.sequence])) }
             return plan
         })
@@ -259,7 +265,9 @@ extension ModelExecutor {
     /// One recurrent direction: its input and recurrent dropout, the projection of its tokens
     /// (unless it is the executor's ``ModelExecutor/plannedVocabularyProjection``), the sequence
     /// op, and a backward that leaves the input gradient in `inputGradientTarget` (through the
-    /// input mask), or the kernel's gradient over the distinct tokens.
+    /// input mask), or the kernel's gradient over the distinct tokens. `defersInputGradient`
+    /// (only without an input mask) leaves the input gradient's product out of the backward, for
+    /// the caller to run (``RecurrentSequence/inputGradientProduct(accumulating:)``).
     struct DirectionOps {
         let sequence: RecurrentSequence
         let forward: Plan
@@ -267,7 +275,7 @@ extension ModelExecutor {
     }
 
     func direction(_ r: RecurrentConfig, prefix: String, parameters: [ParameterSpec], step: LayerStep, input: RecurrentSequence.Bindings.Input,
-                   inputGradientTarget: FloatRef?, nextStream: () -> UInt32) throws -> DirectionOps {
+                   inputGradientTarget: FloatRef?, defersInputGradient: Bool = false, nextStream: () -> UInt32) throws -> DirectionOps {
         let shape = step.sequenceShape(r, options: options)
         let t = options.time
         let kernelPath = parameters[0].path, recurrentPath = parameters[1].path
@@ -300,6 +308,7 @@ extension ModelExecutor {
             recurrentMask = mask
         }
         // With input dropout the op's input gradient is for the dropped input; the mask maps it back.
+        precondition(!defersInputGradient || inputMask == nil, "an input mask lies between the deferred product and its target")
         let sequenceInputGradient = inputGradientTarget.map { inputMask == nil ? $0 : arena["\(prefix).ingrad"] }
         let bindings = RecurrentSequence.Bindings(
             input: sequenceInput, kernel: try weight(kernelPath), recurrentKernel: try weight(recurrentPath),
@@ -319,7 +328,8 @@ extension ModelExecutor {
         let returnsSequences = step.outputIsSequence
         return DirectionOps(sequence: sequence, forward: forward) { outputGradient in
             var plan = try Plan(sequence.backward(outputGradient: returnsSequences ? outputGradient : nil,
-                                                  finalStateGradient: returnsSequences ? nil : outputGradient))
+                                                  finalStateGradient: returnsSequences ? nil : outputGradient,
+                                                  includingInputGradient: !defersInputGradient))
             if let inputMask, let target = inputGradientTarget, let dropped = sequenceInputGradient {
                 try plan.append(.multiplyBroadcast(MultiplyBroadcast(repeats: t, input: dropped, factor: inputMask, output: target)))
             }

@@ -5,7 +5,9 @@ extension RecurrentSequence {
     ///   - outputGradient: `[T, B, H]`, the gradient of ``sequenceOutput`` (`return_sequences`).
     ///   - finalStateGradient: `[B, H]`, the gradient of ``finalState`` (the layer's output when
     ///     it returns only the last state). Either or both may be given.
-    public func backward(outputGradient: FloatRef?, finalStateGradient: FloatRef?) -> [Op] {
+    ///   - includingInputGradient: false leaves out the input's gradient, for the caller to run
+    ///     later as ``inputGradientProduct(accumulating:)``.
+    public func backward(outputGradient: FloatRef?, finalStateGradient: FloatRef?, includingInputGradient: Bool = true) -> [Op] {
         precondition(shape.storesForBackward, "the sequence was planned forward-only (storesForBackward: false)")
         let (b, t, h, g, d) = (shape.batch, shape.time, shape.cell.units, shape.cell.gateWidth, shape.inputWidth)
         let cell = shape.cell
@@ -68,9 +70,7 @@ extension RecurrentSequence {
         case .sequence(let input):
             ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: input, b: gateGradients, c: bindings.kernelGradient)))
             ops.append(.sumRows(SumRows(rows: rows, columns: g, input: gateGradients, output: bindings.biasGradient.slice(0, g))))
-            if shape.inputGradient, let inputGradient = bindings.inputGradient {
-                ops.append(.gemm(GEMM(transposeB: true, m: rows, n: d, k: g, a: gateGradients, b: bindings.kernel, c: inputGradient)))
-            }
+            if includingInputGradient, let product = inputGradientProduct(accumulating: false) { ops.append(product) }
         }
         let operands = recurrentOperands()
         if shape.resetBefore {
@@ -87,5 +87,15 @@ extension RecurrentSequence {
             ops.append(.sumRows(SumRows(rows: rows, columns: g, input: recurrentGateGradients, output: bindings.biasGradient.slice(g, g))))
         }
         return ops
+    }
+
+    /// The input sequence's gradient `dX = dZ · Wᵀ` over all T·B rows into the bound
+    /// ``Bindings/inputGradient``, or added to what is there (`accumulating`): how a
+    /// bidirectional layer's second direction adds its part to the first's without a buffer and
+    /// a pass of its own. Nil when the input is projected tokens or has no gradient bound.
+    public func inputGradientProduct(accumulating: Bool) -> Op? {
+        guard case .sequence = bindings.input, shape.inputGradient, let inputGradient = bindings.inputGradient else { return nil }
+        return .gemm(GEMM(transposeB: true, m: shape.time * shape.batch, n: shape.inputWidth, k: shape.cell.gateWidth,
+                          a: work.gateGradients!, b: bindings.kernel, beta: accumulating ? 1 : 0, c: inputGradient))
     }
 }
