@@ -39,4 +39,27 @@ final class PaddedPrefixScheduleTests: XCTestCase {
         XCTAssertEqual(padding, [0, 0, 0, 0, 0])
         XCTAssertEqual(shared, 0)
     }
+
+    /// Two loops side by side on two workers, one computing 36% fewer row-steps: the other is
+    /// split so that each worker computes about as many; nothing when they cost about the same,
+    /// the split would be under a tile's least rows, the dearer loop shares rows itself, or
+    /// there are not exactly two loops for two workers.
+    func testTheDearerOfTwoLoopsIsSplitToEvenTheWorkers() throws {
+        let (batch, time) = (64, 256)
+        let full = batch * time, sharing = full * 64 / 100
+        let split = try XCTUnwrap(CPUBackend.balancingSplit(rowSteps: [sharing, full], batches: [batch, batch], workers: 2,
+                                                            splittable: [false, true]))
+        XCTAssertEqual(split.loop, 1)
+        XCTAssertEqual(split.tiles, [12..<64, 0..<12])
+        let first = sharing + 12 * time, second = 52 * time
+        XCTAssertLessThan(abs(first - second), time, "the workers' row-steps differ by less than a row")
+
+        XCTAssertNil(CPUBackend.balancingSplit(rowSteps: [full, full], batches: [batch, batch], workers: 2, splittable: [true, true]))
+        XCTAssertNil(CPUBackend.balancingSplit(rowSteps: [full - 5 * time, full], batches: [batch, batch], workers: 2,
+                                               splittable: [true, true]), "3 rows: under a tile's least")
+        XCTAssertNil(CPUBackend.balancingSplit(rowSteps: [full, sharing], batches: [batch, batch], workers: 2, splittable: [false, true]))
+        XCTAssertNil(CPUBackend.balancingSplit(rowSteps: [sharing, full], batches: [batch, batch], workers: 1, splittable: [false, true]))
+        XCTAssertNil(CPUBackend.balancingSplit(rowSteps: [sharing, full, full], batches: [batch, batch, batch], workers: 2,
+                                               splittable: [false, true, true]))
+    }
 }

@@ -10,24 +10,40 @@ final class PaddedPrefixSharingTests: XCTestCase {
     /// Nine reviews pre-padded with id 0: 0 to 12 leading zeros, some equal.
     static let leadingPadding = [0, 3, 12, 5, 5, 11, 1, 7, 0]
 
-    static var tokens: [Int32] {
+    static func tokens(leadingPadding: [Int]) -> [Int32] {
         leadingPadding.enumerated().flatMap { row, padding in
             (0..<time).map { t in t < padding ? 0 : Int32(1 + (row * 7 + t * 3) % (vocabulary - 1)) }
         }
     }
 
-    /// Predictions of `layers` after a 5-wide embedding, and the row-steps the backend shared.
-    func predict(_ layers: [LayerConfig], sharing: Bool) throws -> (predictions: [Float], shared: Int) {
+    /// Predictions of `layers` after a 5-wide embedding, the row-steps the backend shared, and
+    /// the loops it split to balance its workers.
+    func predict(_ layers: [LayerConfig], sharing: Bool, leadingPadding: [Int] = leadingPadding) throws
+        -> (predictions: [Float], shared: Int, splits: Int) {
         let model = try SequentialModel(inputLength: Self.time, layers: [.embedding(EmbeddingConfig(inputDim: Self.vocabulary, outputDim: 5))]
                                         + layers + [.dense(DenseConfig(2, activation: .softmax))])
         let backend = CPUBackend(threads: 2, sharesPaddedPrefixes: sharing)
-        let trainer = try Trainer(model: model, configuration: TrainingConfiguration(loss: .sparseCategoricalCrossEntropy, batchSize: 9, seed: 3),
+        let batch = leadingPadding.count, tokens = Self.tokens(leadingPadding: leadingPadding)
+        let trainer = try Trainer(model: model, configuration: TrainingConfiguration(loss: .sparseCategoricalCrossEntropy, batchSize: batch, seed: 3),
                                   backend: backend, initialWeights: ParameterValues.initial(for: model, seed: 5))
-        let first = try trainer.predict(tokenIDs: Self.tokens, time: Self.time)
+        let first = try trainer.predict(tokenIDs: tokens, time: Self.time)
         // A second batch through the same plan: the loop's order is made again from its tokens.
-        let reversed = Self.leadingPadding.indices.reversed().flatMap { row in Self.tokens[(row * Self.time)..<((row + 1) * Self.time)] }
+        let reversed = leadingPadding.indices.reversed().flatMap { row in tokens[(row * Self.time)..<((row + 1) * Self.time)] }
         let second = try trainer.predict(tokenIDs: Array(reversed), time: Self.time)
-        return (first + second, backend.counters.sharedRowSteps)
+        return (first + second, backend.counters.sharedRowSteps, backend.counters.balancingSplits)
+    }
+
+    /// A bidirectional layer whose forward direction shares most of its rows' steps: the reverse
+    /// direction is split so that its last rows run after the forward direction, on the same
+    /// worker. The predictions stay the same bits.
+    func testSplittingTheDearerDirectionGivesTheSamePredictions() throws {
+        let padding = (0..<24).map { row in row % 6 == 0 ? 0 : 12 - row % 5 }
+        let layer: [LayerConfig] = [.bidirectional(BidirectionalConfig(.gru(4)))]
+        let computed = try predict(layer, sharing: false, leadingPadding: padding)
+        let shared = try predict(layer, sharing: true, leadingPadding: padding)
+        XCTAssertEqual(shared.predictions, computed.predictions)
+        XCTAssertEqual(computed.splits, 0, "nothing shared, both directions cost the same")
+        XCTAssertEqual(shared.splits, 2, "each batch's reverse direction split")
     }
 
     func testSharedRowsGiveTheSamePredictionsForEveryCell() throws {

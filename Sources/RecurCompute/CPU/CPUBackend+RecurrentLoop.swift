@@ -15,19 +15,30 @@ extension CPUBackend {
     func recurrentLoops(_ loops: [RecurrentLoop]) {
         let prepared = loops.map { preparedLoops.value(for: $0, derive: prepare) }
         let workers = Swift.max(1, threads / loops.count)
-        var tiles: [(loop: PreparedLoop, rows: Range<Int>)] = []
+        var loopTiles: [[Range<Int>]] = [], rowSteps: [Int] = []
         for loop in prepared {
             if let gather = loop.unfusedGather { embeddingGather(gather) }
             loop.packOperands()
             counters.launches += loop.opCount
             counters.gemms += loop.productCount
             let count = Swift.min(workers, Swift.max(1, loop.batch / Self.minimumTileRows))
-            let loopTiles = (0..<count).map { tile in (loop.batch * tile / count)..<(loop.batch * (tile + 1) / count) }
+            let tiles = (0..<count).map { tile in (loop.batch * tile / count)..<(loop.batch * (tile + 1) / count) }
+            var shared = 0
             if let schedule = loop.paddedPrefix, let first = loop.firstCell {
-                counters.sharedRowSteps += schedule.arrange(tiles: loopTiles, initialState: first.previousState,
-                                                            initialCellState: first.previousCellState)
+                shared = schedule.arrange(tiles: tiles, initialState: first.previousState, initialCellState: first.previousCellState)
+                counters.sharedRowSteps += shared
             }
-            tiles += loopTiles.map { (loop, $0) }
+            loopTiles.append(tiles)
+            rowSteps.append(loop.batch * loop.timesteps - shared)
+        }
+        if let split = Self.balancingSplit(rowSteps: rowSteps, batches: prepared.map(\.batch), workers: threads,
+                                           splittable: prepared.map { $0.paddedPrefix == nil }) {
+            loopTiles[split.loop] = split.tiles
+            counters.balancingSplits += 1
+        }
+        // Each loop's first tile, then each one's second, …: the workers start on different loops.
+        let tiles = (0..<(loopTiles.map(\.count).max() ?? 0)).flatMap { rank in
+            zip(prepared, loopTiles).compactMap { loop, tiles in rank < tiles.count ? (loop: loop, rows: tiles[rank]) : nil }
         }
         pool.perform(iterations: tiles.count) { index in
             let (loop, rows) = tiles[index]
@@ -148,6 +159,28 @@ extension CPUBackend {
 
     /// Below this many rows per worker, a tile is not worth a thread.
     static let minimumTileRows = 4
+
+    /// Two loops side by side on two workers where one computes fewer row-steps — a forward
+    /// direction sharing its padded prefix (``PaddedPrefixSchedule``) beside the reverse one,
+    /// which cannot — would leave that worker idle for the difference. The dearer loop (when it
+    /// shares nothing, so that its rows all cost the same) is split instead: its larger tile
+    /// runs beside the cheaper loop and its `k` remaining rows after the cheaper loop, on the
+    /// worker that finishes first (the pool hands out tiles in order), `k` chosen to even the
+    /// two workers' row-steps. Returns the loop to split and its tiles in that order.
+    ///
+    /// Each row's result is the same in any tile, so results do not change. bigru-w2v's inference
+    /// on IMDB (36% of the forward direction's row-steps shared, its reverse direction split at
+    /// 12 of 64 rows), interleaved runs of 40 steps: 20.9–21.3 → 18.1–18.5 ms. bilstm's batch of
+    /// 32 shares too little (3 rows) to split.
+    static func balancingSplit(rowSteps: [Int], batches: [Int], workers: Int, splittable: [Bool]) -> (loop: Int, tiles: [Range<Int>])? {
+        guard rowSteps.count == 2, workers == 2 else { return nil }
+        let (cheap, dear) = rowSteps[0] <= rowSteps[1] ? (0, 1) : (1, 0)
+        guard splittable[dear], rowSteps[dear] > 0 else { return nil }
+        let batch = batches[dear]
+        let k = (batch * (rowSteps[dear] - rowSteps[cheap]) + rowSteps[dear]) / (2 * rowSteps[dear])
+        guard k >= minimumTileRows else { return nil }
+        return (dear, [k..<batch, 0..<k])
+    }
 
     /// A product's `B` operand, by where it is, its shape and how it is read: steps multiplying
     /// by the same one share its packing.

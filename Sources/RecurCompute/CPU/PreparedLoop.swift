@@ -84,6 +84,8 @@ final class PreparedLoop {
     let unfusedGather: EmbeddingGather?
     /// Set when rows in the same leading padding share their states (``PaddedPrefixSchedule``).
     let paddedPrefix: PaddedPrefixSchedule?
+    /// The timesteps the loop runs: its cells, forward or backward.
+    var timesteps: Int { Swift.max(parts.forwards.count, parts.backwards.count) }
     /// The loop's ops and products, for ``BackendCounters``.
     var opCount: Int { parts.steps.count }
     var productCount: Int { parts.products.count }

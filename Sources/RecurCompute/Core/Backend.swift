@@ -32,6 +32,9 @@ public struct BackendCounters: Hashable, Sendable {
     /// CPU backend: row-steps of recurrent loops copied from a row in the same leading padding
     /// instead of computed (``RecurrentLoop/sharesPaddedPrefix``).
     public var sharedRowSteps = 0
+    /// CPU backend: loops run side by side that were split to even the workers' row-steps
+    /// (``CPUBackend/balancingSplit(rowSteps:batches:workers:splittable:)``).
+    public var balancingSplits = 0
     public init() {}
 }
 
