@@ -56,7 +56,10 @@ final class PaddedPrefixSharingTests: XCTestCase {
             ("GRU reset_before", [.recurrent(.gru(4, resetAfter: false))], false),
             ("Bidirectional LSTM", [.bidirectional(BidirectionalConfig(.lstm(3)))], true),
             ("go_backwards", [.recurrent(.lstm(4, goBackwards: true))], false),
-            ("stacked, the first returning sequences", [.recurrent(.gru(4, returnSequences: true)), .recurrent(.lstm(3))], false),
+            // The first layer's output sequence is written in the batch's order through its loop's.
+            ("stacked, the first returning sequences", [.recurrent(.gru(4, returnSequences: true)), .recurrent(.lstm(3))], true),
+            ("stacked bidirectional", [.bidirectional(BidirectionalConfig(.lstm(3, returnSequences: true))),
+                                       .bidirectional(BidirectionalConfig(.simpleRNN(2)))], true),
         ]
         for (name, layer, shares) in layers {
             let computed = try predict(layer, sharing: false)

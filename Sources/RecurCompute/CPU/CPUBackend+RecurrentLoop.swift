@@ -123,7 +123,7 @@ extension CPUBackend {
             case .gemm, .gruResetGateForward:
                 continue
             case .cellForward(let c):
-                guard gatheredTime(of: c.projectedInput, in: gather) == starts.count, c.mask == nil, c.sequenceOutput == nil,
+                guard gatheredTime(of: c.projectedInput, in: gather) == starts.count, c.mask == nil,
                       c.recurrentDropoutMask == nil, c.droppedState == nil else { return nil }
                 starts.append(start)
                 start = index + 1

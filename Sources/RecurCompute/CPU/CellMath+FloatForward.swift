@@ -168,7 +168,11 @@ extension CellMath {
     static func finishRow(_ b: Int, output: UnsafePointer<Float>, units h: Int, _ p: ForwardPointers<Float>) {
         let hn = p.state + b * h
         if output != UnsafePointer(hn) { copyRow(output, to: hn, count: h) }
-        if let sequenceOutput = p.sequenceOutput { copyRow(output, to: sequenceOutput + b * h, count: h) }
+        if let sequenceOutput = p.sequenceOutput {
+            // In the batch's order when the loop runs its rows in another (`PaddedPrefixSchedule`).
+            let row = p.tokenRows?.rowOrder.map { Int($0[b]) } ?? b
+            copyRow(output, to: sequenceOutput + row * h, count: h)
+        }
         if let rd = p.recurrentDropoutMask, let dropped = p.droppedState {
             forEachLanes(h) { j, w in store(load(output + j, w) * load(rd + b * h + j, w), dropped + b * h + j, w) }
         }

@@ -8,8 +8,11 @@
 /// holds its rows by decreasing padding, so the rows still in padding at a timestep are the
 /// first of the tile and the rest a contiguous range for ``RowGEMM`` and the cells. The rows
 /// are dealt to the tiles in turn, so that each tile gets as much text as the others. The
-/// cells read each row's token through ``order``; after the loop the final state (and cell
-/// state), the only rows read after it, go back to the batch's order. Each row's arithmetic is
+/// cells read each row's token through ``order`` and write an output sequence through it
+/// (each step's stand-in's row copied to the rows it stood for); after the loop the final
+/// state (and cell state), the only other rows read after it, go back to the batch's order.
+/// The state history stays in the loop's order, which is why a loop that may share has its
+/// output sequence in a buffer of its own (``RecurrentSequence/Shape``). Each row's arithmetic is
 /// the same whichever row of the loop it runs on, so the results are the same bits.
 ///
 /// On IMDB's lstm-imdb batch (reviews padded to 500 words) 57% of the row-steps are padding.
@@ -91,6 +94,12 @@ final class PaddedPrefixSchedule {
     /// Copies row `source` of `rows` (each `width` wide) into `targets`.
     func copy(row source: Int, of rows: UnsafeMutablePointer<Float>, into targets: Range<Int>) {
         for row in targets { (rows + row * width).update(from: rows + source * width, count: width) }
+    }
+
+    /// Copies loop row `source`'s row of `output`, which is in the batch's order, into loop rows `targets`'.
+    func copy(row source: Int, of output: UnsafeMutablePointer<Float>, inBatchOrderInto targets: Range<Int>) {
+        let from = output + Int(order[source]) * width
+        for row in targets { (output + Int(order[row]) * width).update(from: from, count: width) }
     }
 
     static func rowsEqual(_ values: UnsafePointer<Float>, rows: Int, width: Int) -> Bool {

@@ -137,6 +137,10 @@ final class PreparedLoop {
             }
             let end = index + 1 < starts.count ? starts[index + 1] : parts.steps.count
             run(steps: start..<end, rows: from..<rows.upperBound)
+            if let output = cell.sequenceOutput, from > rows.lowerBound {
+                // The rows it stood for output what it did, in the batch's order.
+                schedule.copy(row: from, of: output, inBatchOrderInto: rows.lowerBound..<from)
+            }
             computedFrom = from
         }
         // Rows that are padding to the end: the final state their stand-in reached.

@@ -21,8 +21,8 @@ public struct RecurrentLoop: OpDescription, Hashable {
     /// Whether rows that start with the same run of token slot 0 (Keras's `pad_sequences` pads
     /// before the text with id 0) may share their states until their text starts: set by the
     /// planner when the loop reads `inputGather`'s rows forward in time, with no mask and no
-    /// dropout, and only its final state and cell state are read after it (an inference pass
-    /// of a layer that returns its last output). Such rows see the same inputs from the same
+    /// dropout, and only its final state and cell state and its cells' sequence outputs are read
+    /// after it (an inference pass: the state history is not read). Such rows see the same inputs from the same
     /// initial state, so a backend may compute one of them and copy it: the CPU backend does
     /// (``CPUBackend/recurrentLoops(_:)``) when the initial state is the same on every row. On
     /// IMDB that is over half of lstm-imdb's row-steps (reviews shorter than 500 words).

@@ -46,12 +46,8 @@ extension RecurrentSequence {
                 recurrentDropoutMask: bindings.recurrentDropoutMask,
                 droppedState: work.droppedStates.map { $0.row(nextRow(time), width: stateRows) })))
         }
-        // Only the final state leaves a forward-only pass that returns its last output, so rows
-        // still in the same leading padding may share their states (the loop reads tokens in
-        // time order; no mask or dropout makes rows differ).
-        let sharesPaddedPrefix = !shape.storesForBackward && !shape.outputsSequence && !shape.reverse && !shape.masked
-            && !shape.recurrentDropout
-        ops.append(.recurrentLoop(RecurrentLoop(batch: b, steps: steps, inputGather: inputGather, sharesPaddedPrefix: sharesPaddedPrefix)))
+        ops.append(.recurrentLoop(RecurrentLoop(batch: b, steps: steps, inputGather: inputGather,
+                                                sharesPaddedPrefix: shape.sharesPaddedPrefix)))
         return ops
     }
 }

@@ -54,13 +54,21 @@ public struct RecurrentSequence: Sendable {
         }
 
         var resetBefore: Bool { cell.kind == .gru(resetAfter: false) }
+        /// A forward-only pass over projected tokens, forward in time, with nothing that makes
+        /// rows differ: rows in the same leading padding may share their states
+        /// (``RecurrentLoop/sharesPaddedPrefix``). A backend that shares them runs its rows in
+        /// another order, so the history is not the batch's: an output sequence then has a
+        /// buffer of its own, which the cells write in the batch's order.
+        var sharesPaddedPrefix: Bool { !storesForBackward && !reverse && !masked && !recurrentDropout && projectedTokens != nil }
+        /// Whether the output sequence is a buffer of its own rather than the state history.
+        var hasOwnSequenceOutput: Bool { outputsSequence && (sharesPaddedPrefix || (masked && maskedOutput == .zero)) }
         var resetAfter: Bool { cell.kind == .gru(resetAfter: true) }
         /// Steps whose gates (and reset-before GRU reset states) are kept: all, or one reused.
         var savedSteps: Int { storesForBackward ? time : 1 }
         /// Rows of the state history: T+1, or three when nobody reads the history: the initial
         /// state, which keeps its own row (it is zeroed once at allocation, or carried in by
         /// truncated BPTT), and two that the steps use in turn.
-        var stateHistoryRows: Int { storesForBackward || outputsSequence ? time + 1 : 3 }
+        var stateHistoryRows: Int { storesForBackward || (outputsSequence && !hasOwnSequenceOutput) ? time + 1 : 3 }
         var cellStateRows: Int { storesForBackward ? time + 1 : 3 }
     }
 
@@ -121,10 +129,9 @@ public struct RecurrentSequence: Sendable {
             _ = layout.reserve("\(prefix).cellStates", shape.cellStateRows * b * h)
             if backward { _ = layout.reserve("\(prefix).cellGradient", b * h) }
         }
-        // A carried masked output is the state history itself; only zeros need their own buffer.
-        if shape.masked && shape.maskedOutput == .zero && shape.outputsSequence {
-            _ = layout.reserve("\(prefix).sequenceOutput", t * b * h)
-        }
+        // A carried masked output is the state history itself; zeros, and the rows of a loop
+        // that may share padded prefixes, need their own buffer.
+        if shape.hasOwnSequenceOutput { _ = layout.reserve("\(prefix).sequenceOutput", t * b * h) }
         if shape.recurrentDropout { _ = layout.reserve("\(prefix).droppedStates", (t + 1) * b * h) }
         if shape.resetAfter && backward { _ = layout.reserve("\(prefix).recurrentGateGradients", t * b * g) }
         if let rows = shape.projectedTokens {
