@@ -34,6 +34,18 @@
 typedef struct { __global float* p; int step; int period; } stepped;
 inline __global float* at(const stepped t, const int s) { return t.p + (t.period ? s % t.period : s) * t.step; }
 
+// The input gather a forward loop reads in place (NULL `ids`: none, the loop reads x): step s's
+// timestep is t0 + s·dt, and row b's projected input the table row of its token there, or
+// `zeros` for an id outside the table, as the gather would have written it.
+typedef struct { __global const int* ids; int stride; int t0; int dt; int rows; __global const float* table; __global const float* zeros; } token_rows;
+
+// Row b's projected input at step s: the gathered row, or its token's row of the table.
+inline __global const float* projected_input(const stepped x, const token_rows tr, const int s, const int b, const int GH) {
+    if (!tr.ids) return at(x, s) + b * GH;
+    const int id = tr.ids[b * tr.stride + tr.t0 + s * tr.dt];
+    return id >= 0 && id < tr.rows ? tr.table + id * GH : tr.zeros;
+}
+
 // Σ a[k]·b[k] over n contiguous floats, 8 lanes at a time: written out because a CPU device's
 // compiler will not reassociate a scalar float sum into SIMD lanes by itself.
 inline float dot_local(__local const float* a, __local const float* b, const int n) {
@@ -79,7 +91,7 @@ inline void loop_forward(const int kind, const int G, const int local_weights,
         const int B, const int H, const int T, const int act, const int ract,
         __global const float* wg, __global const float* bias_, __global const float* rd,
         __global const float* h0, __global const float* c0, __global const float* op0,
-        const stepped x, const stepped h_out, const stepped c_out, const stepped gates,
+        const stepped x, const token_rows tr, const stepped h_out, const stepped c_out, const stepped gates,
         const stepped mask, const stepped seq, const stepped dropped, const stepped reset,
         __local float* scratch) {
     LOOP_WORK_ITEM;
@@ -112,7 +124,8 @@ inline void loop_forward(const int kind, const int G, const int local_weights,
             }
         }
         const bool live = row && (!mask.p || at(mask, s)[b] != 0.0f);
-        __global const float* xs = at(x, s) + b * GH;
+        // Rows past B read nothing (and, from the tokens, could not).
+        __global const float* xs = row || !tr.ids ? projected_input(x, tr, s, b, GH) : tr.zeros;
         __global float* gs = at(gates, s) + b * SW;
         float z = 0.0f;
         if (kind == KIND_GRU_RESET_BEFORE) {
@@ -294,12 +307,16 @@ inline void loop_backward(const int kind, const int G, const int local_weights,
         TENSOR(const float, h0), TENSOR(const float, c0), TENSOR(const float, op0), \
         STEPPED(x), STEPPED(h_out), STEPPED(c_out), STEPPED(gates), \
         STEPPED(mask), STEPPED(seq), STEPPED(dropped), STEPPED(reset), \
+        TENSOR(const int, ids), const int ids_stride, const int ids_t0, const int ids_dt, const int table_rows, \
+        TENSOR(const float, table), TENSOR(const float, zeros), \
         __local float* scratch
 #define LOOP_FORWARD_BINDINGS \
     BIND(const float, u); BIND(const float, bias_); BIND(const float, rd); \
     BIND(const float, h0); BIND(const float, c0); BIND(const float, op0); \
     BIND_STEPPED(x); BIND_STEPPED(h_out); BIND_STEPPED(c_out); BIND_STEPPED(gates); \
-    BIND_STEPPED(mask); BIND_STEPPED(seq); BIND_STEPPED(dropped); BIND_STEPPED(reset);
+    BIND_STEPPED(mask); BIND_STEPPED(seq); BIND_STEPPED(dropped); BIND_STEPPED(reset); \
+    BIND(const int, ids); BIND(const float, table); BIND(const float, zeros); \
+    const token_rows tr = { ids, ids_stride, ids_t0, ids_dt, table_rows, table, zeros };
 #define LOOP_BACKWARD_PARAMETERS const int B, const int H, const int T, const int act, const int ract, const int carried_output, \
         TENSOR(const float, u), TENSOR(const float, rd), TENSOR(float, carried), TENSOR(float, c_grad), \
         STEPPED(gates), STEPPED(h_prev), STEPPED(c_prev), STEPPED(c_cur), \
@@ -314,7 +331,7 @@ inline void loop_backward(const int kind, const int G, const int local_weights,
 __kernel void name(LOOP_FORWARD_PARAMETERS) { \
     LOOP_FORWARD_BINDINGS; \
     loop_forward(KIND, G, LOCAL_WEIGHTS, B, H, T, ACT, RACT, u, bias_, rd, h0, c0, op0, \
-                 x, h_out, c_out, gates, mask, seq, dropped, reset, scratch); \
+                 x, tr, h_out, c_out, gates, mask, seq, dropped, reset, scratch); \
 }
 
 #define LOOP_BACKWARD_KERNEL(name, KIND, G, LOCAL_WEIGHTS, ACT, RACT) \
@@ -475,7 +492,7 @@ inline void rows_forward_product(const int wide, const int n, const int H, const
 // each eight units.
 inline void row_forward_cell(const int kind, const int G, const int H, const int SW, const int b, const int s,
         __global const float* bias_, __global const float* m, __global const float* h0, __global const float* c0,
-        const stepped x, const stepped h_out, const stepped c_out, const stepped gates,
+        const stepped x, const token_rows tr, const stepped h_out, const stepped c_out, const stepped gates,
         const stepped mask, const stepped seq, const stepped dropped) {
     const int GH = G * H;
     __global const float* hp = s == 0 ? h0 + b * H : at(h_out, s - 1) + b * H;
@@ -496,7 +513,7 @@ inline void row_forward_cell(const int kind, const int G, const int H, const int
         for (int j = 0; j < SW; ++j) gs[j] = 0.0f;
         return;
     }
-    __global const float* xs = at(x, s) + b * GH;
+    __global const float* xs = projected_input(x, tr, s, b, GH);
     for (int j = 0; j < H; j += 8) {
         const float8 p0 = vload8(0, gs + j);
         const float8 p1 = G > 1 ? vload8(0, gs + H + j) : p0;
@@ -509,7 +526,7 @@ inline void row_forward_cell(const int kind, const int G, const int H, const int
 inline void loop_forward_rows(const int kind, const int G, const int B, const int H, const int T,
         __global const float* wg, __global const float* bias_, __global const float* rd,
         __global const float* h0, __global const float* c0, __global const float* op0,
-        const stepped x, const stepped h_out, const stepped c_out, const stepped gates,
+        const stepped x, const token_rows tr, const stepped h_out, const stepped c_out, const stepped gates,
         const stepped mask, const stepped seq, const stepped dropped) {
     const int first = get_global_id(0) * ROWS_PER_ITEM;
     if (first >= B) return;
@@ -536,7 +553,7 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
                                  m0, m1, m2, m3, gs + r0 * SW, gs + r1 * SW, gs + r2 * SW, gs + r3 * SW);
         for (int r = 0; r < rows; ++r)
             row_forward_cell(kind, G, H, SW, first + r, s, bias_, rd ? rd + (first + r) * H : 0, h0, c0,
-                             x, h_out, c_out, gates, mask, seq, dropped);
+                             x, tr, h_out, c_out, gates, mask, seq, dropped);
     }
 }
 
@@ -545,7 +562,7 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
 #define LOOP_FORWARD_ROWS_KERNEL(name, KIND, G) \
 __kernel void name(LOOP_FORWARD_PARAMETERS) { \
     LOOP_FORWARD_BINDINGS; \
-    loop_forward_rows(KIND, G, B, H, T, u, bias_, rd, h0, c0, op0, x, h_out, c_out, gates, mask, seq, dropped); \
+    loop_forward_rows(KIND, G, B, H, T, u, bias_, rd, h0, c0, op0, x, tr, h_out, c_out, gates, mask, seq, dropped); \
 }
 
 LOOP_FORWARD_ROWS_KERNEL(simple_rnn_loop_forward_rows_tanh_sigmoid, KIND_SIMPLE_RNN, 1)

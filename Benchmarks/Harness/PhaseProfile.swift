@@ -95,12 +95,11 @@ public enum PhaseProfile {
         do {
             // A loop the backend fuses is one command, so it is timed whole; on the step path its
             // GEMMs and cells are timed one by one, as the backend enqueues them. A loop's input
-            // gather is the embedding's, timed on its own either way.
+            // gather is timed with the loop when the loop runs as one op: a fused loop reads it in
+            // place (FusedRecurrentLoop.TokenRows), and where it still runs, it runs for the loop.
             let stepByStep = backend.recurrentLoopMode == .stepByStep
             try step(trainer: trainer, executor: executor, update: update, batch: batch, measure: record) { op in
-                if stepByStep { return op.flattened }
-                if case .recurrentLoop(let loop) = op { return loop.gatherThenLoop }
-                return [op]
+                stepByStep ? op.flattened : [op]
             }
         } catch {
             _ = try? backend.endEventLog()

@@ -55,7 +55,7 @@ extension CPUBackend {
     /// a token outside the vocabulary reads when the cells read the gather's table in place
     /// (the gather writes zeros for it), then each distinct `B` packed for ``RowGEMM``.
     func prepare(_ o: RecurrentLoop) -> PreparedLoop {
-        let fusedGather = o.inputGather.flatMap { gather in Self.fusesInputGather(gather, into: o) ? gather : nil }
+        let fusedGather = o.cellsCanReadGatherInPlace ? o.inputGather : nil
         let schedule = fusedGather.flatMap { sharesPaddedPrefixes ? Self.paddedPrefixSchedule(o, gather: $0) : nil }
         // The zero row first, then each distinct `B` once, at its offset.
         let zeroCount = fusedGather?.width ?? 0
@@ -80,7 +80,7 @@ extension CPUBackend {
                                                            beta: g.beta, c: g.c.hostPointer, ldc: g.ldc))
             case .cellForward(let c):
                 var pointers = forwardPointers(c)
-                if let gather = fusedGather, let time = Self.gatheredTime(of: c.projectedInput, in: gather) {
+                if let gather = fusedGather, let time = gather.timestep(of: c.projectedInput) {
                     pointers.tokenRows = CellMath.TokenRows(tokenIDs: gather.tokenIDs.hostPointer + time, stride: gather.time,
                                                             table: gather.table.hostPointer, vocabulary: gather.vocabulary,
                                                             zeros: UnsafePointer(memory!), rowOrder: schedule.map { UnsafePointer($0.order) })
@@ -123,7 +123,7 @@ extension CPUBackend {
             case .gemm, .gruResetGateForward:
                 continue
             case .cellForward(let c):
-                guard gatheredTime(of: c.projectedInput, in: gather) == starts.count, c.mask == nil,
+                guard gather.timestep(of: c.projectedInput) == starts.count, c.mask == nil,
                       c.recurrentDropoutMask == nil, c.droppedState == nil else { return nil }
                 starts.append(start)
                 start = index + 1
@@ -134,27 +134,6 @@ extension CPUBackend {
         }
         guard !starts.isEmpty, starts.count == gather.time, start == o.steps.count else { return nil }
         return PaddedPrefixSchedule(batch: o.batch, width: width, timestepStarts: starts, tokenIDs: gather.tokenIDs.hostPointer)
-    }
-
-    /// Whether the loop's cells can read `gather`'s rows from its table: every step that reads the
-    /// gather's output is a fused cell reading one whole timestep of it (the reset-before GRU's
-    /// first half reads it too, and then the gather runs).
-    static func fusesInputGather(_ gather: EmbeddingGather, into loop: RecurrentLoop) -> Bool {
-        loop.steps.allSatisfy { step in
-            switch step {
-            case .cellForward(let c): return !c.projectedInput.overlaps(gather.output) || gatheredTime(of: c.projectedInput, in: gather) != nil
-            case .gemm(let g): return !g.a.overlaps(gather.output) && !g.b.overlaps(gather.output)
-            default: return false
-            }
-        }
-    }
-
-    /// The timestep whose gathered rows `input` is exactly, when it is one of `gather`'s output.
-    static func gatheredTime(of input: FloatRef, in gather: EmbeddingGather) -> Int? {
-        let rowFloats = gather.batch * gather.width, offset = input.offset - gather.output.offset
-        guard input.storage === gather.output.storage, input.count == rowFloats, offset >= 0, offset % rowFloats == 0,
-              offset / rowFloats < gather.time else { return nil }
-        return offset / rowFloats
     }
 
     /// Below this many rows per worker, a tile is not worth a thread.

@@ -35,6 +35,43 @@ enum FusedRecurrentLoop {
         var droppedState: SteppedTensor?
         /// Reset-before GRU: `r ⊙ h̄`, which the recurrent-kernel gradient reads later.
         var resetState: SteppedTensor?
+        /// Set when the kernel reads the loop's input gather in place instead of `projectedInput`.
+        var tokenRows: TokenRows?
+    }
+
+    /// An input gather the kernel reads in place (``RecurrentLoop/cellsCanReadGatherInPlace``):
+    /// step `s`'s projected input of row `b` is row `tokenIDs[b · stride + firstTime + s · timeStep]`
+    /// of `table`, zeros for an id outside its `rows`, which is what the gather writes.
+    ///
+    /// Why: the gather writes every occurrence's row, `[T, B, G·H]`, for the loop to read back
+    /// once: 32 MB a pass on lstm-imdb, whose embedding phase on PoCL took 4.2–5.9 ms of device
+    /// time with it and 3.4 without (one profiled step, two runs each), the forward loop no
+    /// slower for reading the table's rows (11.5–14.4 → 9.5–12.0 ms). The CPU backend's cells
+    /// do the same (``CellMath/TokenRows``).
+    struct TokenRows {
+        var tokenIDs: IntRef
+        var stride: Int
+        var firstTime: Int
+        var timeStep: Int
+        var rows: Int
+        var table: FloatRef
+
+        /// The rows `loop`'s cells read, when they can read them in place and do so one timestep
+        /// of the gather per step, in order or reversed.
+        init?(_ loop: RecurrentLoop, cells: [CellForward]) {
+            guard loop.cellsCanReadGatherInPlace, let gather = loop.inputGather else { return nil }
+            let times = cells.compactMap { gather.timestep(of: $0.projectedInput) }
+            guard times.count == cells.count, let first = times.first else { return nil }
+            let step = times.count > 1 ? times[1] - first : 1
+            guard abs(step) == 1, times.enumerated().allSatisfy({ $0.element == first + $0.offset * step }) else { return nil }
+            self.init(tokenIDs: gather.tokenIDs, stride: gather.time, firstTime: first, timeStep: step, rows: gather.vocabulary,
+                      table: gather.table)
+        }
+
+        init(tokenIDs: IntRef, stride: Int, firstTime: Int, timeStep: Int, rows: Int, table: FloatRef) {
+            self.tokenIDs = tokenIDs; self.stride = stride; self.firstTime = firstTime; self.timeStep = timeStep
+            self.rows = rows; self.table = table
+        }
     }
 
     struct Backward {
@@ -160,7 +197,8 @@ enum FusedRecurrentLoop {
             projectedInput: try required(\.projectedInput, "projectedInput"), state: try required(\.state, "state"),
             cellState: try stepped(\.cellState), gates: try required(\.gates, "gates"), mask: try stepped(\.mask),
             sequenceOutput: try stepped(\.sequenceOutput), droppedState: try stepped(\.droppedState),
-            resetState: resetBefore ? try SteppedTensor.optional(resetStates).get() : nil)
+            resetState: resetBefore ? try SteppedTensor.optional(resetStates).get() : nil,
+            tokenRows: resetBefore ? nil : TokenRows(loop, cells: cells))
     }
 
     // MARK: backward

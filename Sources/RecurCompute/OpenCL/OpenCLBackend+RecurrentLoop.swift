@@ -17,12 +17,17 @@ extension OpenCLBackend {
     /// Runs a recurrent loop as one persistent-kernel launch (`recurrent_loop.cl`) when the loop
     /// is a plain direction and the device can hold a work-group of H work-items; otherwise, or
     /// when ``recurrentLoopMode`` says so, step by step (a CLBlast GEMM and a cell kernel each).
-    /// An input gather runs first, as its own kernel.
+    /// An input gather runs first, as its own kernel, unless the fused kernel reads its rows in
+    /// place (``FusedRecurrentLoop/TokenRows``).
     func recurrentLoop(_ loop: RecurrentLoop, lane: Int) throws {
-        if let gather = loop.inputGather { try enqueue(.embeddingGather(gather), lane: lane) }
         if recurrentLoopMode != .stepByStep, programs.programs["recurrent_loop"] != nil,
            case .success(let fused) = fusedLoops.recognition(of: loop),
            let plan = fusedLaunch(fused) {
+            if case .forward(let f) = fused, f.tokenRows != nil {
+                recurrentLoopPaths.gathersReadInPlace += 1
+            } else if let gather = loop.inputGather {
+                try enqueue(.embeddingGather(gather), lane: lane)
+            }
             try launchFused(fused, plan, lane: lane)
             if plan.perRow {
                 recurrentLoopPaths.fusedRows += 1
@@ -34,6 +39,7 @@ extension OpenCLBackend {
             return
         }
         recurrentLoopPaths.stepByStep += 1
+        if let gather = loop.inputGather { try enqueue(.embeddingGather(gather), lane: lane) }
         for step in loop.steps { try enqueue(step, lane: lane) }
     }
 
@@ -134,12 +140,16 @@ extension OpenCLBackend {
                                           : ([h, fused.batch], [h, plan.rowsPerGroup])
         switch fused {
         case .forward(let f):
+            let tokens = f.tokenRows
+            let zeros = try tokens.map { _ in try zeroRows.atLeast(cell.gateWidth, on: self) }
             try launch("recurrent_loop", plan.kernel, global: global, local: local,
                        [.int(f.batch), .int(h), .int(f.time)] + activations + [
                         .floats(f.recurrentKernel), .floats(f.bias), .floats(f.recurrentDropoutMask),
                         .floats(f.initialState), .floats(f.initialCellState), .floats(f.initialOperand),
-                        .stepped(f.projectedInput), .stepped(f.state), .stepped(f.cellState), .stepped(f.gates),
+                        .stepped(tokens == nil ? f.projectedInput : nil), .stepped(f.state), .stepped(f.cellState), .stepped(f.gates),
                         .stepped(f.mask), .stepped(f.sequenceOutput), .stepped(f.droppedState), .stepped(f.resetState),
+                        .ints(tokens?.tokenIDs), .int(tokens?.stride ?? 0), .int(tokens?.firstTime ?? 0), .int(tokens?.timeStep ?? 0),
+                        .int(tokens?.rows ?? 0), .floats(tokens?.table), .floats(zeros),
                         .local(bytes: plan.localBytes)], lane: lane)
         case .backward(let b):
             try launch("recurrent_loop", plan.kernel, global: global, local: local,

@@ -33,6 +33,7 @@ public final class OpenCLBackend: Backend {
     /// GEMMs run by `gemm_skinny.cl` instead of CLBlast (tests check the shapes they target do).
     public internal(set) var skinnyGEMMs = 0
     let splitKScratch = SplitKScratch()
+    let zeroRows = ZeroRows()
 
     /// - Parameters:
     ///   - sourceOverrides: replaces a kernel family's source (kernel development, and the tests

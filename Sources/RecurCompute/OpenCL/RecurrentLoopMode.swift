@@ -35,6 +35,9 @@ public struct RecurrentLoopPaths: Hashable, Sendable {
     public var fusedRows = 0
     /// Step by step: by request, or because the loop or the device did not allow the fused form.
     public var stepByStep = 0
+    /// Fused forward loops that read their input gather's table rows in place, the gather not run
+    /// (``FusedRecurrentLoop/TokenRows``); counted among the fused launches too.
+    public var gathersReadInPlace = 0
     public var fused: Int { fusedLocalWeights + fusedGlobalWeights + fusedRows }
     public init() {}
 }

@@ -28,6 +28,14 @@ public struct EmbeddingGather: OpDescription, Hashable {
         try check.count(table, is: vocabulary * width, "table")
         try check.count(output, is: time * batch * width, "output")
     }
+
+    /// The timestep whose gathered rows `input` is exactly, when it is one of ``output``'s.
+    public func timestep(of input: FloatRef) -> Int? {
+        let rowFloats = batch * width, offset = input.offset - output.offset
+        guard input.storage === output.storage, input.count == rowFloats, offset >= 0, offset % rowFloats == 0,
+              offset / rowFloats < time else { return nil }
+        return offset / rowFloats
+    }
 }
 
 /// The embedding table's gradient, deterministically: for each distinct token of the batch, the

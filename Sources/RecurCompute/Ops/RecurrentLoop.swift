@@ -49,6 +49,21 @@ public struct RecurrentLoop: OpDescription, Hashable {
         gatherlessIdentity = inputGather == nil ? nil : Identity()
     }
 
+    /// Whether a backend may skip ``inputGather`` and have the cells read each row from its table
+    /// where the gather would copy it from: every step that reads the gather's output is a
+    /// fused cell reading one whole timestep of it (a reset-before GRU's reset gate reads it too,
+    /// and then the gather must run).
+    public var cellsCanReadGatherInPlace: Bool {
+        guard let gather = inputGather else { return false }
+        return steps.allSatisfy { step in
+            switch step {
+            case .cellForward(let c): return !c.projectedInput.overlaps(gather.output) || gather.timestep(of: c.projectedInput) != nil
+            case .gemm(let g): return !g.a.overlaps(gather.output) && !g.b.overlaps(gather.output)
+            default: return false
+            }
+        }
+    }
+
     public static func == (lhs: RecurrentLoop, rhs: RecurrentLoop) -> Bool {
         lhs.batch == rhs.batch && lhs.inputGather == rhs.inputGather && lhs.sharesPaddedPrefix == rhs.sharesPaddedPrefix
             && lhs.steps == rhs.steps
