@@ -31,26 +31,10 @@ final class FusedInputGatherTests: XCTestCase {
     func run(_ cell: RecurrentCell, b: Int, t: Int, v: Int, e: Int, tokens: [Int32], reverse: Bool, masked: Bool,
              fuse: Bool) throws -> (outputs: [Float], projectedInputs: [Float]) {
         let cpu = CPUBackend()
-        var shape = RecurrentSequence.Shape(cell: cell, batch: b, time: t, inputWidth: e, reverse: reverse, masked: masked,
-                                            storesForBackward: false, outputsSequence: true, projectedTokens: v)
-        shape.inputGradient = false
-        var layout = ArenaLayout()
-        RecurrentSequence.reserve(shape, prefix: "rnn", in: &layout)
-        let arena = try Arena(layout, on: cpu)
-        let projectedInputs = arena["rnn.projectedInputs"]
-        try cpu.write([Float](repeating: .nan, count: projectedInputs.count), to: projectedInputs)
-        var random = SplitMix64(seed: 31)
-        let g = cell.gateWidth
-        let mask: FloatRef? = masked ? try cpu.tensor((0..<t * b).map { $0 % 5 == 1 ? 0 : 1 }) : nil
-        // The distinct tokens' projection the loop gathers from (`tokens` are its slots here).
-        try cpu.write(random.floats(v * g), to: arena["rnn.tokenProjection"])
-        let slots = try cpu.intTensor(tokens)
-        let bindings = RecurrentSequence.Bindings(
-            input: .tokens(TokenProjection(table: try cpu.zeros(v * e), vocabulary: v, width: e, rows: .vocabulary, tokenSlots: slots)),
-            kernel: try cpu.tensor(random.floats(e * g)), recurrentKernel: try cpu.tensor(random.floats(cell.units * g)),
-            bias: try cpu.tensor(random.floats(cell.biasCount)), kernelGradient: try cpu.zeros(e * g),
-            recurrentKernelGradient: try cpu.zeros(cell.units * g), biasGradient: try cpu.zeros(cell.biasCount), mask: mask)
-        let sequence = RecurrentSequence(shape, prefix: "rnn", arena: arena, bindings: bindings)
+        let mask: [Float]? = masked ? (0..<t * b).map { $0 % 5 == 1 ? 0 : 1 } : nil
+        let fixture = try TokenSequenceFixture(cell, batch: b, time: t, vocabulary: v, width: e, tokens: tokens, reverse: reverse,
+                                               mask: mask, training: false, on: cpu, seed: 31)
+        let sequence = fixture.sequence
         let forward = sequence.forward()
         let ops = forward.flatMap { op -> [Op] in
             if !fuse, case .recurrentLoop(let loop) = op { return loop.gatherThenLoop }
@@ -67,6 +51,6 @@ final class FusedInputGatherTests: XCTestCase {
             }
             XCTAssertEqual(cpu.preparedLoops.derivations, prepared, "the gather-less loop was prepared again")
         }
-        return (try cpu.read(sequence.sequenceOutput), try cpu.read(projectedInputs))
+        return (try cpu.read(sequence.sequenceOutput), try cpu.read(fixture.projectedInputs))
     }
 }

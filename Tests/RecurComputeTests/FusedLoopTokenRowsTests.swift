@@ -46,31 +46,11 @@ final class FusedLoopTokenRowsTests: XCTestCase {
     /// and final state, and what the gather's output holds afterwards (NaN where never written).
     func run(_ cell: RecurrentCell, reverse: Bool, training: Bool, on backend: Backend) throws
         -> (outputs: [Float], projectedInputs: [Float]) {
-        let (b, t, v, e) = (Self.batch, Self.time, Self.vocabulary, Self.width)
-        var shape = RecurrentSequence.Shape(cell: cell, batch: b, time: t, inputWidth: e, reverse: reverse,
-                                            storesForBackward: training, outputsSequence: true, projectedTokens: v)
-        shape.inputGradient = false
-        var layout = ArenaLayout()
-        RecurrentSequence.reserve(shape, prefix: "rnn", in: &layout)
-        let arena = try Arena(layout, on: backend)
-        let projectedInputs = arena["rnn.projectedInputs"]
-        try backend.write([Float](repeating: .nan, count: projectedInputs.count), to: projectedInputs)
-        try backend.write([Float](repeating: 0, count: arena["rnn.states"].count), to: arena["rnn.states"])
-        if let cellStates = arena.layout.names["rnn.cellStates"].map({ arena[$0] }) {
-            try backend.write([Float](repeating: 0, count: cellStates.count), to: cellStates)
-        }
-        var random = SplitMix64(seed: 41)
-        let g = cell.gateWidth
-        try backend.write(random.floats(v * g), to: arena["rnn.tokenProjection"])
-        let bindings = RecurrentSequence.Bindings(
-            input: .tokens(TokenProjection(table: try backend.zeros(v * e), vocabulary: v, width: e, rows: .vocabulary,
-                                           tokenSlots: try backend.intTensor(Self.tokens))),
-            kernel: try backend.tensor(random.floats(e * g)), recurrentKernel: try backend.tensor(random.floats(cell.units * g)),
-            bias: try backend.tensor(random.floats(cell.biasCount)), kernelGradient: try backend.zeros(e * g),
-            recurrentKernelGradient: try backend.zeros(cell.units * g), biasGradient: try backend.zeros(cell.biasCount))
-        let sequence = RecurrentSequence(shape, prefix: "rnn", arena: arena, bindings: bindings)
+        let fixture = try TokenSequenceFixture(cell, batch: Self.batch, time: Self.time, vocabulary: Self.vocabulary, width: Self.width,
+                                               tokens: Self.tokens, reverse: reverse, training: training, on: backend, seed: 41)
+        let sequence = fixture.sequence
         for op in sequence.forward() { try backend.enqueue(op, lane: 0) }
         try backend.synchronize()
-        return (try backend.read(sequence.sequenceOutput) + backend.read(sequence.finalState), try backend.read(projectedInputs))
+        return (try backend.read(sequence.sequenceOutput) + backend.read(sequence.finalState), try backend.read(fixture.projectedInputs))
     }
 }
