@@ -16,6 +16,7 @@ extension CPUBackend {
             splitInner(o)
             return
         }
+        defer { if case .sumRows(let sums)? = o.columnSumsOp { sumRows(sums) } }
         let ta = o.transposeA ? CblasTrans : CblasNoTrans
         let tb = o.transposeB ? CblasTrans : CblasNoTrans
         let a = o.a.hostPointer, b = o.b.hostPointer, c = o.c.hostPointer
@@ -101,14 +102,18 @@ extension CPUBackend {
         let tb = o.transposeB ? CblasTrans : CblasNoTrans
         let a = o.a.hostPointer, b = o.b.hostPointer, c = o.c.hostPointer
         let half = o.k / 2
-        let partial = productScratch(upTo: o.m * o.n)
+        let partial = productScratch(upTo: o.m * o.n + o.n)
         let inRowGEMM = Self.runsTransposedAInRowGEMM(o)
+        // Each half's column sums of B (``GEMM/columnSums``) as RowGEMM reads its rows; the second
+        // half's after the partial C.
+        let sums = inRowGEMM ? o.columnSums?.hostPointer : nil, partialSums = partial + o.m * o.n
         func run(_ block: Int) {
             let start = block == 0 ? 0 : half, depth = block == 0 ? half : o.k - half
             let aStart = a + (o.transposeA ? start * o.lda : start), bStart = b + (o.transposeB ? start : start * o.ldb)
             if inRowGEMM {
                 RowGEMM.multiplyTransposedA(m: o.m, n: o.n, k: depth, alpha: o.alpha, a: aStart, lda: o.lda, b: bStart, ldb: o.ldb,
-                                            beta: block == 0 ? o.beta : 0, c: block == 0 ? c : partial, ldc: block == 0 ? o.ldc : o.n)
+                                            beta: block == 0 ? o.beta : 0, c: block == 0 ? c : partial, ldc: block == 0 ? o.ldc : o.n,
+                                            columnSums: sums.map { block == 0 ? $0 : partialSums })
             } else if block == 0 {
                 cblas_sgemm(CblasRowMajor, ta, tb, Int32(o.m), Int32(o.n), Int32(depth), o.alpha, aStart, Int32(o.lda),
                             bStart, Int32(o.ldb), o.beta, c, Int32(o.ldc))
@@ -125,6 +130,11 @@ extension CPUBackend {
         for row in 0..<o.m {
             let cRow = c + row * o.ldc, pRow = partial + row * o.n
             for column in 0..<o.n { cRow[column] += pRow[column] }
+        }
+        if let sums {
+            for column in 0..<o.n { sums[column] += partialSums[column] }
+        } else if case .sumRows(let sums)? = o.columnSumsOp {
+            sumRows(sums)
         }
     }
 }

@@ -5,6 +5,12 @@ extension OpenCLBackend {
     /// ``splitKPlan(_:)``), else CLBlast, batched-strided when `batch > 1`. No event is requested
     /// (unless a profile is being recorded), so nothing is created per call and nothing waits.
     func gemm(_ o: GEMM, lane: Int) throws {
+        try product(o, lane: lane)
+        // B's column sums (``GEMM/columnSums``) in a pass of their own, by the row-sum kernel.
+        if let sums = o.columnSumsOp { try enqueue(sums, lane: lane) }
+    }
+
+    private func product(_ o: GEMM, lane: Int) throws {
         if let rowsPerGroup = skinnyGEMMRows(o) {
             try skinnyGEMM(o, rowsPerGroup: rowsPerGroup, lane: lane)
             return

@@ -21,13 +21,18 @@ public struct GEMM: OpDescription, Hashable {
     public var strideA: Int
     public var strideB: Int
     public var strideC: Int
+    /// Also the column sums of `B` over its `k` rows, written to this `[n]` vector: a layer's bias
+    /// gradient `Σ dZ` beside its weight gradient `Xᵀ · dZ`, from the same pass over `dZ` (on the
+    /// CPU backend; a backend may sum in a pass of its own). Only for `Aᵀ · B` (transposeA, B not
+    /// transposed, `ldb == n`, batch 1).
+    public var columnSums: FloatRef?
 
     /// A plain product with tight leading dimensions: `A` is `[m, k]` (or `[k, m]` transposed),
     /// `B` is `[k, n]` (or `[n, k]`), `C` is `[m, n]`.
     public init(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
                 alpha: Float = 1, a: FloatRef, b: FloatRef, beta: Float = 0, c: FloatRef,
                 lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil,
-                batch: Int = 1, strideA: Int = 0, strideB: Int = 0, strideC: Int = 0) {
+                batch: Int = 1, strideA: Int = 0, strideB: Int = 0, strideC: Int = 0, columnSums: FloatRef? = nil) {
         self.transposeA = transposeA
         self.transposeB = transposeB
         self.m = m; self.n = n; self.k = k
@@ -38,6 +43,7 @@ public struct GEMM: OpDescription, Hashable {
         self.ldc = ldc ?? n
         self.batch = batch
         self.strideA = strideA; self.strideB = strideB; self.strideC = strideC
+        self.columnSums = columnSums
     }
 
     public func validate() throws {
@@ -53,7 +59,17 @@ public struct GEMM: OpDescription, Hashable {
         try check.atLeast(b, (batch - 1) * strideB + (bRows - 1) * ldb + bCols, "B")
         try check.atLeast(c, (batch - 1) * strideC + (m - 1) * ldc + n, "C")
         try check.require(!c.overlaps(a) && !c.overlaps(b), "C", "must not overlap A or B")
+        if let columnSums {
+            try check.require(transposeA && !transposeB && ldb == n && batch == 1, "columnSums",
+                              "is for Aᵀ · B with B's rows contiguous (ldb == n) and batch 1")
+            try check.count(columnSums, is: n, "columnSums")
+            try check.require(!columnSums.overlaps(b) && !columnSums.overlaps(c) && !columnSums.overlaps(a), "columnSums",
+                              "must not overlap A, B or C")
+        }
     }
+
+    /// The column sums as their own op, for a backend that does not form them in the product.
+    public var columnSumsOp: Op? { columnSums.map { .sumRows(SumRows(rows: k, columns: n, input: b.slice(0, k * n), output: $0)) } }
 
     /// Multiply-adds counted as two FLOPs each.
     public var flops: Double { 2 * Double(m) * Double(n) * Double(k) * Double(batch) }

@@ -56,6 +56,12 @@ extension RecurrentSequence {
         // tokens' rows of S when the input is projected tokens: after these ops,
         // ``tokenProjectionBackward``).
         let rows = t * b
+        // The input bias's gradient is Σ dZ over every row: the column sums of a weight-gradient
+        // product over dZ where one reads all of it (``GEMM/columnSums``), else a row sum. Over
+        // every occurrence with projected tokens, not S: an id outside the vocabulary reads zeros
+        // and has no row of S, but its gates still have a bias.
+        let inputBias = bindings.biasGradient.slice(0, g)
+        let recurrentProductReadsDZ = !shape.resetBefore && work.recurrentGateGradients == nil
         switch bindings.input {
         case .tokens(let tokens):
             guard let occurrences = tokens.occurrences, let summed = work.tokenGateGradients else {
@@ -64,12 +70,10 @@ extension RecurrentSequence {
             ops.append(.embeddingGradient(EmbeddingGradient(
                 occurrences: rows, vocabulary: tokens.capacity, width: g, outputGradient: gateGradients,
                 index: (occurrences.sortedRows, occurrences.segmentStarts, occurrences.segmentSlots), tableGradient: summed)))
-            // Over every occurrence, not S: an id outside the vocabulary reads zeros and has no
-            // row of S, but its gates still have a bias.
-            ops.append(.sumRows(SumRows(rows: rows, columns: g, input: gateGradients, output: bindings.biasGradient.slice(0, g))))
+            if !recurrentProductReadsDZ { ops.append(.sumRows(SumRows(rows: rows, columns: g, input: gateGradients, output: inputBias))) }
         case .sequence(let input):
-            ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: input, b: gateGradients, c: bindings.kernelGradient)))
-            ops.append(.sumRows(SumRows(rows: rows, columns: g, input: gateGradients, output: bindings.biasGradient.slice(0, g))))
+            ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: input, b: gateGradients, c: bindings.kernelGradient,
+                                  columnSums: inputBias)))
             if includingInputGradient, let product = inputGradientProduct(accumulating: false) { ops.append(product) }
         }
         let operands = recurrentOperands()
@@ -80,11 +84,18 @@ extension RecurrentSequence {
                                   b: gateGradients.slice(2 * h, rows * g - 2 * h),
                                   c: bindings.recurrentKernelGradient.slice(2 * h, h * g - 2 * h), ldb: g, ldc: g)))
         } else {
+            // Its column sums: the recurrent bias's gradient (GRU reset_after), or the input
+            // bias's when no input-kernel product read dZ.
+            let sums: FloatRef?
+            if work.recurrentGateGradients != nil {
+                sums = bindings.biasGradient.slice(g, g)
+            } else if case .tokens = bindings.input {
+                sums = inputBias
+            } else {
+                sums = nil
+            }
             ops.append(.gemm(GEMM(transposeA: true, m: h, n: g, k: rows, a: operands, b: work.recurrentGateGradients ?? gateGradients,
-                                  c: bindings.recurrentKernelGradient)))
-        }
-        if let recurrentGateGradients = work.recurrentGateGradients {
-            ops.append(.sumRows(SumRows(rows: rows, columns: g, input: recurrentGateGradients, output: bindings.biasGradient.slice(g, g))))
+                                  c: bindings.recurrentKernelGradient, columnSums: sums)))
         }
         return ops
     }
