@@ -150,7 +150,11 @@ extension CPUBackend {
     /// Each row's result is the same in any tile, so results do not change. bigru-w2v's inference
     /// on IMDB (36% of the forward direction's row-steps shared, its reverse direction split at
     /// 12 of 64 rows), interleaved runs of 40 steps: 20.9–21.3 → 18.1–18.5 ms. bilstm's batch of
-    /// 32 shares too little (3 rows) to split.
+    /// 32 shares too little (3 rows) to split. A shared row-step is not free, so row-steps
+    /// overstate the cheaper loop's saving where it copies more (stacked-bilstm's first layer in
+    /// inference: 29% of its forward direction's row-steps shared, 87% of the reverse
+    /// direction's time taken, one traced pass). Splitting by each loop's measured time from its
+    /// last run instead was tried, and on this noisy host showed no gain over row-steps.
     static func balancingSplit(rowSteps: [Int], batches: [Int], workers: Int, splittable: [Bool]) -> (loop: Int, tiles: [Range<Int>])? {
         guard rowSteps.count == 2, workers == 2 else { return nil }
         let (cheap, dear) = rowSteps[0] <= rowSteps[1] ? (0, 1) : (1, 0)
