@@ -30,6 +30,13 @@ extension KernelCatalog {
             [.embeddingGather(EmbeddingGather(batch: b, time: t, vocabulary: v, width: e, tokenIDs: tensors.int("ids"),
                                               table: tensors["table"], output: tensors["out"]))]
         })
+        // Its gate gradients ([T·B, 4H]) summed per token, over ids skewed as text's are (u³ of
+        // the vocabulary: a few tokens hold most occurrences, as IMDB's common words do).
+        let skewed = hostUniforms(b * t, salt: 7).map { Int32(Float(v - 1) * $0 * $0 * $0) }
+        let index = EmbeddingGradientIndex(tokenIDs: skewed, batch: b, time: t, vocabulary: v)
+        checks.append(embeddingGradientCheck(shape: "B=\(b) T=\(t) V=\(v) E=\(4 * e) lstm-imdb", occurrences: b * t, vocabulary: v,
+                                             width: 4 * e, sortedRows: index.sortedRows, segmentStarts: index.segmentStarts,
+                                             segmentTokens: index.segmentTokens))
         let n = v * e
         checks.append(KernelCheck("adam update embedding", kind: .optimizerUpdate, shape: "n=\(n)",
             tensors: [TensorSpec("w", n, .uniform(-1, 1)), TensorSpec("g", n, .uniform(-1, 1)),
