@@ -540,6 +540,8 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
     __global const float* m2 = rd ? rd + r2 * H : 0;
     __global const float* m3 = rd ? rd + r3 * H : 0;
     for (int s = 0; s < T; ++s) {
+        // The step's table rows, asked for while the products run: they lie anywhere in the table.
+        if (tr.ids) for (int r = 0; r < rows; ++r) prefetch(projected_input(x, tr, s, first + r, GH), GH);
         // The recurrent operand: the initial one, then the previous state times the dropout mask.
         __global const float* op = s == 0 ? op0 : at(h_out, s - 1);
         const bool dropping = s > 0 && rd;
