@@ -21,11 +21,12 @@ public struct RecurrentLoop: OpDescription, Hashable {
     /// Whether rows that start with the same run of token slot 0 (Keras's `pad_sequences` pads
     /// before the text with id 0) may share their states until their text starts: set by the
     /// planner when the loop reads `inputGather`'s rows forward in time, with no mask and no
-    /// dropout, and only its final state and cell state and its cells' sequence outputs are read
-    /// after it (an inference pass: the state history is not read). Such rows see the same inputs from the same
-    /// initial state, so a backend may compute one of them and copy it: the CPU backend does
-    /// (``CPUBackend/recurrentLoops(_:)``) when the initial state is the same on every row. On
-    /// IMDB that is over half of lstm-imdb's row-steps (reviews shorter than 500 words).
+    /// dropout, and only its final state and cell state and its cells' sequence outputs are
+    /// read after it (an inference pass: the state history is not read). Such rows see the same
+    /// inputs from the same initial state, so a backend may compute one of them and copy it:
+    /// the CPU backend does (``CPUBackend/recurrentLoops(_:)``) when the initial state is the
+    /// same on every row. On IMDB that is over half of lstm-imdb's row-steps (reviews shorter
+    /// than 500 words).
     public let sharesPaddedPrefix: Bool
     /// This loop, as against an equal one made elsewhere: shared by its copies, new with every
     /// loop made (its gather-less form, ``gatherThenLoop``, is one loop), and not part of
