@@ -85,46 +85,11 @@ extension CPUBackend {
         parallelRows(o.x.count, work: o.x.count) { range in for i in range { y[i] = alpha * x[i] + beta * y[i] } }
     }
 
-    /// Each column summed down the rows in ascending order, as a column-at-a-time loop would, but
-    /// the input read row by row (a column walk strides through `rows · columns` floats: the bias
-    /// gradient over all T·B rows of a sequence), 64 columns at a time in eight vector registers
-    /// (a running sum in memory made the pass compute-bound: 2 ms over bigru-w2v's `[18176, 384]`).
+    /// Column sums (``ColumnSums``), the columns shared out between the workers.
     func sumRows(_ o: SumRows) {
-        let x = UnsafePointer(o.input.hostPointer), y = o.output.hostPointer, n = o.columns
-        parallelRows(n, work: o.rows * n) { columns in
-            var j = columns.lowerBound
-            while j < columns.upperBound {
-                let width = Swift.min(64, columns.upperBound - j)
-                let zero = VectorMath.Vector()
-                var sums = (zero, zero, zero, zero, zero, zero, zero, zero)
-                if width == 64 {
-                    var row = x + j
-                    for _ in 0..<o.rows {
-                        sums.0 += VectorMath.load(row); sums.1 += VectorMath.load(row + 8)
-                        sums.2 += VectorMath.load(row + 16); sums.3 += VectorMath.load(row + 24)
-                        sums.4 += VectorMath.load(row + 32); sums.5 += VectorMath.load(row + 40)
-                        sums.6 += VectorMath.load(row + 48); sums.7 += VectorMath.load(row + 56)
-                        row += n
-                    }
-                } else {
-                    // Fewer columns (simplernn-imdb's 32, split 16 a worker): a vector per eight.
-                    let full = width / 8, rest = width % 8
-                    withUnsafeMutableBytes(of: &sums) { lanes in
-                        let sum = lanes.baseAddress!.assumingMemoryBound(to: VectorMath.Vector.self)
-                        var row = x + j
-                        for _ in 0..<o.rows {
-                            for v in 0..<full { sum[v] += VectorMath.load(row + 8 * v) }
-                            if rest > 0 { sum[full] += VectorMath.load(row + 8 * full, count: rest) }
-                            row += n
-                        }
-                    }
-                }
-                withUnsafeBytes(of: sums) { lanes in
-                    let sum = lanes.baseAddress!.assumingMemoryBound(to: Float.self)
-                    for c in 0..<width { y[j + c] = (o.beta == 0 ? 0 : o.beta * y[j + c]) + sum[c] }
-                }
-                j += width
-            }
+        let x = UnsafePointer(o.input.hostPointer), y = o.output.hostPointer
+        parallelRows(o.columns, work: o.rows * o.columns) { columns in
+            ColumnSums.sum(x, rows: o.rows, stride: o.columns, columns: columns, beta: o.beta, into: y)
         }
     }
 

@@ -30,51 +30,21 @@ public enum RowGEMM {
     /// ``CPUBackend/runsTransposedAInRowGEMM(_:)``.
     ///
     /// `columnSums` (`[n]`), when given, receives B's column sums over its `k` rows, each chunk's
-    /// rows added in order right after the blocks read them: a bias gradient beside its weight
-    /// gradient, without a pass of its own over `dZ` (``GEMM/columnSums``).
+    /// sums (``ColumnSums``) added right after the blocks read its rows: a bias gradient beside
+    /// its weight gradient, without a pass of its own over `dZ` (``GEMM/columnSums``).
     public static func multiplyTransposedA(m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                                            b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
                                            c: UnsafeMutablePointer<Float>, ldc: Int, columnSums: UnsafeMutablePointer<Float>? = nil) {
-        columnSums?.initialize(repeating: 0, count: n)
         var start = 0
         repeat {
             let depth = Swift.min(transposedChunk, k - start)
             blocks(rows: 0..<m, n: n, k: depth, alpha: alpha, a: a + start * lda, rowStride: 1, kStride: lda,
                    b: b + start * ldb, ldb: ldb, panelStride: panelWidth, beta: start == 0 ? beta : 1, c: c, ldc: ldc)
-            if let columnSums { addRows(b + start * ldb, rows: depth, ldb: ldb, n: n, into: columnSums) }
+            if let columnSums {
+                ColumnSums.sum(b + start * ldb, rows: depth, stride: ldb, columns: 0..<n, beta: start == 0 ? 0 : 1, into: columnSums)
+            }
             start += depth
         } while start < k
-    }
-
-    /// `sums[j] += Σ rows[r · ldb + j]` over `rows` rows, in order: 32 columns at a time, so that
-    /// each row's two cache lines are read whole (a column of eight at a time read every line
-    /// twice, and cost as much as a pass of its own over dZ).
-    static func addRows(_ rows: UnsafePointer<Float>, rows count: Int, ldb: Int, n: Int, into sums: UnsafeMutablePointer<Float>) {
-        var j = 0
-        while j + 32 <= n {
-            var s0 = VectorMath.load(sums + j), s1 = VectorMath.load(sums + j + 8)
-            var s2 = VectorMath.load(sums + j + 16), s3 = VectorMath.load(sums + j + 24)
-            var row = rows + j
-            for _ in 0..<count {
-                s0 += VectorMath.load(row); s1 += VectorMath.load(row + 8)
-                s2 += VectorMath.load(row + 16); s3 += VectorMath.load(row + 24)
-                row += ldb
-            }
-            VectorMath.store(s0, sums + j); VectorMath.store(s1, sums + j + 8)
-            VectorMath.store(s2, sums + j + 16); VectorMath.store(s3, sums + j + 24)
-            j += 32
-        }
-        while j < n {
-            let width = Swift.min(8, n - j)
-            var sum = width == 8 ? VectorMath.load(sums + j) : VectorMath.load(sums + j, count: width)
-            var row = rows + j
-            for _ in 0..<count {
-                sum += width == 8 ? VectorMath.load(row) : VectorMath.load(row, count: width)
-                row += ldb
-            }
-            if width == 8 { VectorMath.store(sum, sums + j) } else { VectorMath.store(sum, sums + j, count: width) }
-            j += width
-        }
     }
 
     /// Rows of A (and B) per chunk of ``multiplyTransposedA(m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``:
