@@ -1,4 +1,5 @@
 import Recur
+import RecurCompute
 
 /// The one batch of token ids and labels a case's timed steps train on, with a case's shapes:
 /// uniform random ids (the default without the IMDB archive, and every sweep), or real reviews
@@ -24,15 +25,9 @@ public struct BenchmarkBatch: Sendable {
 
     /// Random ids in `[1, vocabulary)` (0 is the padding index) and labels fitting `loss`.
     public static func random(batch: Int, time: Int, vocabulary: Int, classes: Int, loss: LossKind, seed: UInt64 = 7) -> BenchmarkBatch {
-        var state = seed &+ 0x9E37_79B9_7F4A_7C15
-        func next() -> UInt64 {
-            // SplitMix64: cheap, and the same on every machine.
-            state = state &+ 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        // The same on every machine; started one increment on from `seed`, as every report so far.
+        var random = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
+        func next() -> UInt64 { random.next() }
         let range = UInt64(Swift.max(vocabulary - 1, 1))
         let tokenIDs = (0..<(batch * time)).map { _ in Int32(1 + next() % range) }
         let labels: [Float]
