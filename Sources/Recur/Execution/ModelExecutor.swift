@@ -266,20 +266,24 @@ public final class ModelExecutor {
                 try backend.upload(pairTokens, to: distinctPairs.tokens, lane: lane)
                 try backend.upload(pairs.map { $0 < 0 ? -1 : $0 / Int32(vocabulary) }, to: distinctPairs.sequences, lane: lane)
                 if let pairTokenIndex {
-                    let byToken = EmbeddingGradientIndex(tokenIDs: pairTokens, batch: 1, time: pairTokens.count, vocabulary: vocabulary)
-                    try backend.upload(byToken.sortedRows, to: pairTokenIndex.sortedRows, lane: lane)
-                    try backend.upload(byToken.segmentStarts, to: pairTokenIndex.segmentStarts, lane: lane)
-                    try backend.upload(byToken.segmentTokens, to: pairTokenIndex.segmentTokens, lane: lane)
+                    try upload(EmbeddingGradientIndex(tokenIDs: pairTokens, batch: 1, time: pairTokens.count, vocabulary: vocabulary),
+                               to: pairTokenIndex, lane: lane)
                 }
             } else {
                 index = EmbeddingGradientIndex(tokenIDs: ids, batch: b, time: t, vocabulary: vocabulary)
             }
-            try backend.upload(index.sortedRows, to: embeddingIndex.sortedRows, lane: lane)
-            try backend.upload(index.segmentStarts, to: embeddingIndex.segmentStarts, lane: lane)
-            try backend.upload(index.segmentTokens, to: embeddingIndex.segmentTokens, lane: lane)
+            try upload(index, to: embeddingIndex, lane: lane)
             if let tokenSlots { try backend.upload(index.tokenSlots, to: tokenSlots, lane: lane) }
             if let segmentSlots { try backend.upload(index.segmentSlots, to: segmentSlots, lane: lane) }
             distinctTokenCount = index.distinctTokens
         }
+    }
+
+    /// An index's rows, segment starts and segment tokens, into the tensors an ``EmbeddingGradient`` reads.
+    private func upload(_ index: EmbeddingGradientIndex, to tensors: (sortedRows: IntRef, segmentStarts: IntRef, segmentTokens: IntRef),
+                        lane: Int) throws {
+        try backend.upload(index.sortedRows, to: tensors.sortedRows, lane: lane)
+        try backend.upload(index.segmentStarts, to: tensors.segmentStarts, lane: lane)
+        try backend.upload(index.segmentTokens, to: tensors.segmentTokens, lane: lane)
     }
 }

@@ -57,11 +57,18 @@ extension RecurrentSequence {
         // ``tokenProjectionBackward``).
         let rows = t * b
         // The input bias's gradient is Σ dZ over every row: the column sums of a weight-gradient
-        // product over dZ where one reads all of it (``GEMM/columnSums``), else a row sum. Over
-        // every occurrence with projected tokens, not S: an id outside the vocabulary reads zeros
-        // and has no row of S, but its gates still have a bias.
+        // product that reads all of dZ (``GEMM/columnSums``), else a row sum. Over every
+        // occurrence with projected tokens, not S: an id outside the vocabulary reads zeros and
+        // has no row of S, but its gates still have a bias. There no input-kernel product reads
+        // dZ, and the recurrent-kernel product sums it unless it reads only part of it
+        // (reset-before GRU) or another dZ (reset-after).
         let inputBias = bindings.biasGradient.slice(0, g)
-        let recurrentProductReadsDZ = !shape.resetBefore && work.recurrentGateGradients == nil
+        let recurrentProductSumsInputBias: Bool
+        if case .tokens = bindings.input {
+            recurrentProductSumsInputBias = !shape.resetBefore && work.recurrentGateGradients == nil
+        } else {
+            recurrentProductSumsInputBias = false
+        }
         switch bindings.input {
         case .tokens(let tokens):
             guard let occurrences = tokens.occurrences, let summed = work.tokenGateGradients else {
@@ -70,7 +77,7 @@ extension RecurrentSequence {
             ops.append(.embeddingGradient(EmbeddingGradient(
                 occurrences: rows, vocabulary: tokens.capacity, width: g, outputGradient: gateGradients,
                 index: (occurrences.sortedRows, occurrences.segmentStarts, occurrences.segmentSlots), tableGradient: summed)))
-            if !recurrentProductReadsDZ { ops.append(.sumRows(SumRows(rows: rows, columns: g, input: gateGradients, output: inputBias))) }
+            if !recurrentProductSumsInputBias { ops.append(.sumRows(SumRows(rows: rows, columns: g, input: gateGradients, output: inputBias))) }
         case .sequence(let input):
             ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: input, b: gateGradients, c: bindings.kernelGradient,
                                   columnSums: inputBias)))
@@ -84,16 +91,9 @@ extension RecurrentSequence {
                                   b: gateGradients.slice(2 * h, rows * g - 2 * h),
                                   c: bindings.recurrentKernelGradient.slice(2 * h, h * g - 2 * h), ldb: g, ldc: g)))
         } else {
-            // Its column sums: the recurrent bias's gradient (GRU reset_after), or the input
-            // bias's when no input-kernel product read dZ.
-            let sums: FloatRef?
-            if work.recurrentGateGradients != nil {
-                sums = bindings.biasGradient.slice(g, g)
-            } else if case .tokens = bindings.input {
-                sums = inputBias
-            } else {
-                sums = nil
-            }
+            // Its column sums: the recurrent bias's gradient (GRU reset_after), or the input bias's.
+            let sums = work.recurrentGateGradients != nil ? bindings.biasGradient.slice(g, g)
+                : recurrentProductSumsInputBias ? inputBias : nil
             ops.append(.gemm(GEMM(transposeA: true, m: h, n: g, k: rows, a: operands, b: work.recurrentGateGradients ?? gateGradients,
                                   c: bindings.recurrentKernelGradient, columnSums: sums)))
         }
