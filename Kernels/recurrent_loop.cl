@@ -308,22 +308,22 @@ inline void loop_backward(const int kind, const int G, const int local_weights,
         STEPPED(x), STEPPED(h_out), STEPPED(c_out), STEPPED(gates), \
         STEPPED(mask), STEPPED(seq), STEPPED(dropped), STEPPED(reset), \
         TENSOR(const int, ids), const int ids_stride, const int ids_t0, const int ids_dt, const int table_rows, \
-        TENSOR(const float, table), TENSOR(const float, zeros), \
+        TENSOR(const float, table), TENSOR(const float, zeros), TENSOR(int, padding), \
         __local float* scratch
 #define LOOP_FORWARD_BINDINGS \
     BIND(const float, u); BIND(const float, bias_); BIND(const float, rd); \
     BIND(const float, h0); BIND(const float, c0); BIND(const float, op0); \
     BIND_STEPPED(x); BIND_STEPPED(h_out); BIND_STEPPED(c_out); BIND_STEPPED(gates); \
     BIND_STEPPED(mask); BIND_STEPPED(seq); BIND_STEPPED(dropped); BIND_STEPPED(reset); \
-    BIND(const int, ids); BIND(const float, table); BIND(const float, zeros); \
+    BIND(const int, ids); BIND(const float, table); BIND(const float, zeros); BIND(int, padding); \
     const token_rows tr = { ids, ids_stride, ids_t0, ids_dt, table_rows, table, zeros };
 #define LOOP_BACKWARD_PARAMETERS const int B, const int H, const int T, const int act, const int ract, const int carried_output, \
         TENSOR(const float, u), TENSOR(const float, rd), TENSOR(float, carried), TENSOR(float, c_grad), \
         STEPPED(gates), STEPPED(h_prev), STEPPED(c_prev), STEPPED(c_cur), \
-        STEPPED(mask), STEPPED(out_grad), STEPPED(gate_grad), STEPPED(rec_gate_grad), \
+        STEPPED(mask), STEPPED(out_grad), STEPPED(gate_grad), STEPPED(rec_gate_grad), TENSOR(const int, padding), \
         __local float* scratch
 #define LOOP_BACKWARD_BINDINGS \
-    BIND(const float, u); BIND(const float, rd); BIND(float, carried); BIND(float, c_grad); \
+    BIND(const float, u); BIND(const float, rd); BIND(float, carried); BIND(float, c_grad); BIND(const int, padding); \
     BIND_STEPPED(gates); BIND_STEPPED(h_prev); BIND_STEPPED(c_prev); BIND_STEPPED(c_cur); \
     BIND_STEPPED(mask); BIND_STEPPED(out_grad); BIND_STEPPED(gate_grad); BIND_STEPPED(rec_gate_grad);
 
@@ -394,6 +394,13 @@ LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_global_tanh_sigmoid, KIND_GR
 
 // Rows a row-kernel work-item carries: U's vectors are read once for all of them.
 #define ROWS_PER_ITEM 4
+
+// The first of a work-item's rows: the last ones first, so that the first work-groups, which a
+// device starts first, take the rows with the most text when a training batch comes by
+// decreasing padding (``PaddedPrefixSharing``) and those with the least are left for the end,
+// when they even out the cores. Items past the batch (global size rounds up) come first and
+// return at once.
+inline int row_item_first(void) { return (get_global_size(0) - 1 - get_global_id(0)) * ROWS_PER_ITEM; }
 
 // One k (forward) or column (backward) of four rows' products over eight columns: row i's
 // accumulator gains x_i · u.
@@ -488,6 +495,39 @@ inline void rows_forward_product(const int wide, const int n, const int H, const
     if (rows > 3) { vstore8(d0, 0, g3 + n); if (wide) vstore8(d1, 1, g3 + n); }
 }
 
+// One row's recurrent product, [1, H] × [H, G·H], into its saved-gate row: what a work-item
+// computes while its other rows copy that row's state (shared padded prefixes). Up to eight
+// chains of eight columns at a time, each summed in ascending k as the four-row tiles do, so the
+// row gets the same bits either way.
+inline void row_forward_product(const int H, const int GH, __global const float* wg, __global const float* o, __global float* g) {
+    int n = 0;
+    for (; n + 64 <= GH; n += 64) {
+        float8 a0 = (float8)(0.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (int k = 0; k < H; ++k) {
+            __global const float* u = wg + k * GH + n;
+            const float8 x = (float8)(o[k]);
+            a0 = mad(x, vload8(0, u), a0); a1 = mad(x, vload8(1, u), a1); a2 = mad(x, vload8(2, u), a2); a3 = mad(x, vload8(3, u), a3);
+            a4 = mad(x, vload8(4, u), a4); a5 = mad(x, vload8(5, u), a5); a6 = mad(x, vload8(6, u), a6); a7 = mad(x, vload8(7, u), a7);
+        }
+        vstore8(a0, 0, g + n); vstore8(a1, 1, g + n); vstore8(a2, 2, g + n); vstore8(a3, 3, g + n);
+        vstore8(a4, 4, g + n); vstore8(a5, 5, g + n); vstore8(a6, 6, g + n); vstore8(a7, 7, g + n);
+    }
+    for (; n + 32 <= GH; n += 32) {
+        float8 a0 = (float8)(0.0f), a1 = a0, a2 = a0, a3 = a0;
+        for (int k = 0; k < H; ++k) {
+            __global const float* u = wg + k * GH + n;
+            const float8 x = (float8)(o[k]);
+            a0 = mad(x, vload8(0, u), a0); a1 = mad(x, vload8(1, u), a1); a2 = mad(x, vload8(2, u), a2); a3 = mad(x, vload8(3, u), a3);
+        }
+        vstore8(a0, 0, g + n); vstore8(a1, 1, g + n); vstore8(a2, 2, g + n); vstore8(a3, 3, g + n);
+    }
+    for (; n < GH; n += 8) {
+        float8 a0 = (float8)(0.0f);
+        for (int k = 0; k < H; ++k) a0 = mad((float8)(o[k]), vload8(0, wg + k * GH + n), a0);
+        vstore8(a0, 0, g + n);
+    }
+}
+
 // The step of row b after its recurrent product sits in `gs`: the masked-row copy, or the cell of
 // each eight units.
 inline void row_forward_cell(const int kind, const int G, const int H, const int SW, const int b, const int s,
@@ -523,12 +563,21 @@ inline void row_forward_cell(const int kind, const int G, const int H, const int
     }
 }
 
+// Whether rows r0 and r (of H units, and LSTM cell states c when given) start from the same state.
+inline bool same_initial_state(__global const float* h0, __global const float* c0, const int H, const int r0, const int r) {
+    for (int j = 0; j < H; ++j) {
+        if (h0[r0 * H + j] != h0[r * H + j]) return false;
+        if (c0 && c0[r0 * H + j] != c0[r * H + j]) return false;
+    }
+    return true;
+}
+
 inline void loop_forward_rows(const int kind, const int G, const int B, const int H, const int T,
         __global const float* wg, __global const float* bias_, __global const float* rd,
         __global const float* h0, __global const float* c0, __global const float* op0,
         const stepped x, const token_rows tr, const stepped h_out, const stepped c_out, const stepped gates,
-        const stepped mask, const stepped seq, const stepped dropped) {
-    const int first = get_global_id(0) * ROWS_PER_ITEM;
+        const stepped mask, const stepped seq, const stepped dropped, __global int* padding) {
+    const int first = row_item_first();
     if (first >= B) return;
     const int rows = min(ROWS_PER_ITEM, B - first);
     // Rows past B compute on row B−1 and write nothing.
@@ -539,23 +588,58 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
     __global const float* m1 = rd ? rd + r1 * H : 0;
     __global const float* m2 = rd ? rd + r2 * H : 0;
     __global const float* m3 = rd ? rd + r3 * H : 0;
+    // Shared padded prefixes (`padding` given: a training forward reading token rows in place):
+    // the item's rows still in their leading run of token slot 0 at a step have equal states when
+    // they started from equal ones, and when they come by decreasing padding they are the first
+    // of the item's rows: the last of them computes and the others copy its state and cell state.
+    // Each row's padding is written for the loop's backward (0: the row shares nothing).
+    int pad[ROWS_PER_ITEM] = { 0, 0, 0, 0 };
+    if (padding) {
+        bool shares = true;
+        for (int r = 0; r < rows; ++r) {
+            int t = 0;
+            while (t < T && tr.ids[(first + r) * tr.stride + tr.t0 + t * tr.dt] == 0) ++t;
+            pad[r] = t;
+            shares = shares && (r == 0 || (t <= pad[r - 1] && same_initial_state(h0, c0, H, first, first + r)));
+        }
+        for (int r = 0; r < rows; ++r) { if (!shares) pad[r] = 0; padding[first + r] = pad[r]; }
+    }
     for (int s = 0; s < T; ++s) {
+        // The rows in padding at this step are the first `padded`; the last of them stands for all.
+        int padded = 0;
+        while (padded < rows && pad[padded] > s) ++padded;
+        const int from = max(padded - 1, 0);
         // The step's table rows, asked for while the products run: they lie anywhere in the table.
-        if (tr.ids) for (int r = 0; r < rows; ++r) prefetch(projected_input(x, tr, s, first + r, GH), GH);
+        if (tr.ids) for (int r = from; r < rows; ++r) prefetch(projected_input(x, tr, s, first + r, GH), GH);
         // The recurrent operand: the initial one, then the previous state times the dropout mask.
         __global const float* op = s == 0 ? op0 : at(h_out, s - 1);
         const bool dropping = s > 0 && rd;
         __global float* gs = at(gates, s);
         int n = 0;
+        if (from > 0 && from == rows - 1) {
+            // Only the stand-in computes (sharing has no dropout).
+            row_forward_product(H, GH, wg, op + (first + from) * H, gs + (first + from) * SW);
+            n = GH;
+        }
         for (; n + 16 <= GH; n += 16)
             rows_forward_product(1, n, H, GH, rows, wg, dropping, op + r0 * H, op + r1 * H, op + r2 * H, op + r3 * H,
                                  m0, m1, m2, m3, gs + r0 * SW, gs + r1 * SW, gs + r2 * SW, gs + r3 * SW);
         if (n < GH)
             rows_forward_product(0, n, H, GH, rows, wg, dropping, op + r0 * H, op + r1 * H, op + r2 * H, op + r3 * H,
                                  m0, m1, m2, m3, gs + r0 * SW, gs + r1 * SW, gs + r2 * SW, gs + r3 * SW);
-        for (int r = 0; r < rows; ++r)
+        for (int r = from; r < rows; ++r)
             row_forward_cell(kind, G, H, SW, first + r, s, bias_, rd ? rd + (first + r) * H : 0, h0, c0,
                              x, tr, h_out, c_out, gates, mask, seq, dropped);
+        for (int r = 0; r < from; ++r) {
+            __global const float* h = at(h_out, s) + (first + from) * H;
+            __global float* hr = at(h_out, s) + (first + r) * H;
+            for (int j = 0; j < H; j += 8) vstore8(vload8(0, h + j), 0, hr + j);
+            if (kind == KIND_LSTM) {
+                __global const float* c = at(c_out, s) + (first + from) * H;
+                __global float* cr = at(c_out, s) + (first + r) * H;
+                for (int j = 0; j < H; j += 8) vstore8(vload8(0, c + j), 0, cr + j);
+            }
+        }
     }
 }
 
@@ -564,7 +648,7 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
 #define LOOP_FORWARD_ROWS_KERNEL(name, KIND, G) \
 __kernel void name(LOOP_FORWARD_PARAMETERS) { \
     LOOP_FORWARD_BINDINGS; \
-    loop_forward_rows(KIND, G, B, H, T, u, bias_, rd, h0, c0, op0, x, tr, h_out, c_out, gates, mask, seq, dropped); \
+    loop_forward_rows(KIND, G, B, H, T, u, bias_, rd, h0, c0, op0, x, tr, h_out, c_out, gates, mask, seq, dropped, padding); \
 }
 
 LOOP_FORWARD_ROWS_KERNEL(simple_rnn_loop_forward_rows_tanh_sigmoid, KIND_SIMPLE_RNN, 1)
@@ -581,6 +665,9 @@ LOOP_FORWARD_ROWS_KERNEL(gru_loop_forward_rows_tanh_sigmoid, KIND_GRU_RESET_AFTE
 // column. The carried state gradient and the LSTM cell gradient stay in `carried` and `c_grad`,
 // row b, between steps. Same limits as the forward rows, plus gate_grad and rec_gate_grad keep a
 // distinct row per step (stride ≠ 0). Local memory: G·H·H floats.
+
+// The most eight-unit chains the backward's one-row product keeps (H ≤ 128).
+#define SINGLE_ROW_CHAINS 16
 
 // One processed step's tensors (row 0 of each; NULL when absent), found once per step.
 typedef struct {
@@ -637,11 +724,32 @@ inline void row_backward_cell8(const int kind, const int G, const int H, const i
     }
 }
 
+// Row b's gradients reaching units j…j+7 at a step, added into its stand-in's (`carry`, and
+// LSTM's `c_sum`) and zeroed; its gate gradients there zero.
+inline void fold_row8(const int kind, const int G, const int H, const int b, const int j, const float8 product, const int has_product,
+        __global float* carried, __global float* c_grad, __global float* carry, __global float* c_sum, const backward_step t) {
+    float8 dh = vload8(0, carried + b * H + j);
+    if (has_product) dh += product;
+    if (t.out_grad) dh += vload8(0, t.out_grad + b * H + j);
+    vstore8(vload8(0, carry + j) + dh, 0, carry + j);
+    vstore8((float8)(0.0f), 0, carried + b * H + j);
+    if (kind == KIND_LSTM) {
+        vstore8(vload8(0, c_sum + j) + vload8(0, c_grad + b * H + j), 0, c_sum + j);
+        vstore8((float8)(0.0f), 0, c_grad + b * H + j);
+    }
+    __global float* dz = t.gate_grad + b * G * H;
+    __global float* dzr = t.rec_gate_grad ? t.rec_gate_grad + b * G * H : 0;
+    for (int g = 0; g < G; ++g) {
+        vstore8((float8)(0.0f), 0, dz + g * H + j);
+        if (dzr) vstore8((float8)(0.0f), 0, dzr + g * H + j);
+    }
+}
+
 inline void loop_backward_rows(const int kind, const int G, const int B, const int H, const int T, const int carried_output,
         __global const float* wg, __global const float* rd, __global float* carried, __global float* c_grad,
         const stepped gates, const stepped h_prev, const stepped c_prev, const stepped c_cur,
         const stepped mask, const stepped out_grad, const stepped gate_grad, const stepped rec_gate_grad,
-        __local float* ut) {
+        __global const int* padding, __local float* ut) {
     const int GH = G * H;
     // Without a recurrent kernel (a one-step backward) there is nothing to copy or read.
     if (wg) {
@@ -651,22 +759,51 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
         }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    const int first = get_global_id(0) * ROWS_PER_ITEM;
+    const int first = row_item_first();
     if (first >= B) return;
     const int rows = min(ROWS_PER_ITEM, B - first);
     // Rows past B compute on row B−1 and write nothing.
     const int r1 = min(first + 1, B - 1), r2 = min(first + 2, B - 1), r3 = min(first + 3, B - 1);
     const stepped recurrent_side = kind == KIND_GRU_RESET_AFTER ? rec_gate_grad : gate_grad;
+    // The paddings the forward shared by (a forward-in-time direction: step s is timestep
+    // T−1−s): the rows it copied at a timestep add what reaches them — carried gradient, output
+    // gradient, their own product — into the row that stood for them, and their gate gradients
+    // are zero. A folded row's carried gradients are zeroed, so that from then on it adds only
+    // its output's gradient (its zero gate gradients give it a zero product).
+    int pad[ROWS_PER_ITEM] = { 0, 0, 0, 0 };
+    if (padding) for (int r = 0; r < rows; ++r) pad[r] = padding[first + r];
+    int previous_from = 0;
     for (int s = 0; s < T; ++s) {
+        int padded = 0;
+        while (padded < rows && pad[padded] > T - 1 - s) ++padded;
+        const int from = max(padded - 1, 0);
+        // Only the stand-in's product is not zero when every row it stands for was folded at the
+        // step before (their gate gradients there are zero): then it alone is computed, over all
+        // H units at once, each summed in ascending column as the four-row tiles do.
+        const bool single = from > 0 && from == rows - 1 && from == previous_from && H <= 8 * SINGLE_ROW_CHAINS;
+        previous_from = from;
+        float8 single_product[SINGLE_ROW_CHAINS];
         __global const float* previous = s > 0 && wg ? at(recurrent_side, s - 1) : 0;
         const backward_step t = {
             mask.p ? at(mask, s) : 0, out_grad.p ? at(out_grad, s) : 0, at(gates, s), at(gate_grad, s),
             rec_gate_grad.p ? at(rec_gate_grad, s) : 0, kind == KIND_GRU_RESET_AFTER ? at(h_prev, s) : 0,
             kind == KIND_LSTM ? at(c_prev, s) : 0, kind == KIND_LSTM ? at(c_cur, s) : 0 };
+        if (single && previous) {
+            __global const float* ps = previous + (first + from) * GH;
+            for (int i = 0; i < H / 8; ++i) single_product[i] = (float8)(0.0f);
+            for (int col = 0; col < GH; ++col) {
+                __local const float* uc = ut + col * H;
+                const float8 x = (float8)(ps[col]);
+                for (int i = 0; i < H / 8; ++i) single_product[i] = mad(x, vload8(i, uc), single_product[i]);
+            }
+        }
         for (int j = 0; j < H; j += 16) {
             const int wide = j + 16 <= H;
             float8 a0 = (float8)(0.0f), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
-            if (previous) {
+            if (single && previous) {
+                const float8 lo = single_product[j / 8], hi = wide ? single_product[j / 8 + 1] : lo;
+                if (from == 1) { b0 = lo; b1 = hi; } else if (from == 2) { c0 = lo; c1 = hi; } else { d0 = lo; d1 = hi; }
+            } else if (previous) {
                 __global const float* p0 = previous + first * GH;
                 __global const float* p1 = previous + r1 * GH;
                 __global const float* p2 = previous + r2 * GH;
@@ -680,12 +817,22 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
                 }
             }
             const int has = previous != 0;
+            if (from > 0) {
+                __global float* carry = carried + (first + from) * H;
+#define FOLD_ROW(r, lo, hi) \
+                fold_row8(kind, G, H, first + r, j, lo, has, carried, c_grad, carry, c_grad + (first + from) * H, t); \
+                if (wide) fold_row8(kind, G, H, first + r, j + 8, hi, has, carried, c_grad, carry, c_grad + (first + from) * H, t)
+                FOLD_ROW(0, a0, a1);
+                if (from > 1) { FOLD_ROW(1, b0, b1); }
+                if (from > 2) { FOLD_ROW(2, c0, c1); }
+#undef FOLD_ROW
+            }
 #define ROW_BACKWARD_CELL(r, lo, hi) \
             row_backward_cell8(kind, G, H, first + r, j, lo, has, carried_output, rd, carried, c_grad, t); \
             if (wide) row_backward_cell8(kind, G, H, first + r, j + 8, hi, has, carried_output, rd, carried, c_grad, t)
-            ROW_BACKWARD_CELL(0, a0, a1);
-            if (rows > 1) { ROW_BACKWARD_CELL(1, b0, b1); }
-            if (rows > 2) { ROW_BACKWARD_CELL(2, c0, c1); }
+            if (from == 0) { ROW_BACKWARD_CELL(0, a0, a1); }
+            if (rows > 1 && from <= 1) { ROW_BACKWARD_CELL(1, b0, b1); }
+            if (rows > 2 && from <= 2) { ROW_BACKWARD_CELL(2, c0, c1); }
             if (rows > 3) { ROW_BACKWARD_CELL(3, d0, d1); }
 #undef ROW_BACKWARD_CELL
         }
@@ -696,7 +843,7 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
 __kernel void name(LOOP_BACKWARD_PARAMETERS) { \
     LOOP_BACKWARD_BINDINGS; \
     loop_backward_rows(KIND, G, B, H, T, carried_output, u, rd, carried, c_grad, \
-                       gates, h_prev, c_prev, c_cur, mask, out_grad, gate_grad, rec_gate_grad, scratch); \
+                       gates, h_prev, c_prev, c_cur, mask, out_grad, gate_grad, rec_gate_grad, padding, scratch); \
 }
 
 LOOP_BACKWARD_ROWS_KERNEL(simple_rnn_loop_backward_rows_tanh_sigmoid, KIND_SIMPLE_RNN, 1)

@@ -19,7 +19,7 @@ public final class IMDBBenchmarkText {
     }
 
     /// The preset's batch: `batchSize` reviews, `[B, T]` ids batch-major, labels 0/1 (the class
-    /// index for a two-class softmax).
+    /// index for a two-class softmax), in the order `fit` feeds a batch (by decreasing padding).
     public func batch(for preset: ReferencePreset) throws -> BenchmarkBatch {
         let count = preset.batchSize
         guard reviews.count >= count else {
@@ -35,7 +35,8 @@ public final class IMDBBenchmarkText {
             tokenizers[configuration] = fitted
             tokenizer = fitted
         }
-        let batch = LabeledSequences(Array(reviews.prefix(count)), tokenizer: tokenizer, maxlen: preset.maxlen)
+        let reviews = LabeledSequences(Array(reviews.prefix(count)), tokenizer: tokenizer, maxlen: preset.maxlen)
+        let batch = reviews.rows(reviews.paddingOrdered(0..<count))
         return BenchmarkBatch(tokenIDs: batch.tokenIDs, labels: batch.labels, source: .imdb)
     }
 }

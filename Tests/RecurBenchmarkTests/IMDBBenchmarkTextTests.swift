@@ -27,7 +27,9 @@ final class IMDBBenchmarkTextTests: XCTestCase {
         return directory.path
     }
 
-    func testABatchIsThePresetsFirstReviewsInKerasOrderPaddedBeforeTheText() throws {
+    /// The preset's first reviews in Keras's order, padded before the text, fed as `fit` feeds a
+    /// batch: by decreasing padding (shortest review first), ties in Keras's order.
+    func testABatchIsThePresetsFirstReviewsPaddedBeforeTheTextShortestFirst() throws {
         let path = try makeFolder(reviews: 40)
         let text = try IMDBBenchmarkText(path: path)
         let batch = try text.batch(for: .bilstm)
@@ -35,7 +37,12 @@ final class IMDBBenchmarkTextTests: XCTestCase {
         XCTAssertEqual(batch.source, .imdb)
         XCTAssertEqual(batch.tokenIDs.count, rows * time)
         XCTAssertEqual(batch.labels.count, rows)
-        let expected = Array(try IMDBReader.read(path).trainInKerasOrder.prefix(rows))
+        let first = Array(try IMDBReader.read(path).trainInKerasOrder.prefix(rows))
+        let expected = first.enumerated().sorted { a, b in
+            let (x, y) = (a.element.text.split(separator: " ").count, b.element.text.split(separator: " ").count)
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
+        XCTAssertNotEqual(expected.map(\.text), first.map(\.text), "the fixture's first reviews do not come shortest first")
         for row in 0..<rows {
             let ids = batch.tokenIDs[(row * time)..<((row + 1) * time)]
             let words = expected[row].text.split(separator: " ").count

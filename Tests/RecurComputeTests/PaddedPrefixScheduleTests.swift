@@ -12,18 +12,54 @@ final class PaddedPrefixScheduleTests: XCTestCase {
                            0, 0, 0, 0, 9, 9,
                            0, 4, 4, 4, 4, 4]
 
-    func arrange(initialState: [Float]) -> (order: [Int32], padding: [Int32], shared: Int) {
-        tokens.withUnsafeBufferPointer { ids in
-            let schedule = PaddedPrefixSchedule(batch: 5, width: 2, timestepStarts: Array(0..<6), tokenIDs: ids.baseAddress!)
-            let shared = initialState.withUnsafeBufferPointer {
+    func arrange(initialState: [Float], tokens: [Int32]? = nil, sharing: PaddedPrefixSharing = .inference)
+        -> (order: [Int32], padding: [Int32], shared: Int, tiles: [Range<Int>]) {
+        (tokens ?? self.tokens).withUnsafeBufferPointer { ids in
+            let schedule = PaddedPrefixSchedule(batch: 5, width: 2, timestepStarts: Array(0..<6), tokenIDs: ids.baseAddress!, sharing: sharing)
+            let tiles = initialState.withUnsafeBufferPointer {
                 schedule.arrange(tiles: [0..<3, 3..<5], initialState: $0.baseAddress!, initialCellState: nil)
             }
-            return (Array(UnsafeBufferPointer(start: schedule.order, count: 5)), Array(UnsafeBufferPointer(start: schedule.padding, count: 5)), shared)
+            return (Array(UnsafeBufferPointer(start: schedule.order, count: 5)), Array(UnsafeBufferPointer(start: schedule.padding, count: 5)),
+                    schedule.sharedRowSteps, tiles)
         }
     }
 
+    /// The same rows by decreasing padding (6, 4, 2, 1, 0), as a training batch comes.
+    var orderedTokens: [Int32] { [1, 3, 0, 4, 2].flatMap { tokens[($0 * 6)..<($0 * 6 + 6)] } }
+
+    /// In training the rows stay in the batch's order, which must already be by decreasing
+    /// padding, and the tiles are cut where they even out the row-steps computed.
+    func testTrainingKeepsAnOrderedBatchAndEvensTheTiles() {
+        let zeros = [Float](repeating: 0, count: 10)
+        let (order, padding, shared, tiles) = arrange(initialState: zeros, tokens: orderedTokens, sharing: .training)
+        XCTAssertEqual(order, [0, 1, 2, 3, 4])
+        XCTAssertEqual(padding, [6, 4, 2, 1, 0])
+        // Rows 0–2 compute 6 steps of padding and 0 + 2 + 4 of text (12); rows 3–4, 1 + 5 + 6.
+        XCTAssertEqual(tiles, [0..<3, 3..<5])
+        XCTAssertEqual(shared, 4 + 2 + 0)
+
+        let unordered = arrange(initialState: zeros, sharing: .training)
+        XCTAssertEqual(unordered.order, [0, 1, 2, 3, 4])
+        XCTAssertEqual(unordered.padding, [0, 0, 0, 0, 0], "a batch not by decreasing padding shares nothing in training")
+        XCTAssertEqual(unordered.shared, 0)
+        XCTAssertEqual(unordered.tiles, [0..<3, 3..<5])
+    }
+
+    /// Each tile computes its rows' text and its first row's padding; the cut minimises the
+    /// dearest tile, whatever the count asked for, and never leaves a tile empty.
+    func testEvenTilesMinimiseTheDearestTile() {
+        let padding: [Int32] = [10, 10, 9, 8, 2, 0, 0, 0]
+        func cost(_ tile: Range<Int>) -> Int { tile.reduce(Int(padding[tile.lowerBound])) { $0 + 10 - Int(padding[$1]) } }
+        XCTAssertEqual(PaddedPrefixSchedule.evenTiles(padding: padding, time: 10, count: 1), [0..<8])
+        let two = PaddedPrefixSchedule.evenTiles(padding: padding, time: 10, count: 2)
+        XCTAssertEqual(two, [0..<5, 5..<8])
+        XCTAssertEqual(two.map(cost), [21, 30])
+        let eight = PaddedPrefixSchedule.evenTiles(padding: [Int32](repeating: 3, count: 3), time: 4, count: 8)
+        XCTAssertEqual(eight, [0..<1, 1..<2, 2..<3])
+    }
+
     func testRowsAreDealtToTheTilesByDecreasingPadding() {
-        let (order, padding, shared) = arrange(initialState: [Float](repeating: 0, count: 10))
+        let (order, padding, shared, _) = arrange(initialState: [Float](repeating: 0, count: 10))
         // By padding: row 1 (6), 3 (4), 0 (2), 4 (1), 2 (0); dealt to tile 0, 1, 0, 1, 0.
         XCTAssertEqual(order, [1, 0, 2, 3, 4])
         XCTAssertEqual(padding, [6, 2, 0, 4, 1])
@@ -34,7 +70,7 @@ final class PaddedPrefixScheduleTests: XCTestCase {
     func testRowsStartingFromDifferentStatesShareNothing() {
         var state = [Float](repeating: 0, count: 10)
         state[7] = 0.5
-        let (order, padding, shared) = arrange(initialState: state)
+        let (order, padding, shared, _) = arrange(initialState: state)
         XCTAssertEqual(order, [0, 1, 2, 3, 4])
         XCTAssertEqual(padding, [0, 0, 0, 0, 0])
         XCTAssertEqual(shared, 0)

@@ -1,10 +1,12 @@
 import XCTest
 @testable import Recur
 
-/// In inference the CPU backend computes one row of each tile's rows still inside their leading
-/// padding and copies it to the others (`PaddedPrefixSchedule`): the predictions must be the
+/// The CPU backend computes one row of each tile's rows still inside their leading padding and
+/// copies it to the others (`PaddedPrefixSchedule`). In inference the predictions must be the
 /// same bits as with every row computed, for every cell, with rows that are all padding, rows
 /// with none, padding longer than a tile's, two tiles, and layers where nothing may be shared.
+/// In training (a batch by decreasing padding) the loss must be the same bits and the gradients,
+/// which the backward sums per stand-in, the same within rounding.
 final class PaddedPrefixSharingTests: XCTestCase {
     static let (time, vocabulary) = (12, 20)
     /// Nine reviews pre-padded with id 0: 0 to 12 leading zeros, some equal.
@@ -72,5 +74,92 @@ final class PaddedPrefixSharingTests: XCTestCase {
                 XCTAssertEqual(shared.shared, 0, name)
             }
         }
+    }
+
+    /// The loss and every parameter's gradient of one training step of `layers` (after a 5-wide
+    /// embedding) on a batch with `leadingPadding`, and the row-steps the backend shared.
+    func gradients(_ layers: [LayerConfig], sharing: Bool, leadingPadding: [Int], on given: Backend? = nil) throws
+        -> (loss: Float, gradients: [String: [Float]], shared: Int) {
+        let model = try SequentialModel(inputLength: Self.time, layers: [.embedding(EmbeddingConfig(inputDim: Self.vocabulary, outputDim: 5))]
+                                        + layers + [.dense(DenseConfig(2, activation: .softmax))])
+        let backend = given ?? CPUBackend(threads: 2, sharesPaddedPrefixes: sharing)
+        let batch = leadingPadding.count
+        let trainer = try Trainer(model: model, configuration: TrainingConfiguration(loss: .sparseCategoricalCrossEntropy, batchSize: batch, seed: 3),
+                                  backend: backend, initialWeights: ParameterValues.initial(for: model, seed: 5))
+        let executor = try trainer.executor(batch: batch, time: Self.time, training: true)
+        try executor.upload(tokenIDs: Self.tokens(leadingPadding: leadingPadding), labels: (0..<batch).map { Float($0 % 2) })
+        try executor.enqueueForward()
+        try executor.backwardPlan.enqueue(on: backend, flush: true)
+        var gradients: [String: [Float]] = [:]
+        for path in try trainer.parameters.weights().keys {
+            gradients[path] = try backend.read(XCTUnwrap(trainer.parameters.gradient(path)))
+        }
+        let shared = (backend as? OpenCLBackend)?.recurrentLoopPaths.sharedPaddedPrefixes ?? backend.counters.sharedRowSteps
+        return (try backend.read(executor.lossValue)[0], gradients, shared)
+    }
+
+    /// The same on an OpenCL device whose loops run the row kernels (a CPU device such as
+    /// PoCL, cells of a multiple of 8 units): they share within each work-item's four rows, and
+    /// their gradients match the CPU backend's with every row computed.
+    func testSharedRowsInTrainingOnOpenCLRowKernelsGiveTheSameGradients() throws {
+        guard let entry = OpenCLDiscovery.discover().devices.first(where: { !$0.isGPU }) else {
+            throw XCTSkip("no OpenCL CPU device (PoCL) to run the row kernels")
+        }
+        // 13 rows, by decreasing padding: items of four rows share, the last item has one row.
+        let ordered = [12, 12, 11, 10, 9, 9, 7, 5, 5, 3, 1, 0, 0]
+        let layers: [(String, [LayerConfig])] = [
+            ("SimpleRNN", [.recurrent(.simpleRNN(8))]),
+            ("LSTM", [.recurrent(.lstm(8))]),
+            ("GRU reset_after", [.recurrent(.gru(8))]),
+            ("stacked bidirectional", [.bidirectional(BidirectionalConfig(.lstm(8, returnSequences: true))),
+                                       .bidirectional(BidirectionalConfig(.simpleRNN(8)))]),
+        ]
+        for (name, layer) in layers {
+            let computed = try gradients(layer, sharing: false, leadingPadding: ordered)
+            let backend = try OpenCLBackend(entry: entry)
+            let shared = try gradients(layer, sharing: true, leadingPadding: ordered, on: backend)
+            XCTAssertGreaterThan(backend.recurrentLoopPaths.fusedRows, 0, name)
+            XCTAssertGreaterThan(shared.shared, 0, "\(name): no loop shared")
+            XCTAssertEqual(shared.loss, computed.loss, accuracy: 1e-5, name)
+            for (path, expected) in computed.gradients {
+                let scale = expected.map(abs).max() ?? 0
+                for (got, want) in zip(try XCTUnwrap(shared.gradients[path], name), expected) {
+                    XCTAssertEqual(got, want, accuracy: 1e-4 * Swift.max(scale, 1e-3), "\(name): \(path)")
+                }
+            }
+        }
+    }
+
+    func testSharedRowsInTrainingGiveTheGradientsOfEveryRowComputed() throws {
+        let ordered = Self.leadingPadding.sorted(by: >)
+        let layers: [(String, [LayerConfig], shares: Bool)] = [
+            ("SimpleRNN", [.recurrent(.simpleRNN(4))], true),
+            ("LSTM", [.recurrent(.lstm(4))], true),
+            ("GRU reset_after", [.recurrent(.gru(4))], true),
+            ("GRU reset_before", [.recurrent(.gru(4, resetAfter: false))], false),
+            ("Bidirectional LSTM", [.bidirectional(BidirectionalConfig(.lstm(3)))], true),
+            ("recurrent dropout", [.recurrent(.lstm(4, recurrentDropout: 0.3))], false),
+            ("stacked, the first returning sequences", [.recurrent(.gru(4, returnSequences: true)), .recurrent(.lstm(3))], true),
+            ("stacked bidirectional", [.bidirectional(BidirectionalConfig(.lstm(3, returnSequences: true))),
+                                       .bidirectional(BidirectionalConfig(.simpleRNN(2)))], true),
+        ]
+        for (name, layer, shares) in layers {
+            let computed = try gradients(layer, sharing: false, leadingPadding: ordered)
+            let shared = try gradients(layer, sharing: true, leadingPadding: ordered)
+            XCTAssertEqual(shared.loss, computed.loss, "\(name): the forward is the same bits")
+            XCTAssertEqual(computed.shared, 0, name)
+            XCTAssertEqual(shared.shared > 0, shares, "\(name) shared \(shared.shared) row-steps")
+            XCTAssertEqual(Set(shared.gradients.keys), Set(computed.gradients.keys), name)
+            for (path, expected) in computed.gradients {
+                let scale = expected.map(abs).max() ?? 0
+                for (got, want) in zip(shared.gradients[path]!, expected) {
+                    XCTAssertEqual(got, want, accuracy: 2e-6 * Swift.max(scale, 1e-3), "\(name): \(path)")
+                }
+                XCTAssertTrue(shared.gradients[path]!.contains { $0 != 0 } || scale == 0, "\(name): \(path)")
+            }
+        }
+        // A batch not by decreasing padding shares nothing in training.
+        let unordered = try gradients([.recurrent(.lstm(4))], sharing: true, leadingPadding: Self.leadingPadding)
+        XCTAssertEqual(unordered.shared, 0)
     }
 }

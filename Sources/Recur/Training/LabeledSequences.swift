@@ -32,6 +32,20 @@ public struct LabeledSequences: Sendable {
         return (ids, values)
     }
 
+    /// `indices` by decreasing leading padding (the run of id 0 `pad_sequences` puts before the
+    /// text), ties in their given order: the order a training batch is fed in. The rows in the
+    /// same leading padding then come together, which is what lets a backend compute their
+    /// shared states once, in the backward too (``PaddedPrefixSharing/training``); a batch's
+    /// loss and gradients are sums over its rows, so the order changes only their rounding.
+    public func paddingOrdered(_ indices: some Collection<Int>) -> [Int] {
+        let padding = indices.map { row in
+            tokenIDs[(row * time)..<((row + 1) * time)].prefix { $0 == 0 }.count
+        }
+        return zip(indices, padding).enumerated()
+            .sorted { $0.element.1 != $1.element.1 ? $0.element.1 > $1.element.1 : $0.offset < $1.offset }
+            .map(\.element.0)
+    }
+
     /// Keras's `validation_split`: the last fraction of the rows, before any shuffling.
     public func split(validationFraction fraction: Double) -> (training: LabeledSequences, validation: LabeledSequences) {
         let (training, validation) = validationSplit(Array(0..<count), fraction: fraction)

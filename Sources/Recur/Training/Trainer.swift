@@ -96,7 +96,7 @@ public final class Trainer {
                                          seed: configuration.seed, epoch: epoch)
             var pending: [(read: PendingRead, rows: Int, units: Int)] = []
             for b in 0..<schedule.batchCount {
-                let indices = schedule.batch(b)
+                let indices = data.paddingOrdered(schedule.batch(b))
                 let (ids, labels) = data.rows(indices)
                 iteration += 1
                 let segment = try segmentLength(time: data.time)

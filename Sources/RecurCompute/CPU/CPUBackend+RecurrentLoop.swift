@@ -15,37 +15,48 @@ extension CPUBackend {
     func recurrentLoops(_ loops: [RecurrentLoop]) {
         let prepared = loops.map { preparedLoops.value(for: $0, derive: prepare) }
         let workers = Swift.max(1, threads / loops.count)
-        var loopTiles: [[Range<Int>]] = [], rowSteps: [Int] = []
+        var loopTiles: [[Range<Int>]] = [], rowSteps: [Int] = [], folding: [PaddedPrefixSchedule?] = []
         for loop in prepared {
             if let gather = loop.unfusedGather { embeddingGather(gather) }
             loop.packOperands()
             counters.launches += loop.opCount
             counters.gemms += loop.productCount
             let count = Swift.min(workers, Swift.max(1, loop.batch / Self.minimumTileRows))
-            let tiles = (0..<count).map { tile in (loop.batch * tile / count)..<(loop.batch * (tile + 1) / count) }
-            var shared = 0
+            var tiles = (0..<count).map { tile in (loop.batch * tile / count)..<(loop.batch * (tile + 1) / count) }
+            var shared = 0, fold: PaddedPrefixSchedule?
             if let schedule = loop.paddedPrefix, let first = loop.firstCell {
-                shared = schedule.arrange(tiles: tiles, initialState: first.previousState, initialCellState: first.previousCellState)
-                counters.sharedRowSteps += shared
+                tiles = schedule.arrange(tiles: tiles, initialState: first.previousState, initialCellState: first.previousCellState)
+                shared = schedule.sharedRowSteps
+            } else if loop.sharing == .trainingBackward, let key = loop.savedGatesKey, let schedule = trainingSchedules[key],
+                      schedule.sharedRowSteps > 0 {
+                // The backward of a training loop that shared: the same tiles and stand-ins.
+                precondition(loop.backwardTimestepStarts != nil, "a training loop shared rows its backward cannot follow")
+                tiles = schedule.tiles
+                shared = schedule.sharedRowSteps
+                fold = schedule
             }
+            // Every run of a training forward says what its backward follows, nothing included.
+            if loop.sharing == .training, let key = loop.savedGatesKey { trainingSchedules[key] = loop.paddedPrefix }
+            counters.sharedRowSteps += shared
             loopTiles.append(tiles)
             rowSteps.append(loop.batch * loop.timesteps - shared)
+            folding.append(fold)
         }
         if let split = Self.balancingSplit(rowSteps: rowSteps, batches: prepared.map(\.batch), workers: threads,
-                                           splittable: prepared.map { $0.paddedPrefix == nil }) {
+                                           splittable: zip(prepared, folding).map { $0.paddedPrefix == nil && $1 == nil }) {
             loopTiles[split.loop] = split.tiles
             counters.balancingSplits += 1
         }
         // Each loop's first tile, then each one's second, …: the workers start on different loops.
         let tiles = (0..<(loopTiles.map(\.count).max() ?? 0)).flatMap { rank in
-            zip(prepared, loopTiles).compactMap { loop, tiles in rank < tiles.count ? (loop: loop, rows: tiles[rank]) : nil }
+            prepared.indices.compactMap { i in rank < loopTiles[i].count ? (loop: prepared[i], rows: loopTiles[i][rank], fold: folding[i]) : nil }
         }
         pool.perform(iterations: tiles.count) { index in
-            let (loop, rows) = tiles[index]
-            loop.run(rows: rows)
+            let (loop, rows, fold) = tiles[index]
+            loop.run(rows: rows, folding: fold)
         }
         for loop in prepared {
-            guard let schedule = loop.paddedPrefix, let last = loop.lastCell else { continue }
+            guard let schedule = loop.paddedPrefix, schedule.sharing == .inference, let last = loop.lastCell else { continue }
             schedule.restoreBatchOrder(last.state)
             if let cellState = last.cellState { schedule.restoreBatchOrder(cellState) }
         }
@@ -57,6 +68,7 @@ extension CPUBackend {
     func prepare(_ o: RecurrentLoop) -> PreparedLoop {
         let fusedGather = o.cellsCanReadGatherInPlace ? o.inputGather : nil
         let schedule = fusedGather.flatMap { sharesPaddedPrefixes ? Self.paddedPrefixSchedule(o, gather: $0) : nil }
+        let backwardStarts = sharesPaddedPrefixes && o.paddedPrefix == .trainingBackward ? Self.backwardTimestepStarts(o) : nil
         // The zero row first, then each distinct `B` once, at its offset.
         let zeroCount = fusedGather?.width ?? 0
         var offsets: [PackedOperandKey: Int] = [:], operands: [(GEMM, offset: Int)] = [], floats = zeroCount
@@ -108,19 +120,23 @@ extension CPUBackend {
             }
         }
         return PreparedLoop(batch: o.batch, parts: parts, unfusedGather: fusedGather == nil ? o.inputGather : nil,
-                            packings: packings, memory: memory, paddedPrefix: schedule)
+                            packings: packings, memory: memory, sharing: sharesPaddedPrefixes ? o.paddedPrefix : nil,
+                            paddedPrefix: schedule, backwardTimestepStarts: backwardStarts)
     }
 
-    /// The schedule of a loop that may share its rows' padded prefixes, when it is one
-    /// (``RecurrentLoop/sharesPaddedPrefix``) whose steps are timesteps of products and a fused
-    /// cell each, the cells reading the gather's timesteps in order.
+    /// The schedule of a forward loop that may share its rows' padded prefixes
+    /// (``RecurrentLoop/paddedPrefix``), when it is one whose steps are timesteps of products
+    /// and a fused cell each, the cells reading the gather's timesteps in order (in training,
+    /// without a reset-before GRU's reset gate, which its backward could not follow).
     static func paddedPrefixSchedule(_ o: RecurrentLoop, gather: EmbeddingGather) -> PaddedPrefixSchedule? {
-        guard o.sharesPaddedPrefix else { return nil }
+        guard let sharing = o.paddedPrefix, sharing != .trainingBackward else { return nil }
         var starts: [Int] = []
         var start = 0, width = 0
         for (index, op) in o.steps.enumerated() {
             switch op {
-            case .gemm, .gruResetGateForward:
+            case .gemm:
+                continue
+            case .gruResetGateForward where sharing == .inference:
                 continue
             case .cellForward(let c):
                 guard gather.timestep(of: c.projectedInput) == starts.count, c.mask == nil,
@@ -133,7 +149,28 @@ extension CPUBackend {
             }
         }
         guard !starts.isEmpty, starts.count == gather.time, start == o.steps.count else { return nil }
-        return PaddedPrefixSchedule(batch: o.batch, width: width, timestepStarts: starts, tokenIDs: gather.tokenIDs.hostPointer)
+        return PaddedPrefixSchedule(batch: o.batch, width: width, timestepStarts: starts, tokenIDs: gather.tokenIDs.hostPointer,
+                                    sharing: sharing)
+    }
+
+    /// Where each timestep of the backward of a training loop that may share starts: its fused
+    /// cell, then its recurrent product (none after the last), the cells from the last
+    /// timestep's back; nil for any other form (its forward then shares nothing either:
+    /// ``paddedPrefixSchedule(_:gather:)``).
+    static func backwardTimestepStarts(_ o: RecurrentLoop) -> [Int]? {
+        var starts: [Int] = []
+        for (index, op) in o.steps.enumerated() {
+            switch op {
+            case .cellBackward(let c):
+                guard c.mask == nil, c.recurrentDropoutMask == nil else { return nil }
+                starts.append(index)
+            case .gemm where !starts.isEmpty && starts.last == index - 1:
+                continue
+            default:
+                return nil
+            }
+        }
+        return starts.isEmpty ? nil : starts
     }
 
     /// Below this many rows per worker, a tile is not worth a thread.

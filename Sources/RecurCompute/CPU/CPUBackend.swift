@@ -23,6 +23,11 @@ public final class CPUBackend: Backend {
     /// Whether loops that may share their rows' padded prefixes do (``PaddedPrefixSchedule``);
     /// off only to compare against.
     let sharesPaddedPrefixes: Bool
+    /// Each training forward loop's schedule as its last run arranged it, under the address of
+    /// its time-0 saved gates, which its backward loop reads too: the backward goes through the
+    /// rows the forward shared (``PaddedPrefixSharing/trainingBackward``). Set at every forward
+    /// run, so a backward never follows another loop's arrangement.
+    var trainingSchedules: [Int: PaddedPrefixSchedule] = [:]
 
     public init(threads: Int? = nil, sharesPaddedPrefixes: Bool = true) {
         let cores = threads ?? Swift.max(1, sysconfCores())

@@ -1,19 +1,27 @@
 /// How the CPU backend runs a loop whose rows may share their padded prefix
-/// (``RecurrentLoop/sharesPaddedPrefix``): rows still inside their leading run of token slot 0
+/// (``RecurrentLoop/paddedPrefix``): rows still inside their leading run of token slot 0
 /// at a timestep have seen the same inputs from the same initial state, so their states are
 /// equal, and each tile computes one of them (the last in its order) and copies it into the
 /// others when their text starts.
 ///
-/// For that the loop runs its rows in another order than the batch's (``order``): each tile
-/// holds its rows by decreasing padding, so the rows still in padding at a timestep are the
-/// first of the tile and the rest a contiguous range for ``RowGEMM`` and the cells. The rows
-/// are dealt to the tiles in turn, so that each tile gets as much text as the others. The
-/// cells read each row's token through ``order`` and write an output sequence through it
-/// (each step's stand-in's row copied to the rows it stood for); after the loop the final
-/// state (and cell state), the only other rows read after it, go back to the batch's order.
-/// The state history stays in the loop's order, which is why a loop that may share has its
-/// output sequence in a buffer of its own (``RecurrentSequence/Shape``). Each row's arithmetic is
-/// the same whichever row of the loop it runs on, so the results are the same bits.
+/// For that each tile holds its rows by decreasing padding, so that the rows still in padding
+/// at a timestep are the first of the tile and the rest a contiguous range for ``RowGEMM`` and
+/// the cells. Each row's arithmetic is the same whichever row of the loop it runs on, so the
+/// forward's results are the same bits.
+///
+/// - Inference (``PaddedPrefixSharing/inference``): the loop runs its rows in another order than
+///   the batch's (``order``), dealt to the tiles in turn so that each tile gets as much text as
+///   the others. The cells read each row's token through ``order`` and write an output sequence
+///   through it (each step's stand-in's row copied to the rows it stood for); after the loop the
+///   final state (and cell state), the only other rows read after it, go back to the batch's
+///   order. The state history stays in the loop's order, which is why such a loop has its output
+///   sequence in a buffer of its own (``RecurrentSequence/Shape``).
+/// - Training (``PaddedPrefixSharing/training``): the state history is read afterwards in the
+///   batch's order, so the loop keeps it: it shares only when the batch already comes by
+///   decreasing padding (the trainer orders each batch so: ``LabeledSequences/paddingOrdered(_:)``),
+///   on tiles cut where they even out the row-steps computed, and copies each stand-in's state
+///   into the rows it stood for at every step. The backward (``foldGradients``) goes through
+///   the same tiles and stand-ins.
 ///
 /// On IMDB's lstm-imdb batch (reviews padded to 500 words) 57% of the row-steps are padding.
 final class PaddedPrefixSchedule {
@@ -33,9 +41,17 @@ final class PaddedPrefixSchedule {
     let padding: UnsafeMutablePointer<Int32>
     /// `[B, width]`: the final state while it goes back to the batch's order.
     private let scratch: UnsafeMutablePointer<Float>
+    /// `.inference` or `.training`.
+    let sharing: PaddedPrefixSharing
+    /// The tiles of the last arrangement, and the row-steps it shares (0: none; then the order
+    /// is the batch's and every padding 0): what the backward of a training loop goes through.
+    private(set) var tiles: [Range<Int>] = []
+    private(set) var sharedRowSteps = 0
 
-    init(batch: Int, width: Int, timestepStarts: [Int], tokenIDs: UnsafePointer<Int32>) {
+    init(batch: Int, width: Int, timestepStarts: [Int], tokenIDs: UnsafePointer<Int32>, sharing: PaddedPrefixSharing) {
+        precondition(sharing != .trainingBackward, "a backward loop follows its forward loop's schedule")
         self.batch = batch; self.width = width; self.timestepStarts = timestepStarts; self.tokenIDs = tokenIDs
+        self.sharing = sharing
         order = .allocate(capacity: batch)
         padding = .allocate(capacity: batch)
         scratch = .allocate(capacity: batch * width)
@@ -46,12 +62,13 @@ final class PaddedPrefixSchedule {
         order.deallocate(); padding.deallocate(); scratch.deallocate()
     }
 
-    /// Orders the rows for this run's `tiles` (contiguous, covering the batch in order). Shares
-    /// nothing (every row its own, in the batch's order) unless every row starts from the same
-    /// state, `initialState` (and `initialCellState`), as a zero initial state does. Returns the
-    /// row-steps the run copies instead of computing.
+    /// Orders the rows for this run on `tiles` (contiguous, covering the batch in order) and
+    /// returns the tiles to run them on: the same, or in training cut anew. Shares nothing
+    /// (every row its own, in the batch's order) unless every row starts from the same state,
+    /// `initialState` (and `initialCellState`), as a zero initial state does, and in training
+    /// unless the batch comes by decreasing padding.
     @discardableResult
-    func arrange(tiles: [Range<Int>], initialState: UnsafePointer<Float>, initialCellState: UnsafePointer<Float>?) -> Int {
+    func arrange(tiles: [Range<Int>], initialState: UnsafePointer<Float>, initialCellState: UnsafePointer<Float>?) -> [Range<Int>] {
         var leading = [Int32](repeating: 0, count: batch)
         if Self.rowsEqual(initialState, rows: batch, width: width)
             && initialCellState.map({ Self.rowsEqual($0, rows: batch, width: width) }) ?? true {
@@ -62,9 +79,14 @@ final class PaddedPrefixSchedule {
                 leading[b] = Int32(t)
             }
         }
-        guard leading.contains(where: { $0 > 0 }) else {
+        let ordered = (1..<Swift.max(batch, 1)).allSatisfy { leading[$0] <= leading[$0 - 1] }
+        guard leading.contains(where: { $0 > 0 }), sharing == .inference || ordered else {
             for b in 0..<batch { order[b] = Int32(b); padding[b] = 0 }
-            return 0
+            return record(tiles)
+        }
+        if sharing == .training {
+            for b in 0..<batch { order[b] = Int32(b); padding[b] = leading[b] }
+            return record(Self.evenTiles(padding: leading, time: time, count: tiles.count))
         }
         // Longest padding first; ties in batch order, so that equal batches get equal orders.
         let sorted = (0..<batch).sorted { leading[$0] != leading[$1] ? leading[$0] > leading[$1] : $0 < $1 }
@@ -77,10 +99,47 @@ final class PaddedPrefixSchedule {
             next[tile] += 1
             tile = (tile + 1) % tiles.count
         }
-        // Each tile computes one of its rows in padding at each step: its longest padded row's.
-        return tiles.reduce(0) { shared, rows in
+        return record(tiles)
+    }
+
+    /// Keeps `tiles` and the row-steps they share: each tile computes one of its rows in
+    /// padding at each step, its longest padded row's.
+    private func record(_ tiles: [Range<Int>]) -> [Range<Int>] {
+        self.tiles = tiles
+        sharedRowSteps = tiles.reduce(0) { shared, rows in
             shared + rows.reduce(0) { $0 + Int(padding[$1]) } - (rows.isEmpty ? 0 : Int(padding[rows.lowerBound]))
         }
+        return tiles
+    }
+
+    /// At most `count` contiguous tiles of rows that come by decreasing `padding`, cut so that
+    /// the most row-steps any tile computes is as small as it can be: a tile computes its rows'
+    /// text and its first row's padding (its stand-in's). Every tile keeps at least one row.
+    static func evenTiles(padding: [Int32], time: Int, count: Int) -> [Range<Int>] {
+        let batch = padding.count
+        guard count > 1, batch > 1 else { return [0..<batch] }
+        func cut(atMost limit: Int) -> [Range<Int>] {
+            var tiles: [Range<Int>] = [], start = 0, cost = 0
+            for row in 0..<batch {
+                let text = time - Int(padding[row])
+                if row > start && cost + text > limit {
+                    tiles.append(start..<row)
+                    start = row
+                    cost = Int(padding[row])
+                } else if row == start {
+                    cost = Int(padding[row])
+                }
+                cost += text
+            }
+            tiles.append(start..<batch)
+            return tiles
+        }
+        var low = 0, high = batch * time
+        while low < high {
+            let middle = (low + high) / 2
+            if cut(atMost: middle).count <= count { high = middle } else { low = middle + 1 }
+        }
+        return cut(atMost: low)
     }
 
     /// The final state's rows (and the cell state's) back in the batch's order.
@@ -100,6 +159,28 @@ final class PaddedPrefixSchedule {
     func copy(row source: Int, of output: UnsafeMutablePointer<Float>, inBatchOrderInto targets: Range<Int>) {
         let from = output + Int(order[source]) * width
         for row in targets { (output + Int(order[row]) * width).update(from: from, count: width) }
+    }
+
+    /// Adds the gradients reaching rows `rows` at a backward step into row `standIn`'s carried
+    /// ones and zeroes their gate gradients: each one's output gradient, and for the rows whose
+    /// own step after this one ran (from `carriedFrom` on) what it carried back — the carried
+    /// and recurrent gradients, LSTM's cell gradient.
+    func foldGradients(_ p: CellMath.BackwardPointers<Float>, units h: Int, gateWidth g: Int, of rows: Range<Int>,
+                       carriedFrom: Int, into standIn: Int) {
+        let carried = p.carriedGradient + standIn * h
+        for row in rows {
+            if let output = p.outputGradient { Self.add(output + row * h, to: carried, count: h) }
+            guard row >= carriedFrom else { continue }
+            Self.add(p.carriedGradient + row * h, to: carried, count: h)
+            if let recurrent = p.recurrentGradient { Self.add(recurrent + row * h, to: carried, count: h) }
+            if let cell = p.cellGradient { Self.add(cell + row * h, to: cell + standIn * h, count: h) }
+        }
+        (p.gateGradient + rows.lowerBound * g).update(repeating: 0, count: rows.count * g)
+        (p.recurrentGateGradient.map { $0 + rows.lowerBound * g })?.update(repeating: 0, count: rows.count * g)
+    }
+
+    private static func add(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+        for j in 0..<count { target[j] += source[j] }
     }
 
     static func rowsEqual(_ values: UnsafePointer<Float>, rows: Int, width: Int) -> Bool {

@@ -84,6 +84,21 @@ final class PreparedLoop {
     let unfusedGather: EmbeddingGather?
     /// Set when rows in the same leading padding share their states (``PaddedPrefixSchedule``).
     let paddedPrefix: PaddedPrefixSchedule?
+    /// How the loop's rows may share (``RecurrentLoop/paddedPrefix``); nil where the backend
+    /// does not share.
+    let sharing: PaddedPrefixSharing?
+    /// The backward of a training loop that may share (``PaddedPrefixSharing/trainingBackward``):
+    /// where each timestep's ops start, its cells in reverse time.
+    let backwardTimestepStarts: [Int]?
+    /// What a training forward and its backward have in common: the address of their time-0
+    /// saved gates (``CPUBackend/trainingSchedules``).
+    var savedGatesKey: Int? {
+        switch sharing {
+        case .training: return parts.forwards.first.map { Int(bitPattern: $0.pointers.gates) }
+        case .trainingBackward: return parts.backwards.last.map { Int(bitPattern: UnsafeRawPointer($0.pointers.gates)) }
+        default: return nil
+        }
+    }
     /// The timesteps the loop runs: its cells, forward or backward.
     var timesteps: Int { Swift.max(parts.forwards.count, parts.backwards.count) }
     /// The loop's ops and products, for ``BackendCounters``.
@@ -95,9 +110,10 @@ final class PreparedLoop {
 
     /// `memory` (owned from here on) holds the zero row and `packings`' destinations.
     init(batch: Int, parts: Parts, unfusedGather: EmbeddingGather?, packings: [Packing], memory: UnsafeMutablePointer<Float>?,
-         paddedPrefix: PaddedPrefixSchedule? = nil) {
+         sharing: PaddedPrefixSharing? = nil, paddedPrefix: PaddedPrefixSchedule? = nil, backwardTimestepStarts: [Int]? = nil) {
         self.batch = batch; self.parts = parts; self.unfusedGather = unfusedGather
         self.packings = packings; self.memory = memory; self.paddedPrefix = paddedPrefix
+        self.backwardTimestepStarts = backwardTimestepStarts; self.sharing = sharing
     }
 
     /// The first and the last forward cell's pointers: where the initial state is read and the
@@ -115,10 +131,13 @@ final class PreparedLoop {
     }
 
     /// Every step on the loop's rows `rows`, in order; with a ``paddedPrefix``, each timestep
-    /// only on the rows whose states it cannot copy.
-    func run(rows: Range<Int>) {
+    /// only on the rows whose states it cannot copy; the backward of a training loop, `folding`
+    /// the gradients of the rows its forward (`schedule`) shared.
+    func run(rows: Range<Int>, folding schedule: PaddedPrefixSchedule? = nil) {
+        if let schedule, let starts = backwardTimestepStarts { return runFolding(rows: rows, schedule: schedule, starts: starts) }
         guard let schedule = paddedPrefix else { return run(steps: 0..<parts.steps.count, rows: rows) }
         let starts = schedule.timestepStarts
+        let keepsHistory = schedule.sharing == .training
         // The tile's rows still in padding are its first `padded` (their padding decreases).
         var padded = 0
         while rows.lowerBound + padded < rows.upperBound && schedule.padding[rows.lowerBound + padded] > 0 { padded += 1 }
@@ -137,9 +156,13 @@ final class PreparedLoop {
             }
             let end = index + 1 < starts.count ? starts[index + 1] : parts.steps.count
             run(steps: start..<end, rows: from..<rows.upperBound)
-            if let output = cell.sequenceOutput, from > rows.lowerBound {
-                // The rows it stood for output what it did, in the batch's order.
-                schedule.copy(row: from, of: output, inBatchOrderInto: rows.lowerBound..<from)
+            if from > rows.lowerBound {
+                // The rows it stood for hold (or output) what it did.
+                if keepsHistory {
+                    schedule.copy(row: from, of: cell.state, into: rows.lowerBound..<from)
+                } else if let output = cell.sequenceOutput {
+                    schedule.copy(row: from, of: output, inBatchOrderInto: rows.lowerBound..<from)
+                }
             }
             computedFrom = from
         }
@@ -147,6 +170,33 @@ final class PreparedLoop {
         if let last = lastCell, computedFrom > rows.lowerBound {
             schedule.copy(row: computedFrom, of: last.state, into: rows.lowerBound..<computedFrom)
             if let cellState = last.cellState { schedule.copy(row: computedFrom, of: cellState, into: rows.lowerBound..<computedFrom) }
+        }
+    }
+
+    /// The backward of a training loop whose forward shared its rows' padded prefixes: at each
+    /// timestep, from the last, the rows the forward's stand-in stood for add what reaches them
+    /// — their output's gradient, and the gradient their own steps after it carried back, the
+    /// step they entered the padding — into the stand-in's carried gradients, and the stand-in
+    /// runs the cell and the product for all of them. Their gate gradients are zero: the
+    /// stand-in's are the sum of theirs, which is what the weight and table gradients take.
+    private func runFolding(rows: Range<Int>, schedule: PaddedPrefixSchedule, starts: [Int]) {
+        let lower = rows.lowerBound
+        // Rows whose own gradients reached this step: all of them at the first (the final
+        // state's gradient), then those computed at the step before.
+        var computedFrom = lower
+        var padded = 0
+        for (index, start) in starts.enumerated() {
+            let time = starts.count - 1 - index
+            while lower + padded < rows.upperBound && Int(schedule.padding[lower + padded]) > time { padded += 1 }
+            let standIn = lower + Swift.max(padded - 1, 0)
+            let cell = parts.backwards[index]
+            if standIn > lower {
+                schedule.foldGradients(cell.pointers, units: cell.cell.units, gateWidth: cell.cell.gateWidth,
+                                       of: lower..<standIn, carriedFrom: computedFrom, into: standIn)
+            }
+            let end = index + 1 < starts.count ? starts[index + 1] : parts.steps.count
+            run(steps: start..<end, rows: standIn..<rows.upperBound)
+            computedFrom = standIn
         }
     }
 

@@ -30,7 +30,7 @@ public struct BackendCounters: Hashable, Sendable {
     public var uploads = 0
     public var synchronizations = 0
     /// CPU backend: row-steps of recurrent loops copied from a row in the same leading padding
-    /// instead of computed (``RecurrentLoop/sharesPaddedPrefix``).
+    /// instead of computed (``RecurrentLoop/paddedPrefix``).
     public var sharedRowSteps = 0
     /// CPU backend: loops run side by side that were split to even the workers' row-steps
     /// (``CPUBackend/balancingSplit(rowSteps:batches:workers:splittable:)``).

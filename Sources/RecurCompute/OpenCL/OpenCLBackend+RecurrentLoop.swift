@@ -28,7 +28,7 @@ extension OpenCLBackend {
             } else if let gather = loop.inputGather {
                 try enqueue(.embeddingGather(gather), lane: lane)
             }
-            try launchFused(fused, plan, lane: lane)
+            try launchFused(fused, plan, padding: try sharedPadding(loop, fused, plan), lane: lane)
             if plan.perRow {
                 recurrentLoopPaths.fusedRows += 1
             } else if plan.localWeights {
@@ -39,6 +39,12 @@ extension OpenCLBackend {
             return
         }
         recurrentLoopPaths.stepByStep += 1
+        // A forward run step by step shares nothing: no backward may follow an older launch's paddings.
+        if loop.paddedPrefix == .training { sharedPaddings.removeAll() }
+        if loop.paddedPrefix == .trainingBackward, case .success(.backward(let b)) = fusedLoops.recognition(of: loop) {
+            precondition(sharedPaddings[SavedGatesKey(b.gates, time: b.time)] == nil,
+                         "a training loop's forward shared rows that its backward, run step by step, cannot sum")
+        }
         if let gather = loop.inputGather { try enqueue(.embeddingGather(gather), lane: lane) }
         for step in loop.steps { try enqueue(step, lane: lane) }
     }
@@ -88,11 +94,16 @@ extension OpenCLBackend {
     /// batch rows per work-item, no barriers) on a CPU device, for the cells and activations it
     /// has, H a multiple of 8 (PoCL, lstm-imdb's forward loop: 158 → 21.5 ms). The backward reads
     /// the previous step's gate gradients back from their rows, so those must not be one reused
-    /// row, and keeps Uᵀ in local memory. Two groups per compute unit, so a core that finishes
-    /// early takes another.
+    /// row, and keeps Uᵀ in local memory. Four groups per compute unit, so a core that finishes
+    /// early takes another: a training batch by decreasing padding (``PaddedPrefixSharing``)
+    /// gives its work-items very different work, and the kernels start on the dearest rows.
     func rowKernelLaunch(_ fused: FusedRecurrentLoop) -> FusedLoopLaunch? {
-        let cell = fused.cell, backward = fused.isBackward
         if case .backward(let b) = fused, b.gateGradient.stride == 0 || b.recurrentGateGradient?.stride == 0 { return nil }
+        return rowKernelLaunch(fused.cell, batch: fused.batch, backward: fused.isBackward)
+    }
+
+    /// ``rowKernelLaunch(_:)`` for a loop of `cell` over `batch` rows, forward or backward.
+    func rowKernelLaunch(_ cell: RecurrentCell, batch: Int, backward: Bool) -> FusedLoopLaunch? {
         guard !limits.isGPU, recurrentLoopMode == .fused, cell.units % 8 == 0, Self.hasKerasActivations(cell),
               cell.kind != .gru(resetAfter: false) else { return nil }
         let name = "\(Self.loopFamily(cell.kind))_loop_\(backward ? "backward" : "forward")_rows_tanh_sigmoid"
@@ -100,7 +111,7 @@ extension OpenCLBackend {
         // The backward holds Uᵀ in local memory.
         let localBytes = backward ? cell.units * cell.gateWidth * 4 : 4
         guard localBytes <= limits.localMemoryBytes else { return nil }
-        let groups = 2 * limits.computeUnits, items = Self.rowKernelItems(batch: fused.batch)
+        let groups = 4 * limits.computeUnits, items = Self.rowKernelItems(batch: batch)
         let perGroup = max(1, min(maxGroup, limits.maxWorkItemSizes[0], (items + groups - 1) / groups))
         return FusedLoopLaunch(kernel: name, rowsPerGroup: perGroup, localWeights: backward, localBytes: localBytes, perRow: true)
     }
@@ -130,7 +141,7 @@ extension OpenCLBackend {
         cell.activation == .tanh && (cell.recurrentActivation == .sigmoid || cell.kind == .simpleRNN)
     }
 
-    private func launchFused(_ fused: FusedRecurrentLoop, _ plan: FusedLoopLaunch, lane: Int) throws {
+    private func launchFused(_ fused: FusedRecurrentLoop, _ plan: FusedLoopLaunch, padding: IntRef?, lane: Int) throws {
         let cell = fused.cell, h = cell.units
         let activations: [KernelArgument] = [.int(Int(cell.activation.rawValue)), .int(Int(cell.recurrentActivation.rawValue))]
         // Row kernels: 1-D, whole groups of work-items of `rowsPerRowKernelItem` rows each; unit
@@ -149,7 +160,7 @@ extension OpenCLBackend {
                         .stepped(tokens == nil ? f.projectedInput : nil), .stepped(f.state), .stepped(f.cellState), .stepped(f.gates),
                         .stepped(f.mask), .stepped(f.sequenceOutput), .stepped(f.droppedState), .stepped(f.resetState),
                         .ints(tokens?.tokenIDs), .int(tokens?.stride ?? 0), .int(tokens?.firstTime ?? 0), .int(tokens?.timeStep ?? 0),
-                        .int(tokens?.rows ?? 0), .floats(tokens?.table), .floats(zeros),
+                        .int(tokens?.rows ?? 0), .floats(tokens?.table), .floats(zeros), .ints(padding),
                         .local(bytes: plan.localBytes)], lane: lane)
         case .backward(let b):
             try launch("recurrent_loop", plan.kernel, global: global, local: local,
@@ -157,7 +168,7 @@ extension OpenCLBackend {
                         .floats(b.recurrentKernel), .floats(b.recurrentDropoutMask), .floats(b.carriedGradient), .floats(b.cellGradient),
                         .stepped(b.gates), .stepped(b.previousState), .stepped(b.previousCellState), .stepped(b.cellState),
                         .stepped(b.mask), .stepped(b.outputGradient), .stepped(b.gateGradient), .stepped(b.recurrentGateGradient),
-                        .local(bytes: plan.localBytes)], lane: lane)
+                        .ints(padding), .local(bytes: plan.localBytes)], lane: lane)
         }
     }
 }

@@ -34,6 +34,9 @@ public final class OpenCLBackend: Backend {
     public internal(set) var skinnyGEMMs = 0
     let splitKScratch = SplitKScratch()
     let zeroRows = ZeroRows()
+    /// The paddings each training loop's forward shared by, for its backward
+    /// (``sharedPadding(_:_:_:)``), under their saved gates.
+    var sharedPaddings: [SavedGatesKey: IntRef] = [:]
 
     /// - Parameters:
     ///   - sourceOverrides: replaces a kernel family's source (kernel development, and the tests

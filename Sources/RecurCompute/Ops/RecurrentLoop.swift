@@ -19,15 +19,15 @@ public struct RecurrentLoop: OpDescription, Hashable {
     /// are the same.
     public let inputGather: EmbeddingGather?
     /// Whether rows that start with the same run of token slot 0 (Keras's `pad_sequences` pads
-    /// before the text with id 0) may share their states until their text starts: set by the
-    /// planner when the loop reads `inputGather`'s rows forward in time, with no mask and no
-    /// dropout, and only its final state and cell state and its cells' sequence outputs are
-    /// read after it (an inference pass: the state history is not read). Such rows see the same
-    /// inputs from the same initial state, so a backend may compute one of them and copy it:
-    /// the CPU backend does (``CPUBackend/recurrentLoops(_:)``) when the initial state is the
-    /// same on every row. On IMDB that is over half of lstm-imdb's row-steps (reviews shorter
-    /// than 500 words).
-    public let sharesPaddedPrefix: Bool
+    /// before the text with id 0) may share their states until their text starts, and what is
+    /// read after the loop (``PaddedPrefixSharing``). Set by the planner on a loop that reads
+    /// `inputGather`'s rows forward in time with no mask and no dropout, and on that loop's
+    /// backward. Such rows see the same inputs from the same initial state, so a backend may
+    /// compute one of them and copy it: the CPU backend does (``CPUBackend/recurrentLoops(_:)``)
+    /// when the initial state is the same on every row. On IMDB that is over half of
+    /// lstm-imdb's row-steps (reviews shorter than 500 words). A backend that ignores it runs
+    /// every row, which gives the same results.
+    public let paddedPrefix: PaddedPrefixSharing?
     /// This loop, as against an equal one made elsewhere: shared by its copies, new with every
     /// loop made (its gather-less form, ``gatherThenLoop``, is one loop), and not part of
     /// equality. A backend keeps what it derives from a loop — the CPU backend its resolved
@@ -40,13 +40,14 @@ public struct RecurrentLoop: OpDescription, Hashable {
 
     public final class Identity: Sendable {}
 
-    public init(batch: Int, steps: [Op], inputGather: EmbeddingGather? = nil, sharesPaddedPrefix: Bool = false) {
-        self.init(batch: batch, steps: steps, inputGather: inputGather, sharesPaddedPrefix: sharesPaddedPrefix, identity: Identity())
+    public init(batch: Int, steps: [Op], inputGather: EmbeddingGather? = nil, paddedPrefix: PaddedPrefixSharing? = nil) {
+        self.init(batch: batch, steps: steps, inputGather: inputGather, paddedPrefix: paddedPrefix, identity: Identity())
     }
 
-    private init(batch: Int, steps: [Op], inputGather: EmbeddingGather?, sharesPaddedPrefix: Bool, identity: Identity) {
+    private init(batch: Int, steps: [Op], inputGather: EmbeddingGather?, paddedPrefix: PaddedPrefixSharing?, identity: Identity) {
         self.batch = batch; self.steps = steps; self.inputGather = inputGather; self.identity = identity
-        self.sharesPaddedPrefix = sharesPaddedPrefix && inputGather != nil
+        // A forward loop shares what its gather reads; a backward one only follows its forward.
+        self.paddedPrefix = paddedPrefix == .trainingBackward || inputGather != nil ? paddedPrefix : nil
         gatherlessIdentity = inputGather == nil ? nil : Identity()
     }
 
@@ -66,12 +67,12 @@ public struct RecurrentLoop: OpDescription, Hashable {
     }
 
     public static func == (lhs: RecurrentLoop, rhs: RecurrentLoop) -> Bool {
-        lhs.batch == rhs.batch && lhs.inputGather == rhs.inputGather && lhs.sharesPaddedPrefix == rhs.sharesPaddedPrefix
+        lhs.batch == rhs.batch && lhs.inputGather == rhs.inputGather && lhs.paddedPrefix == rhs.paddedPrefix
             && lhs.steps == rhs.steps
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(batch); hasher.combine(inputGather); hasher.combine(sharesPaddedPrefix); hasher.combine(steps)
+        hasher.combine(batch); hasher.combine(inputGather); hasher.combine(paddedPrefix); hasher.combine(steps)
     }
 
     /// The gather (when there is one), then the loop without it: what a backend that does not
@@ -79,7 +80,7 @@ public struct RecurrentLoop: OpDescription, Hashable {
     public var gatherThenLoop: [Op] {
         guard let inputGather, let gatherlessIdentity else { return [.recurrentLoop(self)] }
         return [.embeddingGather(inputGather),
-                .recurrentLoop(RecurrentLoop(batch: batch, steps: steps, inputGather: nil, sharesPaddedPrefix: false, identity: gatherlessIdentity))]
+                .recurrentLoop(RecurrentLoop(batch: batch, steps: steps, inputGather: nil, paddedPrefix: nil, identity: gatherlessIdentity))]
     }
 
     public func validate() throws {
@@ -105,6 +106,26 @@ public struct RecurrentLoop: OpDescription, Hashable {
             }
         }
     }
+}
+
+/// What a loop whose rows may share their padded prefixes (``RecurrentLoop/paddedPrefix``)
+/// leaves to be read, which decides how a backend may share them.
+public enum PaddedPrefixSharing: Hashable, Sendable {
+    /// A forward-only pass: afterwards only the final state (and cell state) and the cells' own
+    /// sequence outputs are read, not the state history, so a backend may run the rows in any
+    /// order and leave a shared row's history unwritten.
+    case inference
+    /// A training forward: afterwards the state history is read (as the sequence output, and by
+    /// the backward's recurrent-kernel product), every row of it, in the batch's order. A row
+    /// that shared has no saved gates or cell states of its own in the steps it shared, so the
+    /// loop's backward (``trainingBackward``) must go through the same rows: the gradients of
+    /// the rows a computed row stood for are added into its own, and their gate gradients are
+    /// zero.
+    case training
+    /// The backward of a ``training`` loop: a backend shares in it exactly as it did in that
+    /// forward (the same rows, from the same token slots); one that did not share there must
+    /// not here.
+    case trainingBackward
 }
 
 extension Op {

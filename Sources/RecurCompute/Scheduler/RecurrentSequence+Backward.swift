@@ -51,7 +51,8 @@ extension RecurrentSequence {
                                         b: bindings.recurrentKernel, c: recurrentGradient)))
             }
         }
-        ops.append(.recurrentLoop(RecurrentLoop(batch: b, steps: steps)))
+        ops.append(.recurrentLoop(RecurrentLoop(batch: b, steps: steps,
+                                                paddedPrefix: shape.paddedPrefixSharing == .training ? .trainingBackward : nil)))
         // Weight gradients: one GEMM each over all T·B rows (the input kernel's over the distinct
         // tokens' rows of S when the input is projected tokens: after these ops,
         // ``tokenProjectionBackward``).

@@ -47,7 +47,7 @@ extension RecurrentSequence {
                 droppedState: work.droppedStates.map { $0.row(nextRow(time), width: stateRows) })))
         }
         ops.append(.recurrentLoop(RecurrentLoop(batch: b, steps: steps, inputGather: inputGather,
-                                                sharesPaddedPrefix: shape.sharesPaddedPrefix)))
+                                                paddedPrefix: shape.paddedPrefixSharing)))
         return ops
     }
 }

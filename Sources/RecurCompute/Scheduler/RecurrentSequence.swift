@@ -54,14 +54,20 @@ public struct RecurrentSequence: Sendable {
         }
 
         var resetBefore: Bool { cell.kind == .gru(resetAfter: false) }
-        /// A forward-only pass over projected tokens, forward in time, with nothing that makes
-        /// rows differ: rows in the same leading padding may share their states
-        /// (``RecurrentLoop/sharesPaddedPrefix``). A backend that shares them runs its rows in
-        /// another order, so the history is not the batch's: an output sequence then has a
-        /// buffer of its own, which the cells write in the batch's order.
-        var sharesPaddedPrefix: Bool { !storesForBackward && !reverse && !masked && !recurrentDropout && projectedTokens != nil }
+        /// A pass over projected tokens, forward in time, with nothing that makes rows differ:
+        /// rows in the same leading padding may share their states (``RecurrentLoop/paddedPrefix``).
+        /// Forward-only, a backend that shares them may run its rows in another order, so the
+        /// history is not the batch's: an output sequence then has a buffer of its own, which the
+        /// cells write in the batch's order. In training the history is the batch's (every row
+        /// written), and the backward goes through the same rows; not for a reset-before GRU,
+        /// whose backward runs its reset gate's own product.
+        var paddedPrefixSharing: PaddedPrefixSharing? {
+            guard !reverse && !masked && !recurrentDropout && projectedTokens != nil else { return nil }
+            if !storesForBackward { return .inference }
+            return resetBefore ? nil : .training
+        }
         /// Whether the output sequence is a buffer of its own rather than the state history.
-        var hasOwnSequenceOutput: Bool { outputsSequence && (sharesPaddedPrefix || (masked && maskedOutput == .zero)) }
+        var hasOwnSequenceOutput: Bool { outputsSequence && (paddedPrefixSharing == .inference || (masked && maskedOutput == .zero)) }
         var resetAfter: Bool { cell.kind == .gru(resetAfter: true) }
         /// Steps whose gates (and reset-before GRU reset states) are kept: all, or one reused.
         var savedSteps: Int { storesForBackward ? time : 1 }
