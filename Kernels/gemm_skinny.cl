@@ -176,13 +176,29 @@ __kernel void gemm_skinny_rows(const int M, const int N, const int K, const int 
 // row tile reads them (the other order ran at half the speed).
 // Launch: 1-D, local 1, global splits; then gemm_at_b_reduce.
 __kernel void gemm_at_b_partial_rows(const int M, const int N, const int K, const int slice,
-        TENSOR(const float, a), const int lda, TENSOR(const float, b), const int ldb, TENSOR(float, partial)) {
-    BIND(const float, a); BIND(const float, b); BIND(float, partial);
-    const int s = get_group_id(0);
+        TENSOR(const float, a), const int lda, TENSOR(const float, b), const int ldb, TENSOR(float, partial),
+        TENSOR(const int, padding), const int batch) {
+    BIND(const float, a); BIND(const float, b); BIND(float, partial); BIND(const int, padding);
+    // The last slices first: with `padding`, the early timesteps' are mostly skipped, and the
+    // cheap slices left for the end even out the cores.
+    const int s = get_num_groups(0) - 1 - get_group_id(0);
     const int k0 = s * slice, k1 = min(K, k0 + slice);
     __global float* sums = partial + s * M * N;
-    for (int kb = k0; kb < k1; kb += AT_B_BLOCK) {
-        const int ke = min(k1, kb + AT_B_BLOCK);
+    // The block's rows to read: with `padding` (a training loop's shared padded prefixes, K =
+    // T·batch rows, time-major) not those its backward left zero — at timestep t, a row in its
+    // padding whose next row in the same four-row work-item is in padding too (the last one
+    // stood for them: recurrent_loop.cl's row kernels).
+    int live[AT_B_BLOCK];
+    for (int kb = k0, block = 0; kb < k1; ++block) {
+        // Up to AT_B_BLOCK rows to read, from kb on.
+        int count = 0;
+        for (; kb < k1 && count < AT_B_BLOCK; ++kb) {
+            if (padding) {
+                const int t = kb / batch, row = kb - t * batch;
+                if ((row & 3) != 3 && row + 1 < batch && padding[row + 1] > t) continue;
+            }
+            live[count++] = kb;
+        }
         for (int n0 = 0; n0 < N; n0 += COLUMN_TILE) {
             const int col = min(n0, N - COLUMN_TILE), from = n0 - col;
             for (int m0 = 0; m0 < M; m0 += ROW_TILE) {
@@ -190,13 +206,14 @@ __kernel void gemm_at_b_partial_rows(const int M, const int N, const int K, cons
                 const int m1 = min(m0 + 1, M - 1), m2 = min(m0 + 2, M - 1), m3 = min(m0 + 3, M - 1);
                 __global float* out = sums + m0 * N + col;
                 float8 c00 = (float8)(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-                if (kb > k0) {
+                if (block > 0) {
                     c00 = vload8(0, out); c01 = vload8(1, out);
                     if (m0 + 1 < M) { c10 = vload8(0, out + N); c11 = vload8(1, out + N); }
                     if (m0 + 2 < M) { c20 = vload8(0, out + 2 * N); c21 = vload8(1, out + 2 * N); }
                     if (m0 + 3 < M) { c30 = vload8(0, out + 3 * N); c31 = vload8(1, out + 3 * N); }
                 }
-                for (int k = kb; k < ke; ++k) {
+                for (int i = 0; i < count; ++i) {
+                    const int k = live[i];
                     __global const float* ak = a + k * lda;
                     const float8 b0 = vload8(0, b + k * ldb + col), b1 = vload8(1, b + k * ldb + col);
                     TILE_MAD(ak[m0], ak[m1], ak[m2], ak[m3], b0, b1);

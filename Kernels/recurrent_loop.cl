@@ -395,12 +395,14 @@ LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_global_tanh_sigmoid, KIND_GR
 // Rows a row-kernel work-item carries: U's vectors are read once for all of them.
 #define ROWS_PER_ITEM 4
 
-// The first of a work-item's rows: the last ones first, so that the first work-groups, which a
-// device starts first, take the rows with the most text when a training batch comes by
-// decreasing padding (``PaddedPrefixSharing``) and those with the least are left for the end,
-// when they even out the cores. Items past the batch (global size rounds up) come first and
-// return at once.
-inline int row_item_first(void) { return (get_global_size(0) - 1 - get_global_id(0)) * ROWS_PER_ITEM; }
+// The first of a work-item's rows. Work-items take the batch's four-row items from both ends in
+// turn (first, last, second, second last, …): a training batch comes by decreasing padding
+// (``PaddedPrefixSharing``), so its items' work differs several times over, and any run of
+// work-items a core is given, contiguous or dealt, gets as much of it as another's.
+inline int row_item_first(void) {
+    const int n = get_global_size(0), g = get_global_id(0);
+    return ((g & 1) ? n - 1 - g / 2 : g / 2) * ROWS_PER_ITEM;
+}
 
 // One k (forward) or column (backward) of four rows' products over eight columns: row i's
 // accumulator gains x_i · u.
@@ -630,11 +632,16 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
         for (int r = from; r < rows; ++r)
             row_forward_cell(kind, G, H, SW, first + r, s, bias_, rd ? rd + (first + r) * H : 0, h0, c0,
                              x, tr, h_out, c_out, gates, mask, seq, dropped);
+        // The rows it stood for hold its state (the history is read row by row); its cell state
+        // only for those whose text starts at the next step, which read it then.
+        int next = 0;
+        while (next < padded && pad[next] > s + 1) ++next;
+        const int next_from = max(next - 1, 0);
         for (int r = 0; r < from; ++r) {
             __global const float* h = at(h_out, s) + (first + from) * H;
             __global float* hr = at(h_out, s) + (first + r) * H;
             for (int j = 0; j < H; j += 8) vstore8(vload8(0, h + j), 0, hr + j);
-            if (kind == KIND_LSTM) {
+            if (kind == KIND_LSTM && r >= next_from) {
                 __global const float* c = at(c_out, s) + (first + from) * H;
                 __global float* cr = at(c_out, s) + (first + r) * H;
                 for (int j = 0; j < H; j += 8) vstore8(vload8(0, c + j), 0, cr + j);
@@ -725,15 +732,19 @@ inline void row_backward_cell8(const int kind, const int G, const int H, const i
 }
 
 // Row b's gradients reaching units j…j+7 at a step, added into its stand-in's (`carry`, and
-// LSTM's `c_sum`) and zeroed; its gate gradients there zero.
-inline void fold_row8(const int kind, const int G, const int H, const int b, const int j, const float8 product, const int has_product,
+// LSTM's `c_sum`) and zeroed; its gate gradients there zero. `fresh`: the row ran the step
+// before (or this is the first), so its carried gradients and its product count (zero when it
+// did not run: its product is of its zero gate gradients).
+inline void fold_row8(const int kind, const int G, const int H, const int b, const int j, const float8 product, const int fresh,
         __global float* carried, __global float* c_grad, __global float* carry, __global float* c_sum, const backward_step t) {
-    float8 dh = vload8(0, carried + b * H + j);
-    if (has_product) dh += product;
-    if (t.out_grad) dh += vload8(0, t.out_grad + b * H + j);
+    // A row folded before carries nothing and has a zero product: only its output's gradient.
+    float8 dh = t.out_grad ? vload8(0, t.out_grad + b * H + j) : (float8)(0.0f);
+    if (fresh) {
+        dh += vload8(0, carried + b * H + j) + product;
+        vstore8((float8)(0.0f), 0, carried + b * H + j);
+    }
     vstore8(vload8(0, carry + j) + dh, 0, carry + j);
-    vstore8((float8)(0.0f), 0, carried + b * H + j);
-    if (kind == KIND_LSTM) {
+    if (kind == KIND_LSTM && fresh) {
         vstore8(vload8(0, c_sum + j) + vload8(0, c_grad + b * H + j), 0, c_sum + j);
         vstore8((float8)(0.0f), 0, c_grad + b * H + j);
     }
@@ -781,6 +792,8 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
         // step before (their gate gradients there are zero): then it alone is computed, over all
         // H units at once, each summed in ascending column as the four-row tiles do.
         const bool single = from > 0 && from == rows - 1 && from == previous_from && H <= 8 * SINGLE_ROW_CHAINS;
+        // Rows below it were folded at the step before: their carried gradients are zero.
+        const int fold_from = s == 0 ? 0 : previous_from;
         previous_from = from;
         float8 single_product[SINGLE_ROW_CHAINS];
         __global const float* previous = s > 0 && wg ? at(recurrent_side, s - 1) : 0;
@@ -820,8 +833,8 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
             if (from > 0) {
                 __global float* carry = carried + (first + from) * H;
 #define FOLD_ROW(r, lo, hi) \
-                fold_row8(kind, G, H, first + r, j, lo, has, carried, c_grad, carry, c_grad + (first + from) * H, t); \
-                if (wide) fold_row8(kind, G, H, first + r, j + 8, hi, has, carried, c_grad, carry, c_grad + (first + from) * H, t)
+                fold_row8(kind, G, H, first + r, j, lo, r >= fold_from, carried, c_grad, carry, c_grad + (first + from) * H, t); \
+                if (wide) fold_row8(kind, G, H, first + r, j + 8, hi, r >= fold_from, carried, c_grad, carry, c_grad + (first + from) * H, t)
                 FOLD_ROW(0, a0, a1);
                 if (from > 1) { FOLD_ROW(1, b0, b1); }
                 if (from > 2) { FOLD_ROW(2, c0, c1); }

@@ -137,7 +137,7 @@ final class SkinnyGEMMTests: XCTestCase {
         guard try !openCL().limits.isGPU else { throw XCTSkip("the register-tiled kernels run on CPU devices only") }
         let source = try XCTUnwrap(KernelSources.programs["gemm_skinny"])
         let sabotages = [
-            ("if (kb > k0) {", "if (false) {", "gemm skinny TN", "M=32 N=128 K=4099 beta=0"),
+            ("if (block > 0) {", "if (false) {", "gemm skinny TN", "M=32 N=128 K=4099 beta=0"),
             ("for (int j = from; j < COLUMN_TILE; ++j)", "for (int j = from + 1; j < COLUMN_TILE; ++j)", "gemm skinny NN",
              "M=2051 N=36 K=7 beta=0"),
             ("for (int j = from; j < COLUMN_TILE; ++j)", "for (int j = from + 1; j < COLUMN_TILE; ++j)", "gemm skinny TN",

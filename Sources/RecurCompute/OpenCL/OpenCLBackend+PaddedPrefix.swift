@@ -46,4 +46,10 @@ struct SavedGatesKey: Hashable {
         storage = ObjectIdentifier(gates.first.storage)
         offset = Swift.min(gates.view(0).offset, gates.view(Swift.max(time - 1, 0)).offset)
     }
+
+    /// Timestep 0's gates themselves.
+    init(_ gates: FloatRef) {
+        storage = ObjectIdentifier(gates.storage)
+        offset = gates.offset
+    }
 }

@@ -62,7 +62,10 @@ extension OpenCLBackend {
         let arguments: [KernelArgument] = [.int(o.m), .int(o.n), .int(o.k), .int(slice), .floats(o.a), .int(o.lda), .floats(o.b),
                                            .int(o.ldb), .floats(partial)]
         if usesRowTiles(n: o.n) {
-            try launch("gemm_skinny", "gemm_at_b_partial_rows", global: [splits], local: [1], arguments, lane: lane)
+            // The rows a training loop's backward left zero, skipped (``GEMM/zeroRowsOfLoop``).
+            let padding = o.zeroRowsOfLoop.flatMap { sharedPaddings[SavedGatesKey($0)] }
+            try launch("gemm_skinny", "gemm_at_b_partial_rows", global: [splits], local: [1],
+                       arguments + [.ints(padding), .int(padding?.count ?? 0)], lane: lane)
         } else {
             try launch("gemm_skinny", "gemm_at_b_partial", global: [8 * ((o.n + 31) / 32), 8 * ((o.m + 31) / 32), splits],
                        local: [8, 8, 1], arguments, lane: lane)

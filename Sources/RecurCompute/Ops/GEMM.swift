@@ -26,13 +26,20 @@ public struct GEMM: OpDescription, Hashable {
     /// CPU backend; a backend may sum in a pass of its own). Only for `Aᵀ · B` (transposeA, B not
     /// transposed, `ldb == n`, batch 1).
     public var columnSums: FloatRef?
+    /// For `Aᵀ · B` over a training loop's timesteps (`k = T·B`, B its gate gradients): the
+    /// loop's time-0 saved gates, by which a backend that shared the loop's padded prefixes
+    /// (``PaddedPrefixSharing/training``) finds the rows its backward left zero — those its
+    /// stand-ins stood for — and may skip them. Another backend reads every row; the zeros add
+    /// nothing.
+    public var zeroRowsOfLoop: FloatRef?
 
     /// A plain product with tight leading dimensions: `A` is `[m, k]` (or `[k, m]` transposed),
     /// `B` is `[k, n]` (or `[n, k]`), `C` is `[m, n]`.
     public init(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
                 alpha: Float = 1, a: FloatRef, b: FloatRef, beta: Float = 0, c: FloatRef,
                 lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil,
-                batch: Int = 1, strideA: Int = 0, strideB: Int = 0, strideC: Int = 0, columnSums: FloatRef? = nil) {
+                batch: Int = 1, strideA: Int = 0, strideB: Int = 0, strideC: Int = 0, columnSums: FloatRef? = nil,
+                zeroRowsOfLoop: FloatRef? = nil) {
         self.transposeA = transposeA
         self.transposeB = transposeB
         self.m = m; self.n = n; self.k = k
@@ -44,6 +51,7 @@ public struct GEMM: OpDescription, Hashable {
         self.batch = batch
         self.strideA = strideA; self.strideB = strideB; self.strideC = strideC
         self.columnSums = columnSums
+        self.zeroRowsOfLoop = zeroRowsOfLoop
     }
 
     public func validate() throws {
@@ -65,6 +73,9 @@ public struct GEMM: OpDescription, Hashable {
             try check.count(columnSums, is: n, "columnSums")
             try check.require(!columnSums.overlaps(b) && !columnSums.overlaps(c) && !columnSums.overlaps(a), "columnSums",
                               "must not overlap A, B or C")
+        }
+        if zeroRowsOfLoop != nil {
+            try check.require(transposeA && !transposeB && batch == 1, "zeroRowsOfLoop", "is for Aᵀ · B over a loop's timesteps, batch 1")
         }
     }
 

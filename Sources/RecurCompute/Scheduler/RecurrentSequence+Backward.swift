@@ -96,7 +96,8 @@ extension RecurrentSequence {
             let sums = work.recurrentGateGradients != nil ? bindings.biasGradient.slice(g, g)
                 : recurrentProductSumsInputBias ? inputBias : nil
             ops.append(.gemm(GEMM(transposeA: true, m: h, n: g, k: rows, a: operands, b: work.recurrentGateGradients ?? gateGradients,
-                                  c: bindings.recurrentKernelGradient, columnSums: sums)))
+                                  c: bindings.recurrentKernelGradient, columnSums: sums,
+                                  zeroRowsOfLoop: shape.paddedPrefixSharing == .training ? savedGates(0) : nil)))
         }
         return ops
     }
