@@ -84,10 +84,20 @@ inline int first_segment_at(__global const int* starts, const int N, const long 
     return low;
 }
 
+// With `padding` (dy a training loop's gate gradients, [T, batch, E], that loop sharing its
+// padded prefixes in recurrent_loop.cl's row kernels): the rows its backward left zero are not
+// read — at timestep t, a row in its padding whose next row in its four-row work-item is in
+// padding too. Nearly all of them are in one segment, the padding token's.
+inline bool zero_row(__global const int* padding, const int batch, const int r) {
+    const int t = r / batch, row = r - t * batch;
+    return (row & 3) != 3 && row + 1 < batch && padding[row + 1] > t;
+}
+
 __kernel void embedding_gradient_rows(const int N, const int V, const int E,
         TENSOR(const float, dy), TENSOR(const int, rows), TENSOR(const int, starts), TENSOR(const int, tokens),
-        TENSOR(float, dtable)) {
+        TENSOR(float, dtable), TENSOR(const int, padding), const int batch) {
     BIND(const float, dy); BIND(const int, rows); BIND(const int, starts); BIND(const int, tokens); BIND(float, dtable);
+    BIND(const int, padding);
     const long cost = (long)starts[N] + N, items = get_num_groups(0), item = get_group_id(0);
     const int first = first_segment_at(starts, N, cost * item / items);
     const int end = item == items - 1 ? N : first_segment_at(starts, N, cost * (item + 1) / items);
@@ -103,6 +113,7 @@ __kernel void embedding_gradient_rows(const int N, const int V, const int E,
         for (; j + 32 <= E; j += 32) {
             float8 a0 = (float8)(0.0f), a1 = (float8)(0.0f), a2 = (float8)(0.0f), a3 = (float8)(0.0f);
             for (int k = k0; k < k1; ++k) {
+                if (padding && zero_row(padding, batch, rows[k])) continue;
                 __global const float* source = dy + rows[k] * E + j;
                 a0 += vload8(0, source); a1 += vload8(1, source); a2 += vload8(2, source); a3 += vload8(3, source);
             }
@@ -110,7 +121,10 @@ __kernel void embedding_gradient_rows(const int N, const int V, const int E,
         }
         for (; j < E; j += 4) {
             float4 sum = (float4)(0.0f);
-            for (int k = k0; k < k1; ++k) sum += vload4(0, dy + rows[k] * E + j);
+            for (int k = k0; k < k1; ++k) {
+                if (padding && zero_row(padding, batch, rows[k])) continue;
+                sum += vload4(0, dy + rows[k] * E + j);
+            }
             vstore4(sum, 0, out + j);
         }
     }

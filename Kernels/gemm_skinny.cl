@@ -86,14 +86,18 @@ __kernel void gemm_at_b_partial(const int M, const int N, const int K, const int
     }
 }
 
-// Launch: 1-D, global M·N; β = 0 does not read C.
+// With `sums` (gemm_at_b_partial_rows's column sums of B, a row M after each slice's [M, N]),
+// the N entries after C's are B's column sums, written to `sums` as they are.
+// Launch: 1-D, global M·N (+ N with `sums`); β = 0 does not read C.
 __kernel void gemm_at_b_reduce(const int M, const int N, const int splits, const float alpha, const float beta,
-        TENSOR(const float, partial), TENSOR(float, c), const int ldc) {
-    BIND(const float, partial); BIND(float, c);
+        TENSOR(const float, partial), TENSOR(float, c), const int ldc, TENSOR(float, sums)) {
+    BIND(const float, partial); BIND(float, c); BIND(float, sums);
     const int i = get_global_id(0);
-    if (i >= M * N) return;
+    const int stride = (sums ? M + 1 : M) * N;
+    if (i >= stride) return;
     float sum = 0.0f;
-    for (int s = 0; s < splits; ++s) sum += partial[s * M * N + i];
+    for (int s = 0; s < splits; ++s) sum += partial[s * stride + i];
+    if (i >= M * N) { sums[i - M * N] = sum; return; }
     const int row = i / N, colm = i - row * N;
     __global float* out = c + row * ldc + colm;
     *out = beta == 0.0f ? alpha * sum : mad(alpha, sum, beta * *out);
@@ -177,13 +181,15 @@ __kernel void gemm_skinny_rows(const int M, const int N, const int K, const int 
 // Launch: 1-D, local 1, global splits; then gemm_at_b_reduce.
 __kernel void gemm_at_b_partial_rows(const int M, const int N, const int K, const int slice,
         TENSOR(const float, a), const int lda, TENSOR(const float, b), const int ldb, TENSOR(float, partial),
-        TENSOR(const int, padding), const int batch) {
+        TENSOR(const int, padding), const int batch, const int with_sums) {
     BIND(const float, a); BIND(const float, b); BIND(float, partial); BIND(const int, padding);
     // The last slices first: with `padding`, the early timesteps' are mostly skipped, and the
     // cheap slices left for the end even out the cores.
     const int s = get_num_groups(0) - 1 - get_group_id(0);
     const int k0 = s * slice, k1 = min(K, k0 + slice);
-    __global float* sums = partial + s * M * N;
+    // The slice's [M, N] partial product, and with `with_sums` a row of B's column sums after it
+    // (a bias gradient beside its weight gradient, from the same reads of B).
+    __global float* sums = partial + s * (M + with_sums) * N;
     // The block's rows to read: with `padding` (a training loop's shared padded prefixes, K =
     // T·batch rows, time-major) not those its backward left zero — at timestep t, a row in its
     // padding whose next row in the same four-row work-item is in padding too (the last one
@@ -212,12 +218,17 @@ __kernel void gemm_at_b_partial_rows(const int M, const int N, const int K, cons
                     if (m0 + 2 < M) { c20 = vload8(0, out + 2 * N); c21 = vload8(1, out + 2 * N); }
                     if (m0 + 3 < M) { c30 = vload8(0, out + 3 * N); c31 = vload8(1, out + 3 * N); }
                 }
+                float8 s0 = (float8)(0.0f), s1 = s0;
+                const bool summing = with_sums && m0 == 0;
+                if (summing && block > 0) { s0 = vload8(0, sums + M * N + col); s1 = vload8(1, sums + M * N + col); }
                 for (int i = 0; i < count; ++i) {
                     const int k = live[i];
                     __global const float* ak = a + k * lda;
                     const float8 b0 = vload8(0, b + k * ldb + col), b1 = vload8(1, b + k * ldb + col);
                     TILE_MAD(ak[m0], ak[m1], ak[m2], ak[m3], b0, b1);
+                    if (summing) { s0 += b0; s1 += b1; }
                 }
+                if (summing) store_tile_row(sums + M * N + col, s0, s1, from, 1.0f, 0.0f);
                 store_tile_row(out, c00, c01, from, 1.0f, 0.0f);
                 if (m0 + 1 < M) store_tile_row(out + N, c10, c11, from, 1.0f, 0.0f);
                 if (m0 + 2 < M) store_tile_row(out + 2 * N, c20, c21, from, 1.0f, 0.0f);

@@ -3,9 +3,10 @@ import XCTest
 
 /// A weight-gradient product `Xᵀ · dZ` that also writes `Σ dZ` (``GEMM/columnSums``, the bias
 /// gradient): the CPU backend forms the sums while it reads dZ, in each of its paths for such a
-/// product (split along k in RowGEMM, split along k in OpenBLAS, in one piece), OpenCL in a pass
-/// of its own. The product is the same bits as without the sums; the sums match a Double
-/// reference; the op refuses the shapes it is not for.
+/// product (split along k in RowGEMM, split along k in OpenBLAS, in one piece); OpenCL on a CPU
+/// device in its row-tile kernel's reads of dZ (a row of sums after each slice's partial
+/// product), elsewhere in a pass of its own. The product is the same bits as without the sums;
+/// the sums match a Double reference; the op refuses the shapes it is not for.
 final class GEMMColumnSumsTests: XCTestCase {
     /// (m, n, k): RowGEMM split along k; OpenBLAS split along k (m > 128); one piece (k short).
     static let shapes = [(32, 40, 4096), (136, 24, 4352), (16, 20, 300)]

@@ -24,7 +24,10 @@ extension OpenCLBackend {
                                            .floats(o.outputGradient), .ints(o.sortedRows), .ints(o.segmentStarts),
                                            .ints(o.segmentTokens), .floats(o.tableGradient)]
         if o.width % 4 == 0, !limits.isGPU {
-            try launch("embedding", "embedding_gradient_rows", global: [cpuWorkItems], local: [1], arguments, lane: lane)
+            // The rows a training loop's backward left zero, skipped (``EmbeddingGradient/zeroRowsOfLoop``).
+            let padding = o.zeroRowsOfLoop.flatMap { sharedPaddings[SavedGatesKey($0)] }
+            try launch("embedding", "embedding_gradient_rows", global: [cpuWorkItems], local: [1],
+                       arguments + [.ints(padding), .int(padding?.count ?? 0)], lane: lane)
         } else if o.width % 4 == 0 {
             try launch("embedding", "embedding_gradient4", global: [o.width / 4, o.occurrences], arguments, lane: lane)
         } else {

@@ -5,19 +5,19 @@ extension OpenCLBackend {
     /// ``splitKPlan(_:)``), else CLBlast, batched-strided when `batch > 1`. No event is requested
     /// (unless a profile is being recorded), so nothing is created per call and nothing waits.
     func gemm(_ o: GEMM, lane: Int) throws {
-        try product(o, lane: lane)
-        // B's column sums (``GEMM/columnSums``) in a pass of their own, by the row-sum kernel.
-        if let sums = o.columnSumsOp { try enqueue(sums, lane: lane) }
+        // B's column sums (``GEMM/columnSums``), where the product did not form them, in a pass
+        // of their own by the row-sum kernel.
+        if try !product(o, lane: lane), let sums = o.columnSumsOp { try enqueue(sums, lane: lane) }
     }
 
-    private func product(_ o: GEMM, lane: Int) throws {
+    /// Returns whether B's column sums came with the product.
+    private func product(_ o: GEMM, lane: Int) throws -> Bool {
         if let rowsPerGroup = skinnyGEMMRows(o) {
             try skinnyGEMM(o, rowsPerGroup: rowsPerGroup, lane: lane)
-            return
+            return false
         }
         if let plan = splitKPlan(o) {
-            try weightGradientGEMM(o, splits: plan.splits, slice: plan.slice, lane: lane)
-            return
+            return try weightGradientGEMM(o, splits: plan.splits, slice: plan.slice, lane: lane)
         }
         var queue: cl_command_queue? = try self.queue(lane)
         let ta = o.transposeA ? CLBlastTransposeYes : CLBlastTransposeNo
@@ -36,5 +36,6 @@ extension OpenCLBackend {
             throw ComputeError.clblast(routine: o.batch == 1 ? "Sgemm" : "SgemmStridedBatched", status: status.rawValue)
         }
         countGEMM()
+        return false
     }
 }

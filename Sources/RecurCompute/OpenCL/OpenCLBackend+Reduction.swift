@@ -14,7 +14,7 @@ extension OpenCLBackend {
                 .int(o.rows), .int(o.columns), .int(slice), .floats(o.input), .floats(partial)], lane: lane)
             try launch("gemm_skinny", "gemm_at_b_reduce", global: [o.columns], [
                 .int(1), .int(o.columns), .int(splits), .float(1), .float(o.beta), .floats(partial),
-                .floats(o.output), .int(o.columns)], lane: lane)
+                .floats(o.output), .int(o.columns), .floats(nil)], lane: lane)
             return
         }
         try launch("reduce", "sum_rows", global: [o.columns], [

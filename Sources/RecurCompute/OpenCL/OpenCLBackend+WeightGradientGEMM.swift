@@ -57,22 +57,29 @@ extension OpenCLBackend {
         return ((rows + slice - 1) / slice, slice)
     }
 
-    func weightGradientGEMM(_ o: GEMM, splits: Int, slice: Int, lane: Int) throws {
-        let partial = try splitKScratch.buffer(lane: lane, floats: splits * o.m * o.n, on: self)
+    /// Returns whether B's column sums (``GEMM/columnSums``) came with the product: the row-tile
+    /// kernel forms them from its own reads of B.
+    func weightGradientGEMM(_ o: GEMM, splits: Int, slice: Int, lane: Int) throws -> Bool {
+        let rows = usesRowTiles(n: o.n)
+        let sums = rows ? o.columnSums : nil
+        let partialRows = sums == nil ? o.m : o.m + 1
+        let partial = try splitKScratch.buffer(lane: lane, floats: splits * partialRows * o.n, on: self)
         let arguments: [KernelArgument] = [.int(o.m), .int(o.n), .int(o.k), .int(slice), .floats(o.a), .int(o.lda), .floats(o.b),
                                            .int(o.ldb), .floats(partial)]
-        if usesRowTiles(n: o.n) {
+        if rows {
             // The rows a training loop's backward left zero, skipped (``GEMM/zeroRowsOfLoop``).
             let padding = o.zeroRowsOfLoop.flatMap { sharedPaddings[SavedGatesKey($0)] }
             try launch("gemm_skinny", "gemm_at_b_partial_rows", global: [splits], local: [1],
-                       arguments + [.ints(padding), .int(padding?.count ?? 0)], lane: lane)
+                       arguments + [.ints(padding), .int(padding?.count ?? 0), .int(sums == nil ? 0 : 1)], lane: lane)
         } else {
             try launch("gemm_skinny", "gemm_at_b_partial", global: [8 * ((o.n + 31) / 32), 8 * ((o.m + 31) / 32), splits],
                        local: [8, 8, 1], arguments, lane: lane)
         }
-        try launch("gemm_skinny", "gemm_at_b_reduce", global: [o.m * o.n],
-                   [.int(o.m), .int(o.n), .int(splits), .float(o.alpha), .float(o.beta), .floats(partial), .floats(o.c), .int(o.ldc)],
+        try launch("gemm_skinny", "gemm_at_b_reduce", global: [partialRows * o.n],
+                   [.int(o.m), .int(o.n), .int(splits), .float(o.alpha), .float(o.beta), .floats(partial), .floats(o.c), .int(o.ldc),
+                    .floats(sums)],
                    lane: lane)
         skinnyGEMMs += 1
+        return sums != nil
     }
 }

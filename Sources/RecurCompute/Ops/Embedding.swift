@@ -59,13 +59,18 @@ public struct EmbeddingGradient: OpDescription, Hashable {
     public var segmentTokens: IntRef
     /// `[V, E]`.
     public var tableGradient: FloatRef
+    /// When `outputGradient` is a training loop's gate gradients: that loop's time-0 saved
+    /// gates, by which a backend that shared its padded prefixes finds the rows its backward left
+    /// zero and may skip them (as ``GEMM/zeroRowsOfLoop``).
+    public var zeroRowsOfLoop: FloatRef?
 
     public init(occurrences: Int, vocabulary: Int, width: Int, outputGradient: FloatRef,
-                index: (sortedRows: IntRef, segmentStarts: IntRef, segmentTokens: IntRef), tableGradient: FloatRef) {
+                index: (sortedRows: IntRef, segmentStarts: IntRef, segmentTokens: IntRef), tableGradient: FloatRef,
+                zeroRowsOfLoop: FloatRef? = nil) {
         self.occurrences = occurrences; self.vocabulary = vocabulary; self.width = width
         self.outputGradient = outputGradient; self.sortedRows = index.sortedRows
         self.segmentStarts = index.segmentStarts; self.segmentTokens = index.segmentTokens
-        self.tableGradient = tableGradient
+        self.tableGradient = tableGradient; self.zeroRowsOfLoop = zeroRowsOfLoop
     }
 
     public func validate() throws {

@@ -64,6 +64,8 @@ extension RecurrentSequence {
         // dZ, and the recurrent-kernel product sums it unless it reads only part of it
         // (reset-before GRU) or another dZ (reset-after).
         let inputBias = bindings.biasGradient.slice(0, g)
+        // Rows of dZ the loop may leave zero (``PaddedPrefixSharing/training``), for its readers to skip.
+        let zeroRowsOfLoop = shape.paddedPrefixSharing == .training ? savedGates(0) : nil
         let recurrentProductSumsInputBias: Bool
         if case .tokens = bindings.input {
             recurrentProductSumsInputBias = !shape.resetBefore && work.recurrentGateGradients == nil
@@ -77,7 +79,8 @@ extension RecurrentSequence {
             }
             ops.append(.embeddingGradient(EmbeddingGradient(
                 occurrences: rows, vocabulary: tokens.capacity, width: g, outputGradient: gateGradients,
-                index: (occurrences.sortedRows, occurrences.segmentStarts, occurrences.segmentSlots), tableGradient: summed)))
+                index: (occurrences.sortedRows, occurrences.segmentStarts, occurrences.segmentSlots), tableGradient: summed,
+                zeroRowsOfLoop: zeroRowsOfLoop)))
             if !recurrentProductSumsInputBias { ops.append(.sumRows(SumRows(rows: rows, columns: g, input: gateGradients, output: inputBias))) }
         case .sequence(let input):
             ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: input, b: gateGradients, c: bindings.kernelGradient,
@@ -97,7 +100,7 @@ extension RecurrentSequence {
                 : recurrentProductSumsInputBias ? inputBias : nil
             ops.append(.gemm(GEMM(transposeA: true, m: h, n: g, k: rows, a: operands, b: work.recurrentGateGradients ?? gateGradients,
                                   c: bindings.recurrentKernelGradient, columnSums: sums,
-                                  zeroRowsOfLoop: shape.paddedPrefixSharing == .training ? savedGates(0) : nil)))
+                                  zeroRowsOfLoop: zeroRowsOfLoop)))
         }
         return ops
     }
