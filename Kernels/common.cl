@@ -6,6 +6,16 @@
 #define TENSOR(T, name) __global T* name##_base, const int name##_off
 #define BIND(T, name) __global T* name = name##_base ? name##_base + name##_off : 0
 
+// a·b + c in the CPU-device kernels' register tiles: one fused instruction where the device has
+// one (FP_FAST_FMAF, or a CPU target with FMA: PoCL defines only the latter), as the CPU
+// backend's products do; `mad` compiled to a multiply and an add on PoCL, twice the
+// instructions in the loops' products. Elsewhere `mad`.
+#if defined(FP_FAST_FMAF) || defined(__FMA__)
+#define TILE_FMA(a, b, c) fma(a, b, c)
+#else
+#define TILE_FMA(a, b, c) mad(a, b, c)
+#endif
+
 // CPU devices pay per work-item and per work-group, so the `*_rows` kernels give one work-item
 // (local size 1) CPU_CHUNK consecutive elements, moved eight at a time as float8; GPUs keep a
 // work-item per element. OpenCLBackend.cpuChunk is the same number.

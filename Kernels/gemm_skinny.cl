@@ -134,10 +134,10 @@ inline void store_tile_row(__global float* out, const float8 lo, const float8 hi
 
 // One k of a 4×16 tile: row i of the tile gains a_i · b[k, col…col+15].
 #define TILE_MAD(x0, x1, x2, x3, b0, b1) \
-    c00 = mad((float8)(x0), b0, c00); c01 = mad((float8)(x0), b1, c01); \
-    c10 = mad((float8)(x1), b0, c10); c11 = mad((float8)(x1), b1, c11); \
-    c20 = mad((float8)(x2), b0, c20); c21 = mad((float8)(x2), b1, c21); \
-    c30 = mad((float8)(x3), b0, c30); c31 = mad((float8)(x3), b1, c31)
+    c00 = TILE_FMA((float8)(x0), b0, c00); c01 = TILE_FMA((float8)(x0), b1, c01); \
+    c10 = TILE_FMA((float8)(x1), b0, c10); c11 = TILE_FMA((float8)(x1), b1, c11); \
+    c20 = TILE_FMA((float8)(x2), b0, c20); c21 = TILE_FMA((float8)(x2), b1, c21); \
+    c30 = TILE_FMA((float8)(x3), b0, c30); c31 = TILE_FMA((float8)(x3), b1, c31)
 
 // C = α·A·op(B) + β·C as gemm_skinny, for CPU devices. op(B) is copied to local memory as
 // [K, N] once per group (contiguous rows even when B is transposed).

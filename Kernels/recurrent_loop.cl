@@ -407,8 +407,8 @@ inline int row_item_first(void) {
 // One k (forward) or column (backward) of four rows' products over eight columns: row i's
 // accumulator gains x_i · u.
 #define ROWS_MAD(x0, x1, x2, x3, u, a, b, c, d) do { \
-    a = mad((float8)(x0), u, a); b = mad((float8)(x1), u, b); \
-    c = mad((float8)(x2), u, c); d = mad((float8)(x3), u, d); \
+    a = TILE_FMA((float8)(x0), u, a); b = TILE_FMA((float8)(x1), u, b); \
+    c = TILE_FMA((float8)(x2), u, c); d = TILE_FMA((float8)(x3), u, d); \
 } while (0)
 
 // e^x on eight lanes, written out (the Cephes polynomial with range reduction, as the CPU
@@ -439,8 +439,10 @@ inline float8 exp8(float8 x) {
 inline float8 tanh8(const float8 x) { return 1.0f - 2.0f / (exp8(2.0f * x) + 1.0f); }
 inline float8 sigmoid8(const float8 x) { return 1.0f / (1.0f + exp8(-x)); }
 
-// The cell of units j…j+7 from their recurrent products p0…p3 (one per gate block).
-inline void cell_forward_rows8(const int kind, const int H, const int j,
+// The cell of units j…j+7 from their recurrent products p0…p3 (one per gate block). Always
+// inlined, as row_forward_cell: PoCL kept both as calls, so `kind` was a run-time switch and the
+// vectors went through memory (a fifth of simplernn-imdb's samples on PoCL in the call).
+inline __attribute__((always_inline)) void cell_forward_rows8(const int kind, const int H, const int j,
         const float8 p0, const float8 p1, const float8 p2, const float8 p3,
         __global const float* xs, __global const float* bias_, __global const float* hp, __global const float* cp,
         __global const float* m, __global float* gs, __global float* hn, __global float* cn, __global float* so, __global float* dr) {
@@ -508,8 +510,10 @@ inline void row_forward_product(const int H, const int GH, __global const float*
         for (int k = 0; k < H; ++k) {
             __global const float* u = wg + k * GH + n;
             const float8 x = (float8)(o[k]);
-            a0 = mad(x, vload8(0, u), a0); a1 = mad(x, vload8(1, u), a1); a2 = mad(x, vload8(2, u), a2); a3 = mad(x, vload8(3, u), a3);
-            a4 = mad(x, vload8(4, u), a4); a5 = mad(x, vload8(5, u), a5); a6 = mad(x, vload8(6, u), a6); a7 = mad(x, vload8(7, u), a7);
+            a0 = TILE_FMA(x, vload8(0, u), a0); a1 = TILE_FMA(x, vload8(1, u), a1);
+            a2 = TILE_FMA(x, vload8(2, u), a2); a3 = TILE_FMA(x, vload8(3, u), a3);
+            a4 = TILE_FMA(x, vload8(4, u), a4); a5 = TILE_FMA(x, vload8(5, u), a5);
+            a6 = TILE_FMA(x, vload8(6, u), a6); a7 = TILE_FMA(x, vload8(7, u), a7);
         }
         vstore8(a0, 0, g + n); vstore8(a1, 1, g + n); vstore8(a2, 2, g + n); vstore8(a3, 3, g + n);
         vstore8(a4, 4, g + n); vstore8(a5, 5, g + n); vstore8(a6, 6, g + n); vstore8(a7, 7, g + n);
@@ -519,20 +523,21 @@ inline void row_forward_product(const int H, const int GH, __global const float*
         for (int k = 0; k < H; ++k) {
             __global const float* u = wg + k * GH + n;
             const float8 x = (float8)(o[k]);
-            a0 = mad(x, vload8(0, u), a0); a1 = mad(x, vload8(1, u), a1); a2 = mad(x, vload8(2, u), a2); a3 = mad(x, vload8(3, u), a3);
+            a0 = TILE_FMA(x, vload8(0, u), a0); a1 = TILE_FMA(x, vload8(1, u), a1);
+            a2 = TILE_FMA(x, vload8(2, u), a2); a3 = TILE_FMA(x, vload8(3, u), a3);
         }
         vstore8(a0, 0, g + n); vstore8(a1, 1, g + n); vstore8(a2, 2, g + n); vstore8(a3, 3, g + n);
     }
     for (; n < GH; n += 8) {
         float8 a0 = (float8)(0.0f);
-        for (int k = 0; k < H; ++k) a0 = mad((float8)(o[k]), vload8(0, wg + k * GH + n), a0);
+        for (int k = 0; k < H; ++k) a0 = TILE_FMA((float8)(o[k]), vload8(0, wg + k * GH + n), a0);
         vstore8(a0, 0, g + n);
     }
 }
 
 // The step of row b after its recurrent product sits in `gs`: the masked-row copy, or the cell of
 // each eight units.
-inline void row_forward_cell(const int kind, const int G, const int H, const int SW, const int b, const int s,
+inline __attribute__((always_inline)) void row_forward_cell(const int kind, const int G, const int H, const int SW, const int b, const int s,
         __global const float* bias_, __global const float* m, __global const float* h0, __global const float* c0,
         const stepped x, const token_rows tr, const stepped h_out, const stepped c_out, const stepped gates,
         const stepped mask, const stepped seq, const stepped dropped) {
@@ -807,7 +812,7 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
             for (int col = 0; col < GH; ++col) {
                 __local const float* uc = ut + col * H;
                 const float8 x = (float8)(ps[col]);
-                for (int i = 0; i < H / 8; ++i) single_product[i] = mad(x, vload8(i, uc), single_product[i]);
+                for (int i = 0; i < H / 8; ++i) single_product[i] = TILE_FMA(x, vload8(i, uc), single_product[i]);
             }
         }
         for (int j = 0; j < H; j += 16) {
