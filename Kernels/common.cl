@@ -16,6 +16,15 @@
 #define TILE_FMA(a, b, c) mad(a, b, c)
 #endif
 
+// Asks for the cache line holding `p` on a CPU device (clang on x86-64 or AArch64, as PoCL
+// compiles there): OpenCL's own prefetch() is a no-op in PoCL's kernel library. Elsewhere
+// nothing (a GPU keeps its own caches).
+#if defined(__clang__) && (defined(__x86_64__) || defined(__aarch64__))
+#define PREFETCH_LINE(p) __builtin_prefetch((const void*)(ulong)(p), 0, 3)
+#else
+#define PREFETCH_LINE(p)
+#endif
+
 // CPU devices pay per work-item and per work-group, so the `*_rows` kernels give one work-item
 // (local size 1) CPU_CHUNK consecutive elements, moved eight at a time as float8; GPUs keep a
 // work-item per element. OpenCLBackend.cpuChunk is the same number.

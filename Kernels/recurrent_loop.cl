@@ -617,7 +617,10 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
         while (padded < rows && pad[padded] > s) ++padded;
         const int from = max(padded - 1, 0);
         // The step's table rows, asked for while the products run: they lie anywhere in the table.
-        if (tr.ids) for (int r = from; r < rows; ++r) prefetch(projected_input(x, tr, s, first + r, GH), GH);
+        if (tr.ids) for (int r = from; r < rows; ++r) {
+            __global const float* row = projected_input(x, tr, s, first + r, GH);
+            for (int l = 0; l < GH; l += 16) PREFETCH_LINE(row + l);
+        }
         // The recurrent operand: the initial one, then the previous state times the dropout mask.
         __global const float* op = s == 0 ? op0 : at(h_out, s - 1);
         const bool dropping = s > 0 && rd;
