@@ -1,5 +1,6 @@
 import XCTest
 @testable import Recur
+@testable import RecurCompute
 
 /// The CPU backend computes one row of each tile's rows still inside their leading padding and
 /// copies it to the others (`PaddedPrefixSchedule`). In inference the predictions must be the
@@ -163,5 +164,24 @@ final class PaddedPrefixSharingTests: XCTestCase {
         // A batch not by decreasing padding shares nothing in training.
         let unordered = try gradients([.recurrent(.lstm(4))], sharing: true, leadingPadding: Self.leadingPadding)
         XCTAssertEqual(unordered.shared, 0)
+    }
+
+    /// The CPU backend keeps each training forward's schedule for its backward; those of plans
+    /// gone are forgotten when a new loop runs.
+    func testSchedulesOfPlansGoneAreForgotten() throws {
+        let backend = CPUBackend(threads: 2)
+        let model = try SequentialModel(inputLength: Self.time, layers: [.embedding(EmbeddingConfig(inputDim: Self.vocabulary, outputDim: 5)),
+                                                                         .recurrent(.lstm(4)), .dense(DenseConfig(2, activation: .softmax))])
+        for rows in [9, 8, 7] {
+            let padding = Array(Self.leadingPadding.sorted(by: >).prefix(rows))
+            let trainer = try Trainer(model: model, configuration: TrainingConfiguration(loss: .sparseCategoricalCrossEntropy, batchSize: rows, seed: 3),
+                                      backend: backend, initialWeights: ParameterValues.initial(for: model, seed: 5))
+            let executor = try trainer.executor(batch: rows, time: Self.time, training: true)
+            try executor.upload(tokenIDs: Self.tokens(leadingPadding: padding), labels: [Float](repeating: 0, count: rows))
+            try executor.enqueueForward()
+            try executor.backwardPlan.enqueue(on: backend, flush: true)
+            XCTAssertEqual(backend.trainingSchedules.count, 1, "\(rows) rows")
+        }
+        XCTAssertGreaterThan(backend.counters.sharedRowSteps, 0)
     }
 }

@@ -36,7 +36,15 @@ extension CPUBackend {
                 fold = schedule
             }
             // Every run of a training forward says what its backward follows, nothing included.
-            if loop.sharing == .training, let key = loop.savedGatesKey { trainingSchedules[key] = loop.paddedPrefix }
+            if loop.sharing == .training, let key = loop.savedGatesKey {
+                if trainingSchedules[key] == nil {
+                    // A new loop: forget the schedules of loops gone with their plans.
+                    for old in Array(trainingSchedules.keys) where isKnownUniquelyReferenced(&trainingSchedules[old]!) {
+                        trainingSchedules[old] = nil
+                    }
+                }
+                trainingSchedules[key] = loop.paddedPrefix
+            }
             counters.sharedRowSteps += shared
             loopTiles.append(tiles)
             rowSteps.append(loop.batch * loop.timesteps - shared)
