@@ -148,8 +148,11 @@ final class PreparedLoop {
             let from = rows.lowerBound + Swift.max(padded - 1, 0)
             let cell = parts.forwards[index].pointers
             if from < computedFrom {
-                // These rows start their text now, from the state their padding left them in.
-                schedule.copy(row: computedFrom, of: UnsafeMutablePointer(mutating: cell.previousState), into: from..<computedFrom)
+                // These rows start their text now, from the state their padding left them in (a
+                // kept history holds it already: the step before copied it to every row).
+                if !keepsHistory {
+                    schedule.copy(row: computedFrom, of: UnsafeMutablePointer(mutating: cell.previousState), into: from..<computedFrom)
+                }
                 if let previous = cell.previousCellState {
                     schedule.copy(row: computedFrom, of: UnsafeMutablePointer(mutating: previous), into: from..<computedFrom)
                 }
@@ -166,9 +169,10 @@ final class PreparedLoop {
             }
             computedFrom = from
         }
-        // Rows that are padding to the end: the final state their stand-in reached.
+        // Rows that are padding to the end: the final state their stand-in reached (already in a
+        // kept history's last row).
         if let last = lastCell, computedFrom > rows.lowerBound {
-            schedule.copy(row: computedFrom, of: last.state, into: rows.lowerBound..<computedFrom)
+            if !keepsHistory { schedule.copy(row: computedFrom, of: last.state, into: rows.lowerBound..<computedFrom) }
             if let cellState = last.cellState { schedule.copy(row: computedFrom, of: cellState, into: rows.lowerBound..<computedFrom) }
         }
     }
