@@ -25,6 +25,15 @@
 #define PREFETCH_LINE(p)
 #endif
 
+// Whether row r of a training loop's gate gradients ([T, batch, ·], time-major) is one its
+// backward left zero, given the leading paddings `padding` its forward shared by
+// (recurrent_loop.cl's row kernels, four batch rows a work-item): at timestep t, a row in its
+// padding whose next row in the same four is in padding too (the last of them stood for them).
+inline bool zero_row(__global const int* padding, const int batch, const int r) {
+    const int t = r / batch, row = r - t * batch;
+    return (row & 3) != 3 && row + 1 < batch && padding[row + 1] > t;
+}
+
 // CPU devices pay per work-item and per work-group, so the `*_rows` kernels give one work-item
 // (local size 1) CPU_CHUNK consecutive elements, moved eight at a time as float8; GPUs keep a
 // work-item per element. OpenCLBackend.cpuChunk is the same number.

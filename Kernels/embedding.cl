@@ -85,13 +85,8 @@ inline int first_segment_at(__global const int* starts, const int N, const long 
 }
 
 // With `padding` (dy a training loop's gate gradients, [T, batch, E], that loop sharing its
-// padded prefixes in recurrent_loop.cl's row kernels): the rows its backward left zero are not
-// read — at timestep t, a row in its padding whose next row in its four-row work-item is in
-// padding too. Nearly all of them are in one segment, the padding token's.
-inline bool zero_row(__global const int* padding, const int batch, const int r) {
-    const int t = r / batch, row = r - t * batch;
-    return (row & 3) != 3 && row + 1 < batch && padding[row + 1] > t;
-}
+// padded prefixes): the rows its backward left zero (common.cl's zero_row) are not read. Nearly
+// all of them are in one segment, the padding token's.
 
 __kernel void embedding_gradient_rows(const int N, const int V, const int E,
         TENSOR(const float, dy), TENSOR(const int, rows), TENSOR(const int, starts), TENSOR(const int, tokens),

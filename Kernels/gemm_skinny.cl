@@ -183,26 +183,19 @@ __kernel void gemm_at_b_partial_rows(const int M, const int N, const int K, cons
         TENSOR(const float, a), const int lda, TENSOR(const float, b), const int ldb, TENSOR(float, partial),
         TENSOR(const int, padding), const int batch, const int with_sums) {
     BIND(const float, a); BIND(const float, b); BIND(float, partial); BIND(const int, padding);
-    // The last slices first: with `padding`, the early timesteps' are mostly skipped, and the
-    // cheap slices left for the end even out the cores.
-    const int s = get_num_groups(0) - 1 - get_group_id(0);
+    const int s = get_group_id(0);
     const int k0 = s * slice, k1 = min(K, k0 + slice);
     // The slice's [M, N] partial product, and with `with_sums` a row of B's column sums after it
     // (a bias gradient beside its weight gradient, from the same reads of B).
     __global float* sums = partial + s * (M + with_sums) * N;
     // The block's rows to read: with `padding` (a training loop's shared padded prefixes, K =
-    // T·batch rows, time-major) not those its backward left zero — at timestep t, a row in its
-    // padding whose next row in the same four-row work-item is in padding too (the last one
-    // stood for them: recurrent_loop.cl's row kernels).
+    // T·batch rows, time-major) not those its backward left zero (common.cl's zero_row).
     int live[AT_B_BLOCK];
     for (int kb = k0, block = 0; kb < k1; ++block) {
         // Up to AT_B_BLOCK rows to read, from kb on.
         int count = 0;
         for (; kb < k1 && count < AT_B_BLOCK; ++kb) {
-            if (padding) {
-                const int t = kb / batch, row = kb - t * batch;
-                if ((row & 3) != 3 && row + 1 < batch && padding[row + 1] > t) continue;
-            }
+            if (padding && zero_row(padding, batch, kb)) continue;
             live[count++] = kb;
         }
         for (int n0 = 0; n0 < N; n0 += COLUMN_TILE) {

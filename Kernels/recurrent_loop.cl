@@ -499,42 +499,6 @@ inline void rows_forward_product(const int wide, const int n, const int H, const
     if (rows > 3) { vstore8(d0, 0, g3 + n); if (wide) vstore8(d1, 1, g3 + n); }
 }
 
-// One row's recurrent product, [1, H] × [H, G·H], into its saved-gate row: what a work-item
-// computes while its other rows copy that row's state (shared padded prefixes). Up to eight
-// chains of eight columns at a time, each summed in ascending k as the four-row tiles do, so the
-// row gets the same bits either way.
-inline void row_forward_product(const int H, const int GH, __global const float* wg, __global const float* o, __global float* g) {
-    int n = 0;
-    for (; n + 64 <= GH; n += 64) {
-        float8 a0 = (float8)(0.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        for (int k = 0; k < H; ++k) {
-            __global const float* u = wg + k * GH + n;
-            const float8 x = (float8)(o[k]);
-            a0 = TILE_FMA(x, vload8(0, u), a0); a1 = TILE_FMA(x, vload8(1, u), a1);
-            a2 = TILE_FMA(x, vload8(2, u), a2); a3 = TILE_FMA(x, vload8(3, u), a3);
-            a4 = TILE_FMA(x, vload8(4, u), a4); a5 = TILE_FMA(x, vload8(5, u), a5);
-            a6 = TILE_FMA(x, vload8(6, u), a6); a7 = TILE_FMA(x, vload8(7, u), a7);
-        }
-        vstore8(a0, 0, g + n); vstore8(a1, 1, g + n); vstore8(a2, 2, g + n); vstore8(a3, 3, g + n);
-        vstore8(a4, 4, g + n); vstore8(a5, 5, g + n); vstore8(a6, 6, g + n); vstore8(a7, 7, g + n);
-    }
-    for (; n + 32 <= GH; n += 32) {
-        float8 a0 = (float8)(0.0f), a1 = a0, a2 = a0, a3 = a0;
-        for (int k = 0; k < H; ++k) {
-            __global const float* u = wg + k * GH + n;
-            const float8 x = (float8)(o[k]);
-            a0 = TILE_FMA(x, vload8(0, u), a0); a1 = TILE_FMA(x, vload8(1, u), a1);
-            a2 = TILE_FMA(x, vload8(2, u), a2); a3 = TILE_FMA(x, vload8(3, u), a3);
-        }
-        vstore8(a0, 0, g + n); vstore8(a1, 1, g + n); vstore8(a2, 2, g + n); vstore8(a3, 3, g + n);
-    }
-    for (; n < GH; n += 8) {
-        float8 a0 = (float8)(0.0f);
-        for (int k = 0; k < H; ++k) a0 = TILE_FMA((float8)(o[k]), vload8(0, wg + k * GH + n), a0);
-        vstore8(a0, 0, g + n);
-    }
-}
-
 // The step of row b after its recurrent product sits in `gs`: the masked-row copy, or the cell of
 // each eight units.
 inline __attribute__((always_inline)) void row_forward_cell(const int kind, const int G, const int H, const int SW, const int b, const int s,
@@ -626,11 +590,6 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
         const bool dropping = s > 0 && rd;
         __global float* gs = at(gates, s);
         int n = 0;
-        if (from > 0 && from == rows - 1) {
-            // Only the stand-in computes (sharing has no dropout).
-            row_forward_product(H, GH, wg, op + (first + from) * H, gs + (first + from) * SW);
-            n = GH;
-        }
         for (; n + 16 <= GH; n += 16)
             rows_forward_product(1, n, H, GH, rows, wg, dropping, op + r0 * H, op + r1 * H, op + r2 * H, op + r3 * H,
                                  m0, m1, m2, m3, gs + r0 * SW, gs + r1 * SW, gs + r2 * SW, gs + r3 * SW);

@@ -100,7 +100,7 @@ final class PaddedPrefixSharingTests: XCTestCase {
         for path in try trainer.parameters.weights().keys {
             gradients[path] = try backend.read(XCTUnwrap(trainer.parameters.gradient(path)))
         }
-        let shared = (backend as? OpenCLBackend)?.recurrentLoopPaths.sharedPaddedPrefixes ?? backend.counters.sharedRowSteps
+        let shared = (backend as? OpenCLBackend)?.recurrentLoopPaths.paddingBuffersGiven ?? backend.counters.sharedRowSteps
         return (try backend.read(executor.lossValue)[0], gradients, shared)
     }
 

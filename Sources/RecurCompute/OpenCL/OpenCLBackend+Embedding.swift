@@ -25,9 +25,8 @@ extension OpenCLBackend {
                                            .ints(o.segmentTokens), .floats(o.tableGradient)]
         if o.width % 4 == 0, !limits.isGPU {
             // The rows a training loop's backward left zero, skipped (``EmbeddingGradient/zeroRowsOfLoop``).
-            let padding = o.zeroRowsOfLoop.flatMap { sharedPaddings[SavedGatesKey($0)] }
             try launch("embedding", "embedding_gradient_rows", global: [cpuWorkItems], local: [1],
-                       arguments + [.ints(padding), .int(padding?.count ?? 0)], lane: lane)
+                       arguments + zeroRowArguments(ofLoop: o.zeroRowsOfLoop), lane: lane)
         } else if o.width % 4 == 0 {
             try launch("embedding", "embedding_gradient4", global: [o.width / 4, o.occurrences], arguments, lane: lane)
         } else {

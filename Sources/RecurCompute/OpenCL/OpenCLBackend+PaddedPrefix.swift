@@ -22,7 +22,7 @@ extension OpenCLBackend {
                 sharedPaddings[key] = nil
                 return nil
             }
-            recurrentLoopPaths.sharedPaddedPrefixes += 1
+            recurrentLoopPaths.paddingBuffersGiven += 1
             if let buffer = sharedPaddings[key], buffer.count == f.batch { return buffer }
             let buffer = try intTensor([Int32](repeating: 0, count: f.batch))
             sharedPaddings[key] = buffer
@@ -33,6 +33,14 @@ extension OpenCLBackend {
                          "a training loop's forward shared rows that its backward kernel cannot sum")
             return buffer
         }
+    }
+
+    /// The arguments by which a kernel reading a training loop's gate gradients skips the rows
+    /// its backward left zero (`zero_row` in common.cl): the paddings its forward shared by and
+    /// the batch, or a null buffer (read every row) when `loop` is nil or shared nothing.
+    func zeroRowArguments(ofLoop loop: FloatRef?) -> [KernelArgument] {
+        let padding = loop.flatMap { sharedPaddings[SavedGatesKey($0)] }
+        return [.ints(padding), .int(padding?.count ?? 0)]
     }
 }
 

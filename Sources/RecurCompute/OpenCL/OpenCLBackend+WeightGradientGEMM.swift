@@ -68,9 +68,8 @@ extension OpenCLBackend {
                                            .int(o.ldb), .floats(partial)]
         if rows {
             // The rows a training loop's backward left zero, skipped (``GEMM/zeroRowsOfLoop``).
-            let padding = o.zeroRowsOfLoop.flatMap { sharedPaddings[SavedGatesKey($0)] }
             try launch("gemm_skinny", "gemm_at_b_partial_rows", global: [splits], local: [1],
-                       arguments + [.ints(padding), .int(padding?.count ?? 0), .int(sums == nil ? 0 : 1)], lane: lane)
+                       arguments + zeroRowArguments(ofLoop: o.zeroRowsOfLoop) + [.int(sums == nil ? 0 : 1)], lane: lane)
         } else {
             try launch("gemm_skinny", "gemm_at_b_partial", global: [8 * ((o.n + 31) / 32), 8 * ((o.m + 31) / 32), splits],
                        local: [8, 8, 1], arguments, lane: lane)

@@ -38,9 +38,10 @@ public struct RecurrentLoopPaths: Hashable, Sendable {
     /// Fused forward loops that read their input gather's table rows in place, the gather not run
     /// (``FusedRecurrentLoop/TokenRows``); counted among the fused launches too.
     public var gathersReadInPlace = 0
-    /// Training forward loops whose row kernel shared its rows' padded prefixes
-    /// (``PaddedPrefixSharing/training``); counted among the fused launches too.
-    public var sharedPaddedPrefixes = 0
+    /// Training forward loops whose row kernel was given a buffer to share its rows' padded
+    /// prefixes by (``PaddedPrefixSharing/training``; the kernel shares where a work-item's rows
+    /// come by decreasing padding); counted among the fused launches too.
+    public var paddingBuffersGiven = 0
     public var fused: Int { fusedLocalWeights + fusedGlobalWeights + fusedRows }
     public init() {}
 }
