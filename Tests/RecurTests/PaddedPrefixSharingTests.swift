@@ -49,21 +49,25 @@ final class PaddedPrefixSharingTests: XCTestCase {
         XCTAssertEqual(shared.splits, 2, "each batch's reverse direction split")
     }
 
+    /// Every cell, alone, bidirectional and stacked, and whether its layers share, in inference
+    /// and in training alike.
+    static let cellCases: [(String, [LayerConfig], shares: Bool)] = [
+        ("SimpleRNN", [.recurrent(.simpleRNN(4))], true),
+        ("LSTM", [.recurrent(.lstm(4))], true),
+        ("GRU reset_after", [.recurrent(.gru(4))], true),
+        // Inference: its reset gate reads the projected inputs too, so the gather runs and the
+        // cells do not read token rows: nothing to order by. Training: its backward runs the reset
+        // gate's own product, which the shared rows' sums could not follow.
+        ("GRU reset_before", [.recurrent(.gru(4, resetAfter: false))], false),
+        ("Bidirectional LSTM", [.bidirectional(BidirectionalConfig(.lstm(3)))], true),
+        // The first layer's output sequence is written in the batch's order through its loop's.
+        ("stacked, the first returning sequences", [.recurrent(.gru(4, returnSequences: true)), .recurrent(.lstm(3))], true),
+        ("stacked bidirectional", [.bidirectional(BidirectionalConfig(.lstm(3, returnSequences: true))),
+                                   .bidirectional(BidirectionalConfig(.simpleRNN(2)))], true),
+    ]
+
     func testSharedRowsGiveTheSamePredictionsForEveryCell() throws {
-        let layers: [(String, [LayerConfig], shares: Bool)] = [
-            ("SimpleRNN", [.recurrent(.simpleRNN(4))], true),
-            ("LSTM", [.recurrent(.lstm(4))], true),
-            ("GRU reset_after", [.recurrent(.gru(4))], true),
-            // Its reset gate reads the projected inputs too, so the gather runs and the cells do
-            // not read token rows: nothing to order by.
-            ("GRU reset_before", [.recurrent(.gru(4, resetAfter: false))], false),
-            ("Bidirectional LSTM", [.bidirectional(BidirectionalConfig(.lstm(3)))], true),
-            ("go_backwards", [.recurrent(.lstm(4, goBackwards: true))], false),
-            // The first layer's output sequence is written in the batch's order through its loop's.
-            ("stacked, the first returning sequences", [.recurrent(.gru(4, returnSequences: true)), .recurrent(.lstm(3))], true),
-            ("stacked bidirectional", [.bidirectional(BidirectionalConfig(.lstm(3, returnSequences: true))),
-                                       .bidirectional(BidirectionalConfig(.simpleRNN(2)))], true),
-        ]
+        let layers = Self.cellCases + [("go_backwards", [.recurrent(.lstm(4, goBackwards: true))], false)]
         for (name, layer, shares) in layers {
             let computed = try predict(layer, sharing: false)
             let shared = try predict(layer, sharing: true)
@@ -147,17 +151,7 @@ final class PaddedPrefixSharingTests: XCTestCase {
 
     func testSharedRowsInTrainingGiveTheGradientsOfEveryRowComputed() throws {
         let ordered = Self.leadingPadding.sorted(by: >)
-        let layers: [(String, [LayerConfig], shares: Bool)] = [
-            ("SimpleRNN", [.recurrent(.simpleRNN(4))], true),
-            ("LSTM", [.recurrent(.lstm(4))], true),
-            ("GRU reset_after", [.recurrent(.gru(4))], true),
-            ("GRU reset_before", [.recurrent(.gru(4, resetAfter: false))], false),
-            ("Bidirectional LSTM", [.bidirectional(BidirectionalConfig(.lstm(3)))], true),
-            ("recurrent dropout", [.recurrent(.lstm(4, recurrentDropout: 0.3))], false),
-            ("stacked, the first returning sequences", [.recurrent(.gru(4, returnSequences: true)), .recurrent(.lstm(3))], true),
-            ("stacked bidirectional", [.bidirectional(BidirectionalConfig(.lstm(3, returnSequences: true))),
-                                       .bidirectional(BidirectionalConfig(.simpleRNN(2)))], true),
-        ]
+        let layers = Self.cellCases + [("recurrent dropout", [.recurrent(.lstm(4, recurrentDropout: 0.3))], false)]
         for (name, layer, shares) in layers {
             let computed = try gradients(layer, sharing: false, leadingPadding: ordered)
             let shared = try gradients(layer, sharing: true, leadingPadding: ordered)
