@@ -91,11 +91,6 @@ final class PaddedPrefixSharingTests: XCTestCase {
         let batch = leadingPadding.count
         let trainer = try Trainer(model: model, configuration: TrainingConfiguration(loss: .sparseCategoricalCrossEntropy, batchSize: batch, seed: 3),
                                   backend: backend, initialWeights: ParameterValues.initial(for: model, seed: 5))
-        // A bidirectional layer's directions one after the other on OpenCL: run side by side on two
-        // queues, a run in a few (more often with cold kernel caches) leaves the second queue's
-        // weight gradients all zero, at 37e2f24 too, before any of this sharing (a known fault,
-        // reported in the stop's note, not what this test is about).
-        if backend is OpenCLBackend { trainer.concurrentDirections = false }
         let executor = try trainer.executor(batch: batch, time: Self.time, training: true)
         try executor.upload(tokenIDs: Self.tokens(leadingPadding: leadingPadding), labels: (0..<batch).map { Float($0 % 2) })
         try executor.enqueueForward()

@@ -11,6 +11,9 @@ public final class OpenCLBackend: Backend {
     let context: cl_context
     let deviceID: cl_device_id
     private var queues: [cl_command_queue] = []
+    /// Where `allocate` zero-fills new buffers, waiting for nothing else: the fill must land
+    /// before any lane's first use, and lanes' queues do not wait for one another.
+    private var zeroingQueue: cl_command_queue?
     let programs: OpenCLPrograms
     /// Host arrays of uploads still in flight, kept alive until their copy completes.
     private var inflightUploads: [(event: cl_event, keepAlive: AnyObject)] = []
@@ -65,6 +68,8 @@ public final class OpenCLBackend: Backend {
         appliedTuning = tuning?.load(for: entry.info)
         appliedTuning?.apply(to: entry.device)
         _ = try queue(0)
+        zeroingQueue = clCreateCommandQueue(context, entry.device, 0, &status)
+        try OpenCLStatus.check(status, "clCreateCommandQueue")
     }
 
     /// Applies tuned CLBlast parameters from now on (CLBlast recompiles a kernel at its next use).
@@ -78,6 +83,7 @@ public final class OpenCLBackend: Backend {
         for upload in inflightUploads { clReleaseEvent(upload.event) }
         for event in eventLog ?? [] { clReleaseEvent(event) }
         for queue in queues { clReleaseCommandQueue(queue) }
+        if let zeroingQueue { clReleaseCommandQueue(zeroingQueue) }
         clReleaseContext(context)
     }
 
@@ -127,10 +133,13 @@ public final class OpenCLBackend: Backend {
             }
             throw ComputeError.openCL(call: "clCreateBuffer(\(bytes) bytes)", code: status, meaning: OpenCLStatus.name(status))
         }
-        // Zeroed like the CPU backend's memory, so the two start from the same state.
+        // Zeroed like the CPU backend's memory, so the two start from the same state. The fill
+        // completes here: queued on lane 0 without a wait, it once landed after lane 1 had already
+        // written a lazily made buffer (split-K partial sums) and zeroed a direction's gradients.
         let buffer = OpenCLBuffer(mem: mem)
         var zero: cl_float = 0
-        try OpenCLStatus.check(clEnqueueFillBuffer(try queue(0), mem, &zero, 4, 0, bytes, 0, nil, nil), "clEnqueueFillBuffer")
+        try OpenCLStatus.check(clEnqueueFillBuffer(zeroingQueue, mem, &zero, 4, 0, bytes, 0, nil, nil), "clEnqueueFillBuffer")
+        try OpenCLStatus.check(clFinish(zeroingQueue), "clFinish")
         return DeviceStorage(elementCount: count, elementType: type, handle: buffer, ownerID: ObjectIdentifier(self))
     }
 
