@@ -25,6 +25,30 @@
 #define PREFETCH_LINE(p)
 #endif
 
+// vload8 / vstore8 as one unaligned 32-byte access on a CPU device (clang on x86-64 or AArch64):
+// PoCL's kernel library builds them from narrower pieces (four 8-byte loads, two 16-byte
+// stores), and a load of a row just stored in halves misses store forwarding. A vector type of
+// float alignment is what clang lowers to a single unaligned access. Elsewhere the builtins.
+#if defined(__clang__) && (defined(__x86_64__) || defined(__aarch64__))
+typedef float float8_unaligned __attribute__((ext_vector_type(8), aligned(4)));
+#define RECUR_VECTOR8_ACCESS(AS) \
+inline __attribute__((overloadable, always_inline)) float8 recur_vload8(const size_t i, AS const float* p) { \
+    return *(AS const float8_unaligned*)(p + 8 * i); \
+} \
+inline __attribute__((overloadable, always_inline)) void recur_vstore8(const float8 v, const size_t i, AS float* p) { \
+    *(AS float8_unaligned*)(p + 8 * i) = v; \
+}
+RECUR_VECTOR8_ACCESS(__global)
+RECUR_VECTOR8_ACCESS(__local)
+RECUR_VECTOR8_ACCESS(__private)
+#undef RECUR_VECTOR8_ACCESS
+inline __attribute__((overloadable, always_inline)) float8 recur_vload8(const size_t i, __constant const float* p) {
+    return *(__constant const float8_unaligned*)(p + 8 * i);
+}
+#define vload8(i, p) recur_vload8((size_t)(i), p)
+#define vstore8(v, i, p) recur_vstore8(v, (size_t)(i), p)
+#endif
+
 // Whether row r of a training loop's gate gradients ([T, batch, ·], time-major) is one its
 // backward left zero, given the leading paddings `padding` its forward shared by
 // (recurrent_loop.cl's row kernels, four batch rows a work-item): at timestep t, a row in its
