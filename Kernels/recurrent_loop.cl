@@ -728,7 +728,7 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
         const stepped gates, const stepped h_prev, const stepped c_prev, const stepped c_cur,
         const stepped mask, const stepped out_grad, const stepped gate_grad, const stepped rec_gate_grad,
         __global const int* padding, __local float* ut) {
-    const int GH = G * H;
+    const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H;
     // Without a recurrent kernel (a one-step backward) there is nothing to copy or read.
     if (wg) {
         for (int i = get_local_id(0); i < H * GH; i += get_local_size(0)) {
@@ -768,6 +768,23 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
             mask.p ? at(mask, s) : 0, out_grad.p ? at(out_grad, s) : 0, at(gates, s), at(gate_grad, s),
             rec_gate_grad.p ? at(rec_gate_grad, s) : 0, kind == KIND_GRU_RESET_AFTER ? at(h_prev, s) : 0,
             kind == KIND_LSTM ? at(c_prev, s) : 0, kind == KIND_LSTM ? at(c_cur, s) : 0 };
+        // The next step's saved gates and cell states, asked for while this one runs: the forward
+        // wrote them long before, so they come from memory (the cell's loads of them were most of
+        // lstm-imdb's backward samples on PoCL).
+        if (s + 1 < T) {
+            int next_padded = 0;
+            while (next_padded < rows && pad[next_padded] > T - 2 - s) ++next_padded;
+            for (int r = max(next_padded - 1, 0); r < rows; ++r) {
+                const int b = first + r;
+                __global const float* g = at(gates, s + 1) + b * SW;
+                for (int l = 0; l < SW; l += 16) PREFETCH_LINE(g + l);
+                for (int l = 0; l < H; l += 16) {
+                    if (kind == KIND_LSTM) { PREFETCH_LINE(at(c_cur, s + 1) + b * H + l); PREFETCH_LINE(at(c_prev, s + 1) + b * H + l); }
+                    if (kind == KIND_GRU_RESET_AFTER) PREFETCH_LINE(at(h_prev, s + 1) + b * H + l);
+                    if (out_grad.p) PREFETCH_LINE(at(out_grad, s + 1) + b * H + l);
+                }
+            }
+        }
         if (single && previous) {
             __global const float* ps = previous + (first + from) * GH;
             for (int i = 0; i < H / 8; ++i) single_product[i] = (float8)(0.0f);
