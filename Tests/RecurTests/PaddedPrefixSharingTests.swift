@@ -84,7 +84,7 @@ final class PaddedPrefixSharingTests: XCTestCase {
     /// The loss and every parameter's gradient of one training step of `layers` (after a 5-wide
     /// embedding) on a batch with `leadingPadding`, and the row-steps the backend shared.
     func gradients(_ layers: [LayerConfig], sharing: Bool, leadingPadding: [Int], on given: Backend? = nil) throws
-        -> (loss: Float, gradients: [String: [Float]], shared: Int) {
+        -> (loss: Float, gradients: [String: [Float]], shared: Int, skipped: Int) {
         let model = try SequentialModel(inputLength: Self.time, layers: [.embedding(EmbeddingConfig(inputDim: Self.vocabulary, outputDim: 5))]
                                         + layers + [.dense(DenseConfig(2, activation: .softmax))])
         let backend = given ?? CPUBackend(threads: 2, sharesPaddedPrefixes: sharing)
@@ -100,7 +100,7 @@ final class PaddedPrefixSharingTests: XCTestCase {
             gradients[path] = try backend.read(XCTUnwrap(trainer.parameters.gradient(path)))
         }
         let shared = (backend as? OpenCLBackend)?.recurrentLoopPaths.paddingBuffersGiven ?? backend.counters.sharedRowSteps
-        return (try backend.read(executor.lossValue)[0], gradients, shared)
+        return (try backend.read(executor.lossValue)[0], gradients, shared, backend.counters.zeroRowsSkipped)
     }
 
     /// The same on an OpenCL device whose loops run the row kernels (a CPU device such as
@@ -153,6 +153,9 @@ final class PaddedPrefixSharingTests: XCTestCase {
             XCTAssertEqual(shared.loss, computed.loss, "\(name): the forward is the same bits")
             XCTAssertEqual(computed.shared, 0, name)
             XCTAssertEqual(shared.shared > 0, shares, "\(name) shared \(shared.shared) row-steps")
+            // The token sums of the embedding's gradient skip the rows the backward left zero.
+            XCTAssertEqual(shared.skipped > 0, shares, "\(name) skipped \(shared.skipped) zero rows")
+            XCTAssertEqual(computed.skipped, 0, name)
             try assertGradients(shared.gradients, match: computed.gradients, within: 2e-6, name)
         }
         // A batch not by decreasing padding shares nothing in training.

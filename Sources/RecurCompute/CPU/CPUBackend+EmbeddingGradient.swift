@@ -10,9 +10,11 @@ extension CPUBackend {
     /// tokens (lstm-imdb: up to 10,000 segments of 64,000). A segment is summed by one worker whatever
     /// the split, so the result does not depend on it. The rows are scattered over the gradient
     /// (`t·B + b` of one token), so the lines of a row a few ahead are asked for while this one is
-    /// added.
+    /// added. The rows a training loop's shared backward left zero (``EmbeddingGradient/zeroRowsOfLoop``),
+    /// all in the padding token's segment, are not read.
     func embeddingGradient(_ o: EmbeddingGradient) {
         let rows = o.sortedRows.hostPointer, starts = o.segmentStarts.hostPointer, tokens = o.segmentTokens.hostPointer
+        let zeroRows = o.zeroRowsOfLoop.flatMap { zeroRowSchedule(ofLoop: $0) }
         let grad = UnsafePointer(o.outputGradient.hostPointer), table = o.tableGradient.hostPointer, e = o.width
         // Unused segments come last: empty ones in a batch's index, one-row ones in the identity
         // index that puts the distinct tokens' rows into the table. Neither is work to split.
@@ -29,7 +31,11 @@ extension CPUBackend {
             }
             return low
         }
+        // Each chunk's count of the rows it skipped, in memory of its own.
+        let skipped = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunks)
+        defer { skipped.deallocate() }
         let sum = { (chunk: Int) in
+            var skips = 0
             let first = firstSegment(startingAt: summed * chunk / chunks)
             let end = chunk == chunks - 1 ? segments : firstSegment(startingAt: summed * (chunk + 1) / chunks)
             for s in first..<end {
@@ -37,16 +43,28 @@ extension CPUBackend {
                 guard token >= 0 && token < o.vocabulary else { continue }
                 let dst = table + token * e
                 dst.update(repeating: 0, count: e)
+                let skipping = token == 0 ? zeroRows : nil
                 for k in Int(starts[s])..<Int(starts[s + 1]) {
-                    if k + Self.prefetchDistance < summed {
+                    if let skipping, skipping.gateGradientIsZero(row: Int(rows[k])) { skips += 1; continue }
+                    if k + Self.prefetchDistance < summed,
+                       !(skipping?.gateGradientIsZero(row: Int(rows[k + Self.prefetchDistance])) ?? false) {
                         let ahead = grad + Int(rows[k + Self.prefetchDistance]) * e
                         for j in stride(from: 0, to: e, by: 16) { recur_prefetch(ahead + j) }
                     }
                     Self.accumulate(grad + Int(rows[k]) * e, into: dst, count: e)
                 }
             }
+            skipped[chunk] = skips
         }
         if chunks == 1 { sum(0) } else { pool.perform(iterations: chunks, sum) }
+        counters.zeroRowsSkipped += skipped.reduce(0, +)
+    }
+
+    /// The schedule of the training loop whose time-0 saved gates are `gates`, when its last
+    /// backward shared rows and so left some of its gate gradients zero.
+    func zeroRowSchedule(ofLoop gates: FloatRef) -> PaddedPrefixSchedule? {
+        guard let schedule = trainingSchedules[Int(bitPattern: gates.hostPointer)], schedule.sharedRowSteps > 0 else { return nil }
+        return schedule
     }
 
     /// How many rows ahead the segment sum asks for: enough to keep several rows' lines in

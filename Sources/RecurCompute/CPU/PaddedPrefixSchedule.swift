@@ -41,6 +41,8 @@ final class PaddedPrefixSchedule {
     let padding: UnsafeMutablePointer<Int32>
     /// `[B, width]`: the final state while it goes back to the batch's order.
     private let scratch: UnsafeMutablePointer<Float>
+    /// Loop row → the end of its tile in the last arrangement.
+    private let tileEnds: UnsafeMutablePointer<Int32>
     /// `.inference` or `.training`.
     let sharing: PaddedPrefixSharing
     /// The tiles of the last arrangement, and the row-steps it shares (0: none; then the order
@@ -55,11 +57,12 @@ final class PaddedPrefixSchedule {
         order = .allocate(capacity: batch)
         padding = .allocate(capacity: batch)
         scratch = .allocate(capacity: batch * width)
-        for b in 0..<batch { order[b] = Int32(b); padding[b] = 0 }
+        tileEnds = .allocate(capacity: batch)
+        for b in 0..<batch { order[b] = Int32(b); padding[b] = 0; tileEnds[b] = Int32(batch) }
     }
 
     deinit {
-        order.deallocate(); padding.deallocate(); scratch.deallocate()
+        order.deallocate(); padding.deallocate(); scratch.deallocate(); tileEnds.deallocate()
     }
 
     /// Orders the rows for this run on `tiles` (contiguous, covering the batch in order) and
@@ -106,6 +109,7 @@ final class PaddedPrefixSchedule {
     /// padding at each step, its longest padded row's.
     private func record(_ tiles: [Range<Int>]) -> [Range<Int>] {
         self.tiles = tiles
+        for tile in tiles { for row in tile { tileEnds[row] = Int32(tile.upperBound) } }
         sharedRowSteps = tiles.reduce(0) { shared, rows in
             shared + rows.reduce(0) { $0 + Int(padding[$1]) } - (rows.isEmpty ? 0 : Int(padding[rows.lowerBound]))
         }
@@ -159,6 +163,15 @@ final class PaddedPrefixSchedule {
     func copy(row source: Int, of output: UnsafeMutablePointer<Float>, inBatchOrderInto targets: Range<Int>) {
         let from = output + Int(order[source]) * width
         for row in targets { (output + Int(order[row]) * width).update(from: from, count: width) }
+    }
+
+    /// Whether row `r` of the loop's gate gradients (`[T, B, ·]`, time-major) is one a training
+    /// backward that followed this schedule left zero: at its timestep, a row in its padding
+    /// whose next row in its tile is in padding too (the last of them stood for them).
+    @inline(__always)
+    func gateGradientIsZero(row r: Int) -> Bool {
+        let t = r / batch, row = r - t * batch
+        return row + 1 < Int(tileEnds[row]) && Int(padding[row + 1]) > t
     }
 
     /// Adds the gradients reaching rows `rows` at a backward step into row `standIn`'s carried

@@ -35,6 +35,9 @@ public struct BackendCounters: Hashable, Sendable {
     /// CPU backend: loops run side by side that were split to even the workers' row-steps
     /// (``CPUBackend/balancingSplit(rowSteps:batches:workers:splittable:)``).
     public var balancingSplits = 0
+    /// CPU backend: rows of shared training loops' gate gradients that sums skipped, being zero
+    /// (``GEMM/zeroRowsOfLoop``, ``EmbeddingGradient/zeroRowsOfLoop``).
+    public var zeroRowsSkipped = 0
     public init() {}
 }
 
