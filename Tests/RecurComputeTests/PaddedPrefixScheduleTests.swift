@@ -45,6 +45,24 @@ final class PaddedPrefixScheduleTests: XCTestCase {
         XCTAssertEqual(unordered.tiles, [0..<3, 3..<5])
     }
 
+    /// The rows a training backward leaves zero (each tile's padded rows but its last, the
+    /// stand-in, at each timestep) and the live ranges the weight gradients read are complements.
+    func testLiveRowsAreTheRowsNotLeftZero() {
+        orderedTokens.withUnsafeBufferPointer { ids in
+            let schedule = PaddedPrefixSchedule(batch: 5, width: 2, timestepStarts: Array(0..<6), tokenIDs: ids.baseAddress!, sharing: .training)
+            let zeros = [Float](repeating: 0, count: 10)
+            zeros.withUnsafeBufferPointer { _ = schedule.arrange(tiles: [0..<3, 3..<5], initialState: $0.baseAddress!, initialCellState: nil) }
+            // Paddings 6, 4, 2 | 1, 0 on tiles 0..<3, 3..<5: at t 0 and 1 row 2 stands for rows 0–1;
+            // row 3 stands for nothing (its tile's only padded row at t 0), so the tiles' ranges join.
+            let live = schedule.liveGateGradientRows()
+            XCTAssertEqual(Array(live.prefix(2)), [2..<5, 7..<10])
+            let liveRows = Set(live.flatMap { $0 })
+            for r in 0..<30 { XCTAssertEqual(liveRows.contains(r), !schedule.gateGradientIsZero(row: r), "row \(r)") }
+            XCTAssertEqual(30 - liveRows.count, schedule.sharedRowSteps, "every shared row-step is a zero row")
+            XCTAssertTrue(zip(live, live.dropFirst()).allSatisfy { $0.upperBound < $1.lowerBound }, "ascending, apart")
+        }
+    }
+
     /// Each tile computes its rows' text and its first row's padding; the cut minimises the
     /// dearest tile, whatever the count asked for, and never leaves a tile empty.
     func testEvenTilesMinimiseTheDearestTile() {

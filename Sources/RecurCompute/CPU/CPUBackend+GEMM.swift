@@ -8,6 +8,10 @@ extension CPUBackend {
     /// result for a row depends on the block it is computed in — so results do not change with
     /// the thread count.
     func gemm(_ o: GEMM) {
+        if let live = liveRows(of: o) {
+            liveRowsProduct(o, rows: live)
+            return
+        }
         if !o.transposeA && o.batch == 1 && o.k <= Self.rowGEMMMaximumK && o.k * o.n <= Self.rowGEMMMaximumPanel {
             rowGEMM(o)
             return
@@ -136,5 +140,62 @@ extension CPUBackend {
         } else if case .sumRows(let sums)? = o.columnSumsOp {
             sumRows(sums)
         }
+    }
+
+    /// The rows of the k dimension a weight gradient reads that may be non-zero, when it reads a
+    /// shared training loop's gate gradients (``GEMM/zeroRowsOfLoop``) in ``RowGEMM``.
+    func liveRows(of o: GEMM) -> [Range<Int>]? {
+        guard let gates = o.zeroRowsOfLoop, o.batch == 1, Self.runsTransposedAInRowGEMM(o),
+              let schedule = zeroRowSchedule(ofLoop: gates), o.k == schedule.time * schedule.batch else { return nil }
+        return schedule.liveGateGradientRows()
+    }
+
+    /// A weight gradient over only the rows of k that may be non-zero (`rows`, ascending): a
+    /// shared loop's backward leaves the rows its stand-ins stood for zero, over half of
+    /// lstm-imdb's. As ``splitInner(_:)``, two halves of those rows (cut by their count, whatever
+    /// the thread count), the second into its own partial C and added after.
+    func liveRowsProduct(_ o: GEMM, rows: [Range<Int>]) {
+        let a = o.a.hostPointer, b = o.b.hostPointer, c = o.c.hostPointer
+        let total = rows.reduce(0) { $0 + $1.count }
+        // The two halves' ranges: the first `total / 2` live rows, then the rest.
+        var halves: [[Range<Int>]] = [[], []], taken = 0
+        for range in rows {
+            let first = Swift.max(0, Swift.min(range.count, total / 2 - taken))
+            if first > 0 { halves[0].append(range.lowerBound..<(range.lowerBound + first)) }
+            if first < range.count { halves[1].append((range.lowerBound + first)..<range.upperBound) }
+            taken += range.count
+        }
+        let partial = productScratch(upTo: o.m * o.n + o.n)
+        let sums = o.columnSums?.hostPointer, partialSums = partial + o.m * o.n
+        func run(_ block: Int) {
+            let target = block == 0 ? c : partial, ldc = block == 0 ? o.ldc : o.n
+            let blockSums = sums.map { block == 0 ? $0 : partialSums }
+            if halves[block].isEmpty {
+                for row in 0..<o.m {
+                    for column in 0..<o.n { target[row * ldc + column] = block == 0 ? o.beta * target[row * ldc + column] : 0 }
+                }
+                blockSums?.update(repeating: 0, count: o.n)
+                return
+            }
+            for (index, range) in halves[block].enumerated() {
+                RowGEMM.multiplyTransposedA(m: o.m, n: o.n, k: range.count, alpha: o.alpha, a: a + range.lowerBound * o.lda, lda: o.lda,
+                                            b: b + range.lowerBound * o.ldb, ldb: o.ldb,
+                                            beta: index > 0 ? 1 : block == 0 ? o.beta : 0, c: target, ldc: ldc,
+                                            columnSums: blockSums, addingToSums: index > 0)
+            }
+        }
+        if threads == 1 || o.flops < Self.parallelGEMMFlops {
+            run(0); run(1)
+        } else {
+            pool.perform(iterations: 2, run)
+        }
+        for row in 0..<o.m {
+            let cRow = c + row * o.ldc, pRow = partial + row * o.n
+            for column in 0..<o.n { cRow[column] += pRow[column] }
+        }
+        if let sums {
+            for column in 0..<o.n { sums[column] += partialSums[column] }
+        }
+        counters.zeroRowsSkipped += o.k - total
     }
 }

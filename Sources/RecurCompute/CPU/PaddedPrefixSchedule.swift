@@ -174,6 +174,26 @@ final class PaddedPrefixSchedule {
         return row + 1 < Int(tileEnds[row]) && Int(padding[row + 1]) > t
     }
 
+    /// The rows of the loop's gate gradients (`[T, B, ·]`, time-major) that a training backward
+    /// following this schedule may have left non-zero, as ascending contiguous ranges: at each
+    /// timestep each tile's rows from its stand-in (its last padded row) on.
+    func liveGateGradientRows() -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        for t in 0..<time {
+            for tile in tiles where !tile.isEmpty {
+                var padded = 0
+                while tile.lowerBound + padded < tile.upperBound && Int(padding[tile.lowerBound + padded]) > t { padded += 1 }
+                let rows = (t * batch + tile.lowerBound + Swift.max(padded - 1, 0))..<(t * batch + tile.upperBound)
+                if let last = ranges.last, last.upperBound == rows.lowerBound {
+                    ranges[ranges.count - 1] = last.lowerBound..<rows.upperBound
+                } else {
+                    ranges.append(rows)
+                }
+            }
+        }
+        return ranges
+    }
+
     /// Adds the gradients reaching rows `rows` at a backward step into row `standIn`'s carried
     /// ones and zeroes their gate gradients: each one's output gradient, and for the rows whose
     /// own step after this one ran (from `carriedFrom` on) what it carried back — the carried

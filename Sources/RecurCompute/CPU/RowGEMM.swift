@@ -31,17 +31,20 @@ public enum RowGEMM {
     ///
     /// `columnSums` (`[n]`), when given, receives B's column sums over its `k` rows, each chunk's
     /// sums (``ColumnSums``) added right after the blocks read its rows: a bias gradient beside
-    /// its weight gradient, without a pass of its own over `dZ` (``GEMM/columnSums``).
+    /// its weight gradient, without a pass of its own over `dZ` (``GEMM/columnSums``); added to
+    /// what is there with `addingToSums`.
     public static func multiplyTransposedA(m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                                            b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
-                                           c: UnsafeMutablePointer<Float>, ldc: Int, columnSums: UnsafeMutablePointer<Float>? = nil) {
+                                           c: UnsafeMutablePointer<Float>, ldc: Int, columnSums: UnsafeMutablePointer<Float>? = nil,
+                                           addingToSums: Bool = false) {
         var start = 0
         repeat {
             let depth = Swift.min(transposedChunk, k - start)
             blocks(rows: 0..<m, n: n, k: depth, alpha: alpha, a: a + start * lda, rowStride: 1, kStride: lda,
                    b: b + start * ldb, ldb: ldb, panelStride: panelWidth, beta: start == 0 ? beta : 1, c: c, ldc: ldc)
             if let columnSums {
-                ColumnSums.sum(b + start * ldb, rows: depth, stride: ldb, columns: 0..<n, beta: start == 0 ? 0 : 1, into: columnSums)
+                ColumnSums.sum(b + start * ldb, rows: depth, stride: ldb, columns: 0..<n, beta: start == 0 && !addingToSums ? 0 : 1,
+                               into: columnSums)
             }
             start += depth
         } while start < k
