@@ -640,9 +640,6 @@ LOOP_FORWARD_ROWS_KERNEL(gru_loop_forward_rows_tanh_sigmoid, KIND_GRU_RESET_AFTE
 // row b, between steps. Same limits as the forward rows, plus gate_grad and rec_gate_grad keep a
 // distinct row per step (stride ≠ 0). Local memory: G·H·H floats.
 
-// The most eight-unit chains the backward's one-row product keeps (H ≤ 128).
-#define SINGLE_ROW_CHAINS 16
-
 // One processed step's tensors (row 0 of each; NULL when absent), found once per step.
 typedef struct {
     __global const float* mask; __global const float* out_grad; __global const float* gates;
@@ -755,14 +752,11 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
         int padded = 0;
         while (padded < rows && pad[padded] > T - 1 - s) ++padded;
         const int from = max(padded - 1, 0);
-        // Only the stand-in's product is not zero when every row it stands for was folded at the
-        // step before (their gate gradients there are zero): then it alone is computed, over all
-        // H units at once, each summed in ascending column as the four-row tiles do.
-        const bool single = from > 0 && from == rows - 1 && from == previous_from && H <= 8 * SINGLE_ROW_CHAINS;
+        // All four rows' products run even where only the stand-in's is not zero: a one-row
+        // product of its own was slower on PoCL (its chains, a private array, lived on the stack).
         // Rows below it were folded at the step before: their carried gradients are zero.
         const int fold_from = s == 0 ? 0 : previous_from;
         previous_from = from;
-        float8 single_product[SINGLE_ROW_CHAINS];
         __global const float* previous = s > 0 && wg ? at(recurrent_side, s - 1) : 0;
         const backward_step t = {
             mask.p ? at(mask, s) : 0, out_grad.p ? at(out_grad, s) : 0, at(gates, s), at(gate_grad, s),
@@ -785,22 +779,10 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
                 }
             }
         }
-        if (single && previous) {
-            __global const float* ps = previous + (first + from) * GH;
-            for (int i = 0; i < H / 8; ++i) single_product[i] = (float8)(0.0f);
-            for (int col = 0; col < GH; ++col) {
-                __local const float* uc = ut + col * H;
-                const float8 x = (float8)(ps[col]);
-                for (int i = 0; i < H / 8; ++i) single_product[i] = TILE_FMA(x, vload8(i, uc), single_product[i]);
-            }
-        }
         for (int j = 0; j < H; j += 16) {
             const int wide = j + 16 <= H;
             float8 a0 = (float8)(0.0f), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
-            if (single && previous) {
-                const float8 lo = single_product[j / 8], hi = wide ? single_product[j / 8 + 1] : lo;
-                if (from == 1) { b0 = lo; b1 = hi; } else if (from == 2) { c0 = lo; c1 = hi; } else { d0 = lo; d1 = hi; }
-            } else if (previous) {
+            if (previous) {
                 __global const float* p0 = previous + first * GH;
                 __global const float* p1 = previous + r1 * GH;
                 __global const float* p2 = previous + r2 * GH;
