@@ -126,19 +126,28 @@ extension CPUBackend {
                             bStart, Int32(o.ldb), 0, partial, Int32(o.n))
             }
         }
-        if threads == 1 {
-            run(0); run(1)
-        } else {
+        runHalves(o, parallel: threads > 1, partial: partial, sums: sums, run)
+        if sums == nil, case .sumRows(let sums)? = o.columnSumsOp { sumRows(sums) }
+    }
+
+    /// Runs a product's two halves of k, `run(0)` into C and `run(1)` into `partial` (`[m, n]`,
+    /// then `[n]` of column sums when `sums` is given), side by side when `parallel`, and adds the
+    /// second's into C and `sums`.
+    private func runHalves(_ o: GEMM, parallel: Bool, partial: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>?,
+                           _ run: (Int) -> Void) {
+        if parallel {
             pool.perform(iterations: 2, run)
+        } else {
+            run(0); run(1)
         }
+        let c = o.c.hostPointer
         for row in 0..<o.m {
             let cRow = c + row * o.ldc, pRow = partial + row * o.n
             for column in 0..<o.n { cRow[column] += pRow[column] }
         }
         if let sums {
+            let partialSums = partial + o.m * o.n
             for column in 0..<o.n { sums[column] += partialSums[column] }
-        } else if case .sumRows(let sums)? = o.columnSumsOp {
-            sumRows(sums)
         }
     }
 
@@ -147,7 +156,9 @@ extension CPUBackend {
     func liveRows(of o: GEMM) -> [Range<Int>]? {
         guard let gates = o.zeroRowsOfLoop, o.batch == 1, Self.runsTransposedAInRowGEMM(o),
               let schedule = zeroRowSchedule(ofLoop: gates), o.k == schedule.time * schedule.batch else { return nil }
-        return schedule.liveGateGradientRows()
+        let rows = schedule.liveGateGradientRows()
+        // Each half needs a row.
+        return rows.reduce(0) { $0 + $1.count } >= 2 ? rows : nil
     }
 
     /// A weight gradient over only the rows of k that may be non-zero (`rows`, ascending): a
@@ -170,13 +181,6 @@ extension CPUBackend {
         func run(_ block: Int) {
             let target = block == 0 ? c : partial, ldc = block == 0 ? o.ldc : o.n
             let blockSums = sums.map { block == 0 ? $0 : partialSums }
-            if halves[block].isEmpty {
-                for row in 0..<o.m {
-                    for column in 0..<o.n { target[row * ldc + column] = block == 0 ? o.beta * target[row * ldc + column] : 0 }
-                }
-                blockSums?.update(repeating: 0, count: o.n)
-                return
-            }
             for (index, range) in halves[block].enumerated() {
                 RowGEMM.multiplyTransposedA(m: o.m, n: o.n, k: range.count, alpha: o.alpha, a: a + range.lowerBound * o.lda, lda: o.lda,
                                             b: b + range.lowerBound * o.ldb, ldb: o.ldb,
@@ -184,18 +188,7 @@ extension CPUBackend {
                                             columnSums: blockSums, addingToSums: index > 0)
             }
         }
-        if threads == 1 || o.flops < Self.parallelGEMMFlops {
-            run(0); run(1)
-        } else {
-            pool.perform(iterations: 2, run)
-        }
-        for row in 0..<o.m {
-            let cRow = c + row * o.ldc, pRow = partial + row * o.n
-            for column in 0..<o.n { cRow[column] += pRow[column] }
-        }
-        if let sums {
-            for column in 0..<o.n { sums[column] += partialSums[column] }
-        }
+        runHalves(o, parallel: threads > 1 && o.flops >= Self.parallelGEMMFlops, partial: partial, sums: sums, run)
         counters.zeroRowsSkipped += o.k - total
     }
 }
