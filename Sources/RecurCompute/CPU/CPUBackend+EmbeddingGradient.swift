@@ -60,13 +60,6 @@ extension CPUBackend {
         counters.zeroRowsSkipped += skipped.reduce(0, +)
     }
 
-    /// The schedule of the training loop whose time-0 saved gates are `gates`, when its last
-    /// backward shared rows and so left some of its gate gradients zero.
-    func zeroRowSchedule(ofLoop gates: FloatRef) -> PaddedPrefixSchedule? {
-        guard let schedule = trainingSchedules[Int(bitPattern: gates.hostPointer)], schedule.sharedRowSteps > 0 else { return nil }
-        return schedule
-    }
-
     /// How many rows ahead the segment sum asks for: enough to keep several rows' lines in
     /// flight while one is added.
     static let prefetchDistance = 8

@@ -70,6 +70,13 @@ extension CPUBackend {
         }
     }
 
+    /// The schedule of the training loop whose time-0 saved gates are `gates`, when its last
+    /// backward shared rows and so left some of its gate gradients zero.
+    func zeroRowSchedule(ofLoop gates: FloatRef) -> PaddedPrefixSchedule? {
+        guard let schedule = trainingSchedules[Int(bitPattern: gates.hostPointer)], schedule.sharedRowSteps > 0 else { return nil }
+        return schedule
+    }
+
     /// The loop's steps with their host pointers resolved, and the memory they point to: the row
     /// a token outside the vocabulary reads when the cells read the gather's table in place
     /// (the gather writes zeros for it), then each distinct `B` packed for ``RowGEMM``.

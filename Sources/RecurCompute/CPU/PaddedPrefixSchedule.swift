@@ -118,7 +118,8 @@ final class PaddedPrefixSchedule {
 
     /// At most `count` contiguous tiles of rows that come by decreasing `padding`, cut so that
     /// the most row-steps any tile computes is as small as it can be: a tile computes its rows'
-    /// text and its first row's padding (its stand-in's). Every tile keeps at least one row.
+    /// text and, through its stand-ins, as many padding steps as its first row has. Every tile
+    /// keeps at least one row.
     static func evenTiles(padding: [Int32], time: Int, count: Int) -> [Range<Int>] {
         let batch = padding.count
         guard count > 1, batch > 1 else { return [0..<batch] }
@@ -165,6 +166,16 @@ final class PaddedPrefixSchedule {
         for row in targets { (output + Int(order[row]) * width).update(from: from, count: width) }
     }
 
+    /// The row of `tile` that computes timestep `t`'s padding for the others: the last of its
+    /// rows still in padding there (they come first, by decreasing padding), or its first row
+    /// when none is. Its rows before it copy it (forward) or fold into it (backward).
+    @inline(__always)
+    func standIn(of tile: Range<Int>, at t: Int) -> Int {
+        var padded = 0
+        while tile.lowerBound + padded < tile.upperBound && Int(padding[tile.lowerBound + padded]) > t { padded += 1 }
+        return tile.lowerBound + Swift.max(padded - 1, 0)
+    }
+
     /// Whether row `r` of the loop's gate gradients (`[T, B, ·]`, time-major) is one a training
     /// backward that followed this schedule left zero: at its timestep, a row in its padding
     /// whose next row in its tile is in padding too (the last of them stood for them).
@@ -181,9 +192,7 @@ final class PaddedPrefixSchedule {
         var ranges: [Range<Int>] = []
         for t in 0..<time {
             for tile in tiles where !tile.isEmpty {
-                var padded = 0
-                while tile.lowerBound + padded < tile.upperBound && Int(padding[tile.lowerBound + padded]) > t { padded += 1 }
-                let rows = (t * batch + tile.lowerBound + Swift.max(padded - 1, 0))..<(t * batch + tile.upperBound)
+                let rows = (t * batch + standIn(of: tile, at: t))..<(t * batch + tile.upperBound)
                 if let last = ranges.last, last.upperBound == rows.lowerBound {
                     ranges[ranges.count - 1] = last.lowerBound..<rows.upperBound
                 } else {

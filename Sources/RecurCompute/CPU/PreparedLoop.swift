@@ -138,14 +138,9 @@ final class PreparedLoop {
         guard let schedule = paddedPrefix else { return run(steps: 0..<parts.steps.count, rows: rows) }
         let starts = schedule.timestepStarts
         let keepsHistory = schedule.sharing == .training
-        // The tile's rows still in padding are its first `padded` (their padding decreases).
-        var padded = 0
-        while rows.lowerBound + padded < rows.upperBound && schedule.padding[rows.lowerBound + padded] > 0 { padded += 1 }
         var computedFrom = rows.lowerBound
         for (index, start) in starts.enumerated() {
-            while padded > 0 && Int(schedule.padding[rows.lowerBound + padded - 1]) <= index { padded -= 1 }
-            // The last row still in padding stands for all of them.
-            let from = rows.lowerBound + Swift.max(padded - 1, 0)
+            let from = schedule.standIn(of: rows, at: index)
             let cell = parts.forwards[index].pointers
             if from < computedFrom {
                 // These rows start their text now, from the state their padding left them in (a
@@ -188,11 +183,8 @@ final class PreparedLoop {
         // Rows whose own gradients reached this step: all of them at the first (the final
         // state's gradient), then those computed at the step before.
         var computedFrom = lower
-        var padded = 0
         for (index, start) in starts.enumerated() {
-            let time = starts.count - 1 - index
-            while lower + padded < rows.upperBound && Int(schedule.padding[lower + padded]) > time { padded += 1 }
-            let standIn = lower + Swift.max(padded - 1, 0)
+            let standIn = schedule.standIn(of: rows, at: starts.count - 1 - index)
             let cell = parts.backwards[index]
             if standIn > lower {
                 schedule.foldGradients(cell.pointers, units: cell.cell.units, gateWidth: cell.cell.gateWidth,
