@@ -42,9 +42,8 @@ RECUR_VECTOR8_ACCESS(__global)
 RECUR_VECTOR8_ACCESS(__local)
 RECUR_VECTOR8_ACCESS(__private)
 #undef RECUR_VECTOR8_ACCESS
-inline __attribute__((overloadable, always_inline)) float8 recur_vload8(const size_t i, __constant const float* p) {
-    return *(__constant const float8_unaligned*)(p + 8 * i);
-}
+#undef vload8
+#undef vstore8
 #define vload8(i, p) recur_vload8((size_t)(i), p)
 #define vstore8(v, i, p) recur_vstore8(v, (size_t)(i), p)
 #endif

@@ -87,7 +87,6 @@ inline int first_segment_at(__global const int* starts, const int N, const long 
 // With `padding` (dy a training loop's gate gradients, [T, batch, E], that loop sharing its
 // padded prefixes): the rows its backward left zero (common.cl's zero_row) are not read. Nearly
 // all of them are in one segment, the padding token's.
-
 __kernel void embedding_gradient_rows(const int N, const int V, const int E,
         TENSOR(const float, dy), TENSOR(const int, rows), TENSOR(const int, starts), TENSOR(const int, tokens),
         TENSOR(float, dtable), TENSOR(const int, padding), const int batch) {

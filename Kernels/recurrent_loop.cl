@@ -404,6 +404,14 @@ inline int row_item_first(void) {
     return ((g & 1) ? n - 1 - g / 2 : g / 2) * ROWS_PER_ITEM;
 }
 
+// How many of a work-item's rows (by decreasing padding `pad`) are still in padding at
+// timestep t: the last of them stands for the others.
+inline int rows_in_padding(const int* pad, const int rows, const int t) {
+    int padded = 0;
+    while (padded < rows && pad[padded] > t) ++padded;
+    return padded;
+}
+
 // One k (forward) or column (backward) of four rows' products over eight columns: row i's
 // accumulator gains x_i · u.
 #define ROWS_MAD(x0, x1, x2, x3, u, a, b, c, d) do { \
@@ -577,8 +585,7 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
     }
     for (int s = 0; s < T; ++s) {
         // The rows in padding at this step are the first `padded`; the last of them stands for all.
-        int padded = 0;
-        while (padded < rows && pad[padded] > s) ++padded;
+        const int padded = rows_in_padding(pad, rows, s);
         const int from = max(padded - 1, 0);
         // The step's table rows, asked for while the products run: they lie anywhere in the table.
         if (tr.ids) for (int r = from; r < rows; ++r) {
@@ -601,9 +608,7 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
                              x, tr, h_out, c_out, gates, mask, seq, dropped);
         // The rows it stood for hold its state (the history is read row by row); its cell state
         // only for those whose text starts at the next step, which read it then.
-        int next = 0;
-        while (next < padded && pad[next] > s + 1) ++next;
-        const int next_from = max(next - 1, 0);
+        const int next_from = max(rows_in_padding(pad, padded, s + 1) - 1, 0);
         for (int r = 0; r < from; ++r) {
             __global const float* h = at(h_out, s) + (first + from) * H;
             __global float* hr = at(h_out, s) + (first + r) * H;
@@ -749,9 +754,7 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
     if (padding) for (int r = 0; r < rows; ++r) pad[r] = padding[first + r];
     int previous_from = 0;
     for (int s = 0; s < T; ++s) {
-        int padded = 0;
-        while (padded < rows && pad[padded] > T - 1 - s) ++padded;
-        const int from = max(padded - 1, 0);
+        const int from = max(rows_in_padding(pad, rows, T - 1 - s) - 1, 0);
         // All four rows' products run even where only the stand-in's is not zero: a one-row
         // product of its own was slower on PoCL (its chains, a private array, lived on the stack).
         // Rows below it were folded at the step before: their carried gradients are zero.
@@ -766,9 +769,7 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
         // wrote them long before, so they come from memory (the cell's loads of them were most of
         // lstm-imdb's backward samples on PoCL).
         if (s + 1 < T) {
-            int next_padded = 0;
-            while (next_padded < rows && pad[next_padded] > T - 2 - s) ++next_padded;
-            for (int r = max(next_padded - 1, 0); r < rows; ++r) {
+            for (int r = max(rows_in_padding(pad, rows, T - 2 - s) - 1, 0); r < rows; ++r) {
                 const int b = first + r;
                 __global const float* g = at(gates, s + 1) + b * SW;
                 for (int l = 0; l < SW; l += 16) PREFETCH_LINE(g + l);
