@@ -412,11 +412,11 @@ inline int rows_in_padding(const int* pad, const int rows, const int t) {
     return padded;
 }
 
-// One k (forward) or column (backward) of four rows' products over eight columns: row i's
-// accumulator gains x_i · u.
-#define ROWS_MAD(x0, x1, x2, x3, u, a, b, c, d) do { \
-    a = TILE_FMA((float8)(x0), u, a); b = TILE_FMA((float8)(x1), u, b); \
-    c = TILE_FMA((float8)(x2), u, c); d = TILE_FMA((float8)(x3), u, d); \
+// One k (forward) or column (backward) of one row's products over 16 columns (8 when not
+// `wide`): the row's accumulators gain x · u.
+#define ROW_MAD(x, u0, u1, lo, hi) do { \
+    const float8 xv = (float8)(x); \
+    lo = TILE_FMA(xv, u0, lo); if (wide) hi = TILE_FMA(xv, u1, hi); \
 } while (0)
 
 // e^x on eight lanes, written out (the Cephes polynomial with range reduction, as the CPU
@@ -483,12 +483,15 @@ inline __attribute__((always_inline)) void cell_forward_rows8(const int kind, co
     if (dr) vstore8(m ? h * vload8(0, m + j) : h, 0, dr + j);
 }
 
-// The recurrent products of a work-item's rows for one step, [4, H] × [H, G·H], into each row's
-// saved-gate row (the cell reads them back from there, L1-resident): four-row × 16-column
-// register tiles (eight chains), so each vector of U read serves four rows; `wide` 0 is the
-// 8-column tail. Each product is summed in ascending k, as the CPU backend does.
-inline void rows_forward_product(const int wide, const int n, const int H, const int GH, const int rows,
-        __global const float* wg, const bool dropping,
+// The recurrent products of a work-item's rows `skip`…3 for one step, [4 − skip, H] × [H, G·H],
+// into each row's saved-gate row (the cell reads them back from there, L1-resident): four-row ×
+// 16-column register tiles (eight chains), so each vector of U read serves every row; `wide` 0 is
+// the 8-column tail. Each product is summed in ascending k, as the CPU backend does. The first
+// `skip` rows are in padding behind the row that stands for them (loop_forward_rows): they copy
+// its state, so their products are not computed (nor their saved gates written, which nothing
+// reads). Always inlined with constant `skip` and `wide`: one straight loop per case.
+inline __attribute__((always_inline)) void rows_forward_product(const int skip, const int wide, const int n, const int H,
+        const int GH, const int rows, __global const float* wg, const bool dropping,
         __global const float* o0, __global const float* o1, __global const float* o2, __global const float* o3,
         __global const float* m0, __global const float* m1, __global const float* m2, __global const float* m3,
         __global float* g0, __global float* g1, __global float* g2, __global float* g3) {
@@ -496,14 +499,14 @@ inline void rows_forward_product(const int wide, const int n, const int H, const
     for (int k = 0; k < H; ++k) {
         __global const float* u = wg + k * GH + n;
         const float8 u0 = vload8(0, u), u1 = wide ? vload8(1, u) : u0;
-        const float x0 = dropping ? o0[k] * m0[k] : o0[k], x1 = dropping ? o1[k] * m1[k] : o1[k];
-        const float x2 = dropping ? o2[k] * m2[k] : o2[k], x3 = dropping ? o3[k] * m3[k] : o3[k];
-        ROWS_MAD(x0, x1, x2, x3, u0, a0, b0, c0, d0);
-        if (wide) ROWS_MAD(x0, x1, x2, x3, u1, a1, b1, c1, d1);
+        if (skip < 1) ROW_MAD(dropping ? o0[k] * m0[k] : o0[k], u0, u1, a0, a1);
+        if (skip < 2) ROW_MAD(dropping ? o1[k] * m1[k] : o1[k], u0, u1, b0, b1);
+        if (skip < 3) ROW_MAD(dropping ? o2[k] * m2[k] : o2[k], u0, u1, c0, c1);
+        ROW_MAD(dropping ? o3[k] * m3[k] : o3[k], u0, u1, d0, d1);
     }
-    vstore8(a0, 0, g0 + n); if (wide) vstore8(a1, 1, g0 + n);
-    if (rows > 1) { vstore8(b0, 0, g1 + n); if (wide) vstore8(b1, 1, g1 + n); }
-    if (rows > 2) { vstore8(c0, 0, g2 + n); if (wide) vstore8(c1, 1, g2 + n); }
+    if (skip < 1) { vstore8(a0, 0, g0 + n); if (wide) vstore8(a1, 1, g0 + n); }
+    if (skip < 2 && rows > 1) { vstore8(b0, 0, g1 + n); if (wide) vstore8(b1, 1, g1 + n); }
+    if (skip < 3 && rows > 2) { vstore8(c0, 0, g2 + n); if (wide) vstore8(c1, 1, g2 + n); }
     if (rows > 3) { vstore8(d0, 0, g3 + n); if (wide) vstore8(d1, 1, g3 + n); }
 }
 
@@ -596,13 +599,23 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
         __global const float* op = s == 0 ? op0 : at(h_out, s - 1);
         const bool dropping = s > 0 && rd;
         __global float* gs = at(gates, s);
-        int n = 0;
-        for (; n + 16 <= GH; n += 16)
-            rows_forward_product(1, n, H, GH, rows, wg, dropping, op + r0 * H, op + r1 * H, op + r2 * H, op + r3 * H,
-                                 m0, m1, m2, m3, gs + r0 * SW, gs + r1 * SW, gs + r2 * SW, gs + r3 * SW);
-        if (n < GH)
-            rows_forward_product(0, n, H, GH, rows, wg, dropping, op + r0 * H, op + r1 * H, op + r2 * H, op + r3 * H,
-                                 m0, m1, m2, m3, gs + r0 * SW, gs + r1 * SW, gs + r2 * SW, gs + r3 * SW);
+        // The products of the rows from the stand-in on (`from` rows skipped, a constant in each case).
+#define FORWARD_PRODUCTS(SKIP) do { \
+            int n = 0; \
+            for (; n + 16 <= GH; n += 16) \
+                rows_forward_product(SKIP, 1, n, H, GH, rows, wg, dropping, op + r0 * H, op + r1 * H, op + r2 * H, op + r3 * H, \
+                                     m0, m1, m2, m3, gs + r0 * SW, gs + r1 * SW, gs + r2 * SW, gs + r3 * SW); \
+            if (n < GH) \
+                rows_forward_product(SKIP, 0, n, H, GH, rows, wg, dropping, op + r0 * H, op + r1 * H, op + r2 * H, op + r3 * H, \
+                                     m0, m1, m2, m3, gs + r0 * SW, gs + r1 * SW, gs + r2 * SW, gs + r3 * SW); \
+        } while (0)
+        switch (from) {
+            case 0: FORWARD_PRODUCTS(0); break;
+            case 1: FORWARD_PRODUCTS(1); break;
+            case 2: FORWARD_PRODUCTS(2); break;
+            default: FORWARD_PRODUCTS(3); break;
+        }
+#undef FORWARD_PRODUCTS
         for (int r = from; r < rows; ++r)
             row_forward_cell(kind, G, H, SW, first + r, s, bias_, rd ? rd + (first + r) * H : 0, h0, c0,
                              x, tr, h_out, c_out, gates, mask, seq, dropped);
@@ -755,9 +768,7 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
     int previous_from = 0;
     for (int s = 0; s < T; ++s) {
         const int from = max(rows_in_padding(pad, rows, T - 1 - s) - 1, 0);
-        // All four rows' products run even where only the stand-in's is not zero: a one-row
-        // product of its own was slower on PoCL (its chains, a private array, lived on the stack).
-        // Rows below it were folded at the step before: their carried gradients are zero.
+        // Rows below `fold_from` were folded at the step before: their carried gradients are zero.
         const int fold_from = s == 0 ? 0 : previous_from;
         previous_from = from;
         __global const float* previous = s > 0 && wg ? at(recurrent_side, s - 1) : 0;
@@ -788,13 +799,25 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
                 __global const float* p1 = previous + r1 * GH;
                 __global const float* p2 = previous + r2 * GH;
                 __global const float* p3 = previous + r3 * GH;
-                for (int col = 0; col < GH; ++col) {
-                    __local const float* uc = ut + col * H + j;
-                    const float8 u0 = vload8(0, uc), u1 = wide ? vload8(1, uc) : u0;
-                    const float x0 = p0[col], x1 = p1[col], x2 = p2[col], x3 = p3[col];
-                    ROWS_MAD(x0, x1, x2, x3, u0, a0, b0, c0, d0);
-                    if (wide) ROWS_MAD(x0, x1, x2, x3, u1, a1, b1, c1, d1);
+                // Rows folded before this step have zero gate gradients there, so a zero
+                // product: the first `fold_from` rows' accumulators stay zero (a constant in
+                // each case, so each is one straight loop).
+#define BACKWARD_PRODUCTS(SKIP) \
+                for (int col = 0; col < GH; ++col) { \
+                    __local const float* uc = ut + col * H + j; \
+                    const float8 u0 = vload8(0, uc), u1 = wide ? vload8(1, uc) : u0; \
+                    if (SKIP < 1) ROW_MAD(p0[col], u0, u1, a0, a1); \
+                    if (SKIP < 2) ROW_MAD(p1[col], u0, u1, b0, b1); \
+                    if (SKIP < 3) ROW_MAD(p2[col], u0, u1, c0, c1); \
+                    ROW_MAD(p3[col], u0, u1, d0, d1); \
                 }
+                switch (fold_from) {
+                    case 0: BACKWARD_PRODUCTS(0); break;
+                    case 1: BACKWARD_PRODUCTS(1); break;
+                    case 2: BACKWARD_PRODUCTS(2); break;
+                    default: BACKWARD_PRODUCTS(3); break;
+                }
+#undef BACKWARD_PRODUCTS
             }
             const int has = previous != 0;
             if (from > 0) {

@@ -183,9 +183,10 @@ final class FusedRecurrentLoopTests: XCTestCase {
         try assertCaught(replacing: "if (has_product) dh += product * mj;", with: "", cell: RecurrentCell(.gru(resetAfter: true), units: 8))
         // The register tile's second row and second eight units (batch 5: a work-item of four rows
         // and one of one; H = 16: one 16-unit tile).
-        try assertCaught(replacing: "b = TILE_FMA((float8)(x1), u, b);", with: "", cell: RecurrentCell(.simpleRNN, units: 16))
-        try assertCaught(replacing: "if (wide) ROWS_MAD(x0, x1, x2, x3, u1, a1, b1, c1, d1);", with: "",
+        try assertCaught(replacing: "if (skip < 2) ROW_MAD(dropping ? o1[k] * m1[k] : o1[k], u0, u1, b0, b1);", with: "",
                          cell: RecurrentCell(.simpleRNN, units: 16))
+        try assertCaught(replacing: "if (SKIP < 2) ROW_MAD(p1[col], u0, u1, b0, b1);", with: "", cell: RecurrentCell(.simpleRNN, units: 16))
+        try assertCaught(replacing: "if (wide) hi = TILE_FMA(xv, u1, hi);", with: "", cell: RecurrentCell(.simpleRNN, units: 16))
     }
 
     func assertCaught(replacing original: String, with sabotage: String, cell: RecurrentCell,
