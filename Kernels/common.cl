@@ -48,13 +48,18 @@ RECUR_VECTOR8_ACCESS(__private)
 #define vstore8(v, i, p) recur_vstore8(v, (size_t)(i), p)
 #endif
 
+// Rows a work-item of recurrent_loop.cl's row kernels carries (OpenCLBackend.rowsPerRowKernelItem):
+// U's vectors are read once for all of them, and rows in padding share one stand-in among them.
+#define ROWS_PER_ITEM 8
+
 // Whether row r of a training loop's gate gradients ([T, batch, ·], time-major) is one its
 // backward left zero, given the leading paddings `padding` its forward shared by
-// (recurrent_loop.cl's row kernels, four batch rows a work-item): at timestep t, a row in its
-// padding whose next row in the same four is in padding too (the last of them stood for them).
+// (recurrent_loop.cl's row kernels, ROWS_PER_ITEM batch rows a work-item): at timestep t, a row
+// in its padding whose next row in the same item is in padding too (the last of them stood for
+// them).
 inline bool zero_row(__global const int* padding, const int batch, const int r) {
     const int t = r / batch, row = r - t * batch;
-    return (row & 3) != 3 && row + 1 < batch && padding[row + 1] > t;
+    return row % ROWS_PER_ITEM != ROWS_PER_ITEM - 1 && row + 1 < batch && padding[row + 1] > t;
 }
 
 // CPU devices pay per work-item and per work-group, so the `*_rows` kernels give one work-item

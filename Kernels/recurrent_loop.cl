@@ -392,10 +392,12 @@ LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_global_tanh_sigmoid, KIND_GR
 // row the previous step wrote (h and c stay in memory, not registers: their size is H).
 // Launch: 1-D, global ≥ ⌈B / ROWS_PER_ITEM⌉ (rows ≥ B write nothing); any local size.
 
-// Rows a row-kernel work-item carries: U's vectors are read once for all of them.
-#define ROWS_PER_ITEM 4
+// Each of a work-item's ROWS_PER_ITEM rows (common.cl), as ROW_EACH(r) for r = 0…7: the rows'
+// accumulators and pointers are named variables, not arrays (PoCL kept a private array of
+// accumulators on the stack, in the kernel's hottest loop).
+#define ROW_EACH(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 
-// The first of a work-item's rows. Work-items take the batch's four-row items from both ends in
+// The first of a work-item's rows. Work-items take the batch's items from both ends in
 // turn (first, last, second, second last, …): a training batch comes by decreasing padding
 // (``PaddedPrefixSharing``), so its items' work differs several times over, and any run of
 // work-items a core is given, contiguous or dealt, gets as much of it as another's.
@@ -483,31 +485,36 @@ inline __attribute__((always_inline)) void cell_forward_rows8(const int kind, co
     if (dr) vstore8(m ? h * vload8(0, m + j) : h, 0, dr + j);
 }
 
-// The recurrent products of a work-item's rows `skip`…3 for one step, [4 − skip, H] × [H, G·H],
-// into each row's saved-gate row (the cell reads them back from there, L1-resident): four-row ×
-// 16-column register tiles (eight chains), so each vector of U read serves every row; `wide` 0 is
-// the 8-column tail. Each product is summed in ascending k, as the CPU backend does. The first
-// `skip` rows are in padding behind the row that stands for them (loop_forward_rows): they copy
-// its state, so their products are not computed (nor their saved gates written, which nothing
-// reads). Always inlined with constant `skip` and `wide`: one straight loop per case.
+// The recurrent products of a work-item's rows `skip`…7 for one step, [8 − skip, H] × [H, G·H],
+// into each row's saved-gate row (the cell reads them back from there, L1-resident): eight-row ×
+// 16-column register tiles (sixteen chains: AVX-512's 32 registers hold them, U's two vectors and
+// the broadcast), so each vector of U read serves every row; `wide` 0 is the 8-column tail. Each
+// product is summed in ascending k, as the CPU backend does. The first `skip` rows are in padding
+// behind the row that stands for them (loop_forward_rows): they copy its state, so their products
+// are not computed (nor their saved gates written, which nothing reads). Rows past the item's
+// `rows` (the batch's end) compute on its last row and write nothing. Always inlined with
+// constant `skip`, `wide` and `dropping`: one straight loop per case.
 inline __attribute__((always_inline)) void rows_forward_product(const int skip, const int wide, const int n, const int H,
-        const int GH, const int rows, __global const float* wg, const bool dropping,
-        __global const float* o0, __global const float* o1, __global const float* o2, __global const float* o3,
-        __global const float* m0, __global const float* m1, __global const float* m2, __global const float* m3,
-        __global float* g0, __global float* g1, __global float* g2, __global float* g3) {
-    float8 a0 = (float8)(0.0f), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+        const int GH, const int SW, const int first, const int rows, __global const float* wg, const bool dropping,
+        __global const float* op, __global const float* rd, __global float* gs) {
+#define ROW_OPERANDS(r) \
+    const int q##r = first + min(r, rows - 1); \
+    __global const float* o##r = op + q##r * H; \
+    __global const float* m##r = dropping ? rd + q##r * H : 0; \
+    float8 lo##r = (float8)(0.0f), hi##r = lo##r;
+    ROW_EACH(ROW_OPERANDS)
+#undef ROW_OPERANDS
     for (int k = 0; k < H; ++k) {
         __global const float* u = wg + k * GH + n;
         const float8 u0 = vload8(0, u), u1 = wide ? vload8(1, u) : u0;
-        if (skip < 1) ROW_MAD(dropping ? o0[k] * m0[k] : o0[k], u0, u1, a0, a1);
-        if (skip < 2) ROW_MAD(dropping ? o1[k] * m1[k] : o1[k], u0, u1, b0, b1);
-        if (skip < 3) ROW_MAD(dropping ? o2[k] * m2[k] : o2[k], u0, u1, c0, c1);
-        ROW_MAD(dropping ? o3[k] * m3[k] : o3[k], u0, u1, d0, d1);
+#define ROW_TERM(r) if (skip <= r) ROW_MAD(dropping ? o##r[k] * m##r[k] : o##r[k], u0, u1, lo##r, hi##r);
+        ROW_EACH(ROW_TERM)
+#undef ROW_TERM
     }
-    if (skip < 1) { vstore8(a0, 0, g0 + n); if (wide) vstore8(a1, 1, g0 + n); }
-    if (skip < 2 && rows > 1) { vstore8(b0, 0, g1 + n); if (wide) vstore8(b1, 1, g1 + n); }
-    if (skip < 3 && rows > 2) { vstore8(c0, 0, g2 + n); if (wide) vstore8(c1, 1, g2 + n); }
-    if (rows > 3) { vstore8(d0, 0, g3 + n); if (wide) vstore8(d1, 1, g3 + n); }
+#define ROW_STORE(r) \
+    if (skip <= r && r < rows) { vstore8(lo##r, 0, gs + q##r * SW + n); if (wide) vstore8(hi##r, 1, gs + q##r * SW + n); }
+    ROW_EACH(ROW_STORE)
+#undef ROW_STORE
 }
 
 // The step of row b after its recurrent product sits in `gs`: the masked-row copy, or the cell of
@@ -562,20 +569,13 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
     const int first = row_item_first();
     if (first >= B) return;
     const int rows = min(ROWS_PER_ITEM, B - first);
-    // Rows past B compute on row B−1 and write nothing.
-    const int r0 = first, r1 = min(first + 1, B - 1), r2 = min(first + 2, B - 1), r3 = min(first + 3, B - 1);
     const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H;
-    // The rows' recurrent dropout masks (read only while dropping, so never through NULL).
-    __global const float* m0 = rd ? rd + r0 * H : 0;
-    __global const float* m1 = rd ? rd + r1 * H : 0;
-    __global const float* m2 = rd ? rd + r2 * H : 0;
-    __global const float* m3 = rd ? rd + r3 * H : 0;
     // Shared padded prefixes (`padding` given: a training forward reading token rows in place):
     // the item's rows still in their leading run of token slot 0 at a step have equal states when
     // they started from equal ones, and when they come by decreasing padding they are the first
     // of the item's rows: the last of them computes and the others copy its state and cell state.
     // Each row's padding is written for the loop's backward (0: the row shares nothing).
-    int pad[ROWS_PER_ITEM] = { 0, 0, 0, 0 };
+    int pad[ROWS_PER_ITEM] = { 0 };
     if (padding) {
         bool shares = true;
         for (int r = 0; r < rows; ++r) {
@@ -600,22 +600,20 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
         const bool dropping = s > 0 && rd;
         __global float* gs = at(gates, s);
         // The products of the rows from the stand-in on (`from` rows skipped, a constant in each case).
-#define FORWARD_PRODUCTS(SKIP) do { \
+#define FORWARD_PRODUCTS_DROPPING(SKIP, DROPPING) do { \
             int n = 0; \
-            for (; n + 16 <= GH; n += 16) \
-                rows_forward_product(SKIP, 1, n, H, GH, rows, wg, dropping, op + r0 * H, op + r1 * H, op + r2 * H, op + r3 * H, \
-                                     m0, m1, m2, m3, gs + r0 * SW, gs + r1 * SW, gs + r2 * SW, gs + r3 * SW); \
-            if (n < GH) \
-                rows_forward_product(SKIP, 0, n, H, GH, rows, wg, dropping, op + r0 * H, op + r1 * H, op + r2 * H, op + r3 * H, \
-                                     m0, m1, m2, m3, gs + r0 * SW, gs + r1 * SW, gs + r2 * SW, gs + r3 * SW); \
+            for (; n + 16 <= GH; n += 16) rows_forward_product(SKIP, 1, n, H, GH, SW, first, rows, wg, DROPPING, op, rd, gs); \
+            if (n < GH) rows_forward_product(SKIP, 0, n, H, GH, SW, first, rows, wg, DROPPING, op, rd, gs); \
         } while (0)
-        switch (from) {
-            case 0: FORWARD_PRODUCTS(0); break;
-            case 1: FORWARD_PRODUCTS(1); break;
-            case 2: FORWARD_PRODUCTS(2); break;
-            default: FORWARD_PRODUCTS(3); break;
-        }
+        // `dropping` a constant too: tested in the loop, it kept the operands' loads scalar.
+#define FORWARD_PRODUCTS(SKIP) do { \
+            if (dropping) FORWARD_PRODUCTS_DROPPING(SKIP, true); else FORWARD_PRODUCTS_DROPPING(SKIP, false); \
+        } while (0)
+#define FORWARD_CASE(r) case r: FORWARD_PRODUCTS(r); break;
+        switch (from) { ROW_EACH(FORWARD_CASE) }
+#undef FORWARD_CASE
 #undef FORWARD_PRODUCTS
+#undef FORWARD_PRODUCTS_DROPPING
         for (int r = from; r < rows; ++r)
             row_forward_cell(kind, G, H, SW, first + r, s, bias_, rd ? rd + (first + r) * H : 0, h0, c0,
                              x, tr, h_out, c_out, gates, mask, seq, dropped);
@@ -653,7 +651,7 @@ LOOP_FORWARD_ROWS_KERNEL(gru_loop_forward_rows_tanh_sigmoid, KIND_GRU_RESET_AFTE
 // rec_gate_grad for the reset-after GRU: its h̃ block reaches h₋ as dh̃ ⊙ r); then the cell
 // backward on float8. Uᵀ ([G·H, H]) is copied into local memory once per work-group (the only
 // barrier), so eight units' weights of a column are one vector load, and the product runs in
-// four-row × 16-unit register tiles (each vector of Uᵀ serves four rows), summed in ascending
+// eight-row × 16-unit register tiles (each vector of Uᵀ serves eight rows), summed in ascending
 // column. The carried state gradient and the LSTM cell gradient stay in `carried` and `c_grad`,
 // row b, between steps. Same limits as the forward rows, plus gate_grad and rec_gate_grad keep a
 // distinct row per step (stride ≠ 0). Local memory: G·H·H floats.
@@ -755,15 +753,13 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
     const int first = row_item_first();
     if (first >= B) return;
     const int rows = min(ROWS_PER_ITEM, B - first);
-    // Rows past B compute on row B−1 and write nothing.
-    const int r1 = min(first + 1, B - 1), r2 = min(first + 2, B - 1), r3 = min(first + 3, B - 1);
     const stepped recurrent_side = kind == KIND_GRU_RESET_AFTER ? rec_gate_grad : gate_grad;
     // The paddings the forward shared by (a forward-in-time direction: step s is timestep
     // T−1−s): the rows it copied at a timestep add what reaches them — carried gradient, output
     // gradient, their own product — into the row that stood for them, and their gate gradients
     // are zero. A folded row's carried gradients are zeroed, so that from then on it adds only
     // its output's gradient (its zero gate gradients give it a zero product).
-    int pad[ROWS_PER_ITEM] = { 0, 0, 0, 0 };
+    int pad[ROWS_PER_ITEM] = { 0 };
     if (padding) for (int r = 0; r < rows; ++r) pad[r] = padding[first + r];
     int previous_from = 0;
     for (int s = 0; s < T; ++s) {
@@ -793,12 +789,13 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
         }
         for (int j = 0; j < H; j += 16) {
             const int wide = j + 16 <= H;
-            float8 a0 = (float8)(0.0f), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+            // Rows past the item's `rows` (the batch's end) compute on its last row and write nothing.
+#define ROW_OPERANDS(r) \
+            __global const float* p##r = previous ? previous + (first + min(r, rows - 1)) * GH : 0; \
+            float8 lo##r = (float8)(0.0f), hi##r = lo##r;
+            ROW_EACH(ROW_OPERANDS)
+#undef ROW_OPERANDS
             if (previous) {
-                __global const float* p0 = previous + first * GH;
-                __global const float* p1 = previous + r1 * GH;
-                __global const float* p2 = previous + r2 * GH;
-                __global const float* p3 = previous + r3 * GH;
                 // Rows folded before this step have zero gate gradients there, so a zero
                 // product: the first `fold_from` rows' accumulators stay zero (a constant in
                 // each case, so each is one straight loop).
@@ -806,38 +803,43 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
                 for (int col = 0; col < GH; ++col) { \
                     __local const float* uc = ut + col * H + j; \
                     const float8 u0 = vload8(0, uc), u1 = wide ? vload8(1, uc) : u0; \
-                    if (SKIP < 1) ROW_MAD(p0[col], u0, u1, a0, a1); \
-                    if (SKIP < 2) ROW_MAD(p1[col], u0, u1, b0, b1); \
-                    if (SKIP < 3) ROW_MAD(p2[col], u0, u1, c0, c1); \
-                    ROW_MAD(p3[col], u0, u1, d0, d1); \
+                    ROW_EACH(BACKWARD_TERM_##SKIP) \
                 }
+#define BACKWARD_TERM(SKIP, r) if (SKIP <= r) ROW_MAD(p##r[col], u0, u1, lo##r, hi##r);
+#define BACKWARD_TERM_0(r) BACKWARD_TERM(0, r)
+#define BACKWARD_TERM_1(r) BACKWARD_TERM(1, r)
+#define BACKWARD_TERM_2(r) BACKWARD_TERM(2, r)
+#define BACKWARD_TERM_3(r) BACKWARD_TERM(3, r)
+#define BACKWARD_TERM_4(r) BACKWARD_TERM(4, r)
+#define BACKWARD_TERM_5(r) BACKWARD_TERM(5, r)
+#define BACKWARD_TERM_6(r) BACKWARD_TERM(6, r)
+#define BACKWARD_TERM_7(r) BACKWARD_TERM(7, r)
+                // Written out: ROW_EACH cannot expand inside its own expansion.
                 switch (fold_from) {
-                    case 0: BACKWARD_PRODUCTS(0); break;
-                    case 1: BACKWARD_PRODUCTS(1); break;
-                    case 2: BACKWARD_PRODUCTS(2); break;
-                    default: BACKWARD_PRODUCTS(3); break;
+                    case 0: BACKWARD_PRODUCTS(0) break;
+                    case 1: BACKWARD_PRODUCTS(1) break;
+                    case 2: BACKWARD_PRODUCTS(2) break;
+                    case 3: BACKWARD_PRODUCTS(3) break;
+                    case 4: BACKWARD_PRODUCTS(4) break;
+                    case 5: BACKWARD_PRODUCTS(5) break;
+                    case 6: BACKWARD_PRODUCTS(6) break;
+                    default: BACKWARD_PRODUCTS(7) break;
                 }
 #undef BACKWARD_PRODUCTS
             }
             const int has = previous != 0;
-            if (from > 0) {
-                __global float* carry = carried + (first + from) * H;
-#define FOLD_ROW(r, lo, hi) \
-                fold_row8(kind, G, H, first + r, j, lo, r >= fold_from, carried, c_grad, carry, c_grad + (first + from) * H, t); \
-                if (wide) fold_row8(kind, G, H, first + r, j + 8, hi, r >= fold_from, carried, c_grad, carry, c_grad + (first + from) * H, t)
-                FOLD_ROW(0, a0, a1);
-                if (from > 1) { FOLD_ROW(1, b0, b1); }
-                if (from > 2) { FOLD_ROW(2, c0, c1); }
-#undef FOLD_ROW
+            __global float* carry = carried + (first + from) * H;
+            // The rows the stand-in stands for fold into it; it and the rows after it run their cells.
+#define ROW_FINISH(r) \
+            if (r < from) { \
+                fold_row8(kind, G, H, first + r, j, lo##r, r >= fold_from, carried, c_grad, carry, c_grad + (first + from) * H, t); \
+                if (wide) fold_row8(kind, G, H, first + r, j + 8, hi##r, r >= fold_from, carried, c_grad, carry, c_grad + (first + from) * H, t); \
+            } else if (r < rows) { \
+                row_backward_cell8(kind, G, H, first + r, j, lo##r, has, carried_output, rd, carried, c_grad, t); \
+                if (wide) row_backward_cell8(kind, G, H, first + r, j + 8, hi##r, has, carried_output, rd, carried, c_grad, t); \
             }
-#define ROW_BACKWARD_CELL(r, lo, hi) \
-            row_backward_cell8(kind, G, H, first + r, j, lo, has, carried_output, rd, carried, c_grad, t); \
-            if (wide) row_backward_cell8(kind, G, H, first + r, j + 8, hi, has, carried_output, rd, carried, c_grad, t)
-            if (from == 0) { ROW_BACKWARD_CELL(0, a0, a1); }
-            if (rows > 1 && from <= 1) { ROW_BACKWARD_CELL(1, b0, b1); }
-            if (rows > 2 && from <= 2) { ROW_BACKWARD_CELL(2, c0, c1); }
-            if (rows > 3) { ROW_BACKWARD_CELL(3, d0, d1); }
-#undef ROW_BACKWARD_CELL
+            ROW_EACH(ROW_FINISH)
+#undef ROW_FINISH
         }
     }
 }

@@ -104,13 +104,13 @@ final class PaddedPrefixSharingTests: XCTestCase {
     }
 
     /// The same on an OpenCL device whose loops run the row kernels (a CPU device such as
-    /// PoCL, cells of a multiple of 8 units): they share within each work-item's four rows, and
+    /// PoCL, cells of a multiple of 8 units): they share within each work-item's eight rows, and
     /// their gradients match the CPU backend's with every row computed.
     func testSharedRowsInTrainingOnOpenCLRowKernelsGiveTheSameGradients() throws {
         guard let entry = OpenCLDiscovery.discover().devices.first(where: { !$0.isGPU }) else {
             throw XCTSkip("no OpenCL CPU device (PoCL) to run the row kernels")
         }
-        // 25 rows by decreasing padding: items of four rows share, the last item has one row;
+        // 25 rows by decreasing padding: items of eight rows share, the last item has one row;
         // 300 rows of gate gradients, enough for the weight-gradient kernel that skips the zero ones.
         let ordered = [12, 12, 12, 11, 11, 10, 9, 9, 8, 7, 7, 6, 5, 5, 5, 4, 3, 3, 2, 1, 1, 0, 0, 0, 0]
         let layers: [(String, [LayerConfig])] = [

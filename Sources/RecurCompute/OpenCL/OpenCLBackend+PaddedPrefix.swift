@@ -1,5 +1,5 @@
 /// Padded prefixes shared in training on OpenCL (``PaddedPrefixSharing/training``): the row
-/// kernels (`recurrent_loop.cl`, a CPU device) share within each work-item's four rows, as the
+/// kernels (`recurrent_loop.cl`, a CPU device) share within each work-item's eight rows, as the
 /// CPU backend shares within a tile. The forward kernel finds each row's leading padding from the
 /// token slots it reads, shares where the item's rows come by decreasing padding from equal
 /// initial states, and writes the paddings it shared by into a `[B]` buffer of the loop's; its

@@ -84,8 +84,8 @@ extension OpenCLBackend {
         return nil
     }
 
-    /// ROWS_PER_ITEM in `recurrent_loop.cl`: the batch rows one row-kernel work-item carries.
-    static let rowsPerRowKernelItem = 4
+    /// ROWS_PER_ITEM in `common.cl`: the batch rows one row-kernel work-item carries.
+    static let rowsPerRowKernelItem = 8
 
     /// The work-items a row kernel needs for `batch` rows.
     static func rowKernelItems(batch: Int) -> Int { (batch + rowsPerRowKernelItem - 1) / rowsPerRowKernelItem }
