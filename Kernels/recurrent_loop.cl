@@ -799,12 +799,13 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
                 // Rows folded before this step have zero gate gradients there, so a zero
                 // product: the first `fold_from` rows' accumulators stay zero (a constant in
                 // each case, so each is one straight loop).
-#define BACKWARD_PRODUCTS(SKIP) \
+#define BACKWARD_PRODUCTS(SKIP, WIDE) { \
+                const int wide = WIDE; \
                 for (int col = 0; col < GH; ++col) { \
                     __local const float* uc = ut + col * H + j; \
                     const float8 u0 = vload8(0, uc), u1 = wide ? vload8(1, uc) : u0; \
                     ROW_EACH(BACKWARD_TERM_##SKIP) \
-                }
+                } }
 #define BACKWARD_TERM(SKIP, r) if (SKIP <= r) ROW_MAD(p##r[col], u0, u1, lo##r, hi##r);
 #define BACKWARD_TERM_0(r) BACKWARD_TERM(0, r)
 #define BACKWARD_TERM_1(r) BACKWARD_TERM(1, r)
@@ -814,17 +815,21 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
 #define BACKWARD_TERM_5(r) BACKWARD_TERM(5, r)
 #define BACKWARD_TERM_6(r) BACKWARD_TERM(6, r)
 #define BACKWARD_TERM_7(r) BACKWARD_TERM(7, r)
-                // Written out: ROW_EACH cannot expand inside its own expansion.
-                switch (fold_from) {
-                    case 0: BACKWARD_PRODUCTS(0) break;
-                    case 1: BACKWARD_PRODUCTS(1) break;
-                    case 2: BACKWARD_PRODUCTS(2) break;
-                    case 3: BACKWARD_PRODUCTS(3) break;
-                    case 4: BACKWARD_PRODUCTS(4) break;
-                    case 5: BACKWARD_PRODUCTS(5) break;
-                    case 6: BACKWARD_PRODUCTS(6) break;
-                    default: BACKWARD_PRODUCTS(7) break;
+                // Cases written out (ROW_EACH cannot expand inside its own expansion), and `wide`
+                // a constant in each: tested in the loop, it branched twice per row and column.
+#define BACKWARD_SWITCH(WIDE) \
+                switch (fold_from) { \
+                    case 0: BACKWARD_PRODUCTS(0, WIDE) break; \
+                    case 1: BACKWARD_PRODUCTS(1, WIDE) break; \
+                    case 2: BACKWARD_PRODUCTS(2, WIDE) break; \
+                    case 3: BACKWARD_PRODUCTS(3, WIDE) break; \
+                    case 4: BACKWARD_PRODUCTS(4, WIDE) break; \
+                    case 5: BACKWARD_PRODUCTS(5, WIDE) break; \
+                    case 6: BACKWARD_PRODUCTS(6, WIDE) break; \
+                    default: BACKWARD_PRODUCTS(7, WIDE) break; \
                 }
+                if (wide) BACKWARD_SWITCH(1) else BACKWARD_SWITCH(0)
+#undef BACKWARD_SWITCH
 #undef BACKWARD_PRODUCTS
             }
             const int has = previous != 0;
