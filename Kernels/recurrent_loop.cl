@@ -396,6 +396,9 @@ LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_global_tanh_sigmoid, KIND_GR
 // accumulators and pointers are named variables, not arrays (PoCL kept a private array of
 // accumulators on the stack, in the kernel's hottest loop).
 #define ROW_EACH(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+#if ROWS_PER_ITEM != 8
+#error "ROW_EACH and the product cases below name eight rows: change them with ROWS_PER_ITEM"
+#endif
 
 // The first of a work-item's rows. Work-items take the batch's items from both ends in
 // turn (first, last, second, second last, …): a training batch comes by decreasing padding
