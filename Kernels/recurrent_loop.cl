@@ -520,6 +520,15 @@ inline __attribute__((always_inline)) void rows_forward_product(const int skip, 
 #undef ROW_STORE
 }
 
+// Every 16-column tile of a step's products, then the 8-column tail (rows_forward_product).
+inline __attribute__((always_inline)) void rows_forward_products(const int skip, const bool dropping, const int H,
+        const int GH, const int SW, const int first, const int rows, __global const float* wg,
+        __global const float* op, __global const float* rd, __global float* gs) {
+    int n = 0;
+    for (; n + 16 <= GH; n += 16) rows_forward_product(skip, 1, n, H, GH, SW, first, rows, wg, dropping, op, rd, gs);
+    if (n < GH) rows_forward_product(skip, 0, n, H, GH, SW, first, rows, wg, dropping, op, rd, gs);
+}
+
 // The step of row b after its recurrent product sits in `gs`: the masked-row copy, or the cell of
 // each eight units.
 inline __attribute__((always_inline)) void row_forward_cell(const int kind, const int G, const int H, const int SW, const int b, const int s,
@@ -602,21 +611,14 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
         __global const float* op = s == 0 ? op0 : at(h_out, s - 1);
         const bool dropping = s > 0 && rd;
         __global float* gs = at(gates, s);
-        // The products of the rows from the stand-in on (`from` rows skipped, a constant in each case).
-#define FORWARD_PRODUCTS_DROPPING(SKIP, DROPPING) do { \
-            int n = 0; \
-            for (; n + 16 <= GH; n += 16) rows_forward_product(SKIP, 1, n, H, GH, SW, first, rows, wg, DROPPING, op, rd, gs); \
-            if (n < GH) rows_forward_product(SKIP, 0, n, H, GH, SW, first, rows, wg, DROPPING, op, rd, gs); \
-        } while (0)
-        // `dropping` a constant too: tested in the loop, it kept the operands' loads scalar.
-#define FORWARD_PRODUCTS(SKIP) do { \
-            if (dropping) FORWARD_PRODUCTS_DROPPING(SKIP, true); else FORWARD_PRODUCTS_DROPPING(SKIP, false); \
-        } while (0)
-#define FORWARD_CASE(r) case r: FORWARD_PRODUCTS(r); break;
+        // The products of the rows from the stand-in on: `from` rows skipped, and `dropping`, a
+        // constant in each case (tested in the loop, it kept the operands' loads scalar).
+#define FORWARD_CASE(r) case r: \
+            if (dropping) rows_forward_products(r, true, H, GH, SW, first, rows, wg, op, rd, gs); \
+            else rows_forward_products(r, false, H, GH, SW, first, rows, wg, op, rd, gs); \
+            break;
         switch (from) { ROW_EACH(FORWARD_CASE) }
 #undef FORWARD_CASE
-#undef FORWARD_PRODUCTS
-#undef FORWARD_PRODUCTS_DROPPING
         for (int r = from; r < rows; ++r)
             row_forward_cell(kind, G, H, SW, first + r, s, bias_, rd ? rd + (first + r) * H : 0, h0, c0,
                              x, tr, h_out, c_out, gates, mask, seq, dropped);
@@ -802,22 +804,14 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
                 // Rows folded before this step have zero gate gradients there, so a zero
                 // product: the first `fold_from` rows' accumulators stay zero (a constant in
                 // each case, so each is one straight loop).
+#define BACKWARD_TERM(r) if (skip <= r) ROW_MAD(p##r[col], u0, u1, lo##r, hi##r);
 #define BACKWARD_PRODUCTS(SKIP, WIDE) { \
-                const int wide = WIDE; \
+                const int skip = SKIP, wide = WIDE; \
                 for (int col = 0; col < GH; ++col) { \
                     __local const float* uc = ut + col * H + j; \
                     const float8 u0 = vload8(0, uc), u1 = wide ? vload8(1, uc) : u0; \
-                    ROW_EACH(BACKWARD_TERM_##SKIP) \
+                    ROW_EACH(BACKWARD_TERM) \
                 } }
-#define BACKWARD_TERM(SKIP, r) if (SKIP <= r) ROW_MAD(p##r[col], u0, u1, lo##r, hi##r);
-#define BACKWARD_TERM_0(r) BACKWARD_TERM(0, r)
-#define BACKWARD_TERM_1(r) BACKWARD_TERM(1, r)
-#define BACKWARD_TERM_2(r) BACKWARD_TERM(2, r)
-#define BACKWARD_TERM_3(r) BACKWARD_TERM(3, r)
-#define BACKWARD_TERM_4(r) BACKWARD_TERM(4, r)
-#define BACKWARD_TERM_5(r) BACKWARD_TERM(5, r)
-#define BACKWARD_TERM_6(r) BACKWARD_TERM(6, r)
-#define BACKWARD_TERM_7(r) BACKWARD_TERM(7, r)
                 // Cases written out (ROW_EACH cannot expand inside its own expansion), and `wide`
                 // a constant in each: tested in the loop, it branched twice per row and column.
 #define BACKWARD_SWITCH(WIDE) \
@@ -834,6 +828,7 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
                 if (wide) BACKWARD_SWITCH(1) else BACKWARD_SWITCH(0)
 #undef BACKWARD_SWITCH
 #undef BACKWARD_PRODUCTS
+#undef BACKWARD_TERM
             }
             const int has = previous != 0;
             __global float* carry = carried + (first + from) * H;

@@ -186,7 +186,7 @@ final class FusedRecurrentLoopTests: XCTestCase {
         // and one of one; H = 16: one 16-unit tile).
         try assertCaught(replacing: "#define ROW_TERM(r) if (skip <= r)", with: "#define ROW_TERM(r) if (skip <= r && r != 1)",
                          cell: RecurrentCell(.simpleRNN, units: 16))
-        try assertCaught(replacing: "#define BACKWARD_TERM(SKIP, r) if (SKIP <= r)", with: "#define BACKWARD_TERM(SKIP, r) if (SKIP <= r && r != 1)",
+        try assertCaught(replacing: "#define BACKWARD_TERM(r) if (skip <= r)", with: "#define BACKWARD_TERM(r) if (skip <= r && r != 1)",
                          cell: RecurrentCell(.simpleRNN, units: 16))
         try assertCaught(replacing: "if (wide) hi = TILE_FMA(xv, u1, hi);", with: "", cell: RecurrentCell(.simpleRNN, units: 16))
     }
