@@ -168,12 +168,16 @@ final class PaddedPrefixSchedule {
 
     /// The row of `tile` that computes timestep `t`'s padding for the others: the last of its
     /// rows still in padding there (they come first, by decreasing padding), or its first row
-    /// when none is. Its rows before it copy it (forward) or fold into it (backward).
+    /// when none is. Its rows before it copy it (forward) or fold into it (backward). Found by
+    /// bisection: every loop step of every tile asks, forward, backward and for the live rows.
     @inline(__always)
     func standIn(of tile: Range<Int>, at t: Int) -> Int {
-        var padded = 0
-        while tile.lowerBound + padded < tile.upperBound && Int(padding[tile.lowerBound + padded]) > t { padded += 1 }
-        return tile.lowerBound + Swift.max(padded - 1, 0)
+        var low = tile.lowerBound, high = tile.upperBound
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(padding[middle]) > t { low = middle + 1 } else { high = middle }
+        }
+        return Swift.max(low - 1, tile.lowerBound)
     }
 
     /// Whether row `r` of the loop's gate gradients (`[T, B, ·]`, time-major) is one a training
