@@ -52,6 +52,11 @@ public struct BenchmarkRecord: Sendable, Codable, Hashable {
     public var sweep: String?
     public var cell: String?
     public var sweepValue: Int?
+    /// How many rounds the statistics pool (`--rounds`); nil in reports from before rounds.
+    public var rounds: Int? = nil
+    /// The largest difference between the rounds' first losses (nil for one round): zero on a
+    /// deterministic device.
+    public var firstLossSpread: Double? = nil
 
     public var key: String { "\(preset) @ \(device)" }
 }
@@ -82,6 +87,11 @@ public struct PeerRecord: Sendable, Codable, Hashable {
     public var threads: Int?
     public var trainMsMedian: Double?
     public var inferMsMedian: Double?
+    /// The timed steps the medians are of, every round's (nil in reports from before rounds).
+    public var trainMs: [Double]?
+    public var inferMs: [Double]?
+    /// How many of the run's rounds this framework answered in (nil: one, before rounds).
+    public var rounds: Int?
     public var firstLoss: Double?
     /// Per Recur device (`cpu`, `opencl:0`): the peer's median training step over Recur's —
     /// Recur's speed-up over the peer.

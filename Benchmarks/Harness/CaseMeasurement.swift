@@ -22,6 +22,20 @@ public enum CaseMeasurement {
     /// its phases there instead of warming up a second backend.
     public static func run(_ benchmark: BenchmarkCase, on backend: Backend, plan: StepPlan, peak: SGEMMPeak?,
                            afterwards: (Trainer) throws -> Void = { _ in }) throws -> BenchmarkRecord {
+        let round = try time(benchmark, on: backend, plan: plan, afterwards: afterwards)
+        return record(benchmark, device: backend.device, plan: plan, rounds: [round], peak: peak)
+    }
+
+    /// One round's timings of a case on a device: a fresh trainer, so every round starts from
+    /// the same weights and its first loss is the same.
+    public struct Round: Sendable {
+        public var train: StepTimes
+        public var infer: StepTimes
+        public var peakBytes: Int
+    }
+
+    public static func time(_ benchmark: BenchmarkCase, on backend: Backend, plan: StepPlan,
+                            afterwards: (Trainer) throws -> Void = { _ in }) throws -> Round {
         let trainer = try Trainer(model: benchmark.model, configuration: benchmark.configuration, backend: backend)
         let batch = benchmark.data
         let pipelinedSteps = plan.pipelined ? plan.steps : 0
@@ -32,21 +46,26 @@ public enum CaseMeasurement {
                                                    pipelinedSteps: 0)
         let peakBytes = trainer.deviceBytes
         try afterwards(trainer)
-        return record(benchmark, device: backend.device, plan: plan, train: train, infer: infer, peakBytes: peakBytes, peak: peak)
+        return Round(train: train, infer: infer, peakBytes: peakBytes)
     }
 
-    /// The record for measured times: rates from the medians, FLOPs from ``FLOPCount``.
-    public static func record(_ benchmark: BenchmarkCase, device: DeviceInfo, plan: StepPlan, train: StepTimes, infer: StepTimes,
-                              peakBytes: Int, peak: SGEMMPeak?) -> BenchmarkRecord {
-        let t = SampleStatistics(train.milliseconds), i = SampleStatistics(infer.milliseconds)
+    /// The record for measured rounds (`--rounds`, interleaved with the other devices and the
+    /// peers): the statistics of every round's steps pooled, the pipelined rate the rounds'
+    /// median, the first loss the first round's. Rates from the medians, FLOPs from ``FLOPCount``.
+    public static func record(_ benchmark: BenchmarkCase, device: DeviceInfo, plan: StepPlan, rounds: [Round],
+                              peak: SGEMMPeak?) -> BenchmarkRecord {
+        precondition(!rounds.isEmpty, "a record needs a measured round")
+        let t = SampleStatistics(rounds.flatMap(\.train.milliseconds)), i = SampleStatistics(rounds.flatMap(\.infer.milliseconds))
         let flops = benchmark.flops
         let perSecond = { (ms: Double) in ms > 0 ? 1000 / ms : 0 }
         let gflops = flops.training * perSecond(t.median) / 1e9
         let document = benchmark.sweep == nil ? DocumentTiming.forPreset(benchmark.name) : nil
+        let firstLosses = rounds.compactMap(\.train.firstLoss)
         return BenchmarkRecord(
             preset: benchmark.name, device: device.identifier, deviceName: device.name, batch: benchmark.batch, time: benchmark.time,
             steps: plan.steps, warmup: plan.warmUp,
-            trainMsMedian: t.median, trainMsMin: t.min, trainMsMax: t.max, trainMsPipelined: train.pipelinedMilliseconds,
+            trainMsMedian: t.median, trainMsMin: t.min, trainMsMax: t.max,
+            trainMsPipelined: SampleStatistics(rounds.map(\.train.pipelinedMilliseconds)).median,
             inferMsMedian: i.median, inferMsMin: i.min, inferMsMax: i.max,
             sequencesPerS: Double(benchmark.batch) * perSecond(t.median),
             tokensPerS: Double(benchmark.batch * benchmark.time) * perSecond(t.median),
@@ -54,10 +73,11 @@ public enum CaseMeasurement {
             trainFlops: flops.training, inferFlops: flops.inference, gflopsPerS: gflops,
             inferGflopsPerS: flops.inference * perSecond(i.median) / 1e9,
             fractionOfPeak: peak.flatMap { $0.gflopsPerS > 0 ? gflops / $0.gflopsPerS : nil },
-            peakBytes: peakBytes, firstLoss: train.firstLoss,
+            peakBytes: rounds.map(\.peakBytes).max()!, firstLoss: firstLosses.first,
             batchSource: benchmark.data.source.rawValue, distinctTokens: benchmark.data.distinctTokens,
             documentMs: document?.typicalMilliseconds, documentSpeedUp: document?.speedUp(overMilliseconds: t.median),
-            phases: nil, sweep: benchmark.sweep?.sweep.rawValue, cell: benchmark.sweep?.cell.rawValue, sweepValue: benchmark.sweep?.value)
+            phases: nil, sweep: benchmark.sweep?.sweep.rawValue, cell: benchmark.sweep?.cell.rawValue, sweepValue: benchmark.sweep?.value,
+            rounds: rounds.count, firstLossSpread: firstLosses.count > 1 ? firstLosses.max()! - firstLosses.min()! : nil)
     }
 
     /// Devices whose first-step losses differ from the first device's by more than `tolerance`
@@ -74,6 +94,11 @@ public enum CaseMeasurement {
                     warnings.append("warning: \(preset): first-step loss on \(other.device) is \(loss), on \(reference.device) \(expected) (differ by more than \(tolerance))")
                 }
             }
+        }
+        for record in records {
+            guard let spread = record.firstLossSpread, let loss = record.firstLoss,
+                  spread > tolerance * Swift.max(1, abs(loss)) else { continue }
+            warnings.append("warning: \(record.preset) on \(record.device): the first-step loss moved by \(spread) between rounds (each round starts from the same weights and batch)")
         }
         return warnings
     }

@@ -78,13 +78,36 @@ public struct PeerRunner {
         record.frameworkVersion = object["framework_version"] as? String
         record.threads = object["threads"] as? Int
         record.firstLoss = object["first_loss"] as? Double
-        if let train = object["train_ms"] as? [Double], !train.isEmpty { record.trainMsMedian = SampleStatistics(train).median }
-        if let infer = object["infer_ms"] as? [Double], !infer.isEmpty { record.inferMsMedian = SampleStatistics(infer).median }
+        if let train = object["train_ms"] as? [Double], !train.isEmpty {
+            record.trainMs = train
+            record.trainMsMedian = SampleStatistics(train).median
+        }
+        if let infer = object["infer_ms"] as? [Double], !infer.isEmpty {
+            record.inferMs = infer
+            record.inferMsMedian = SampleStatistics(infer).median
+        }
+        record.rounds = record.available ? 1 : nil
         if record.available && record.trainMsMedian == nil {
             record.available = false
             record.reason = "no train_ms in the peers script's answer"
         }
         return record
+    }
+
+    /// One framework's answers from the run's rounds as one record: the medians of every
+    /// round's steps pooled, as Recur's are (``CaseMeasurement/record(_:device:plan:rounds:peak:)``).
+    /// Rounds it did not answer in are left out; with none, the first round's record says why.
+    public static func pooled(_ rounds: [PeerRecord]) -> PeerRecord {
+        precondition(!rounds.isEmpty, "pooling needs a round")
+        let answered = rounds.filter { $0.available && $0.trainMs != nil }
+        guard var pooled = answered.first else { return rounds[0] }
+        let train = answered.flatMap { $0.trainMs ?? [] }, infer = answered.flatMap { $0.inferMs ?? [] }
+        pooled.trainMs = train
+        pooled.trainMsMedian = SampleStatistics(train).median
+        pooled.inferMs = infer.isEmpty ? nil : infer
+        pooled.inferMsMedian = infer.isEmpty ? nil : SampleStatistics(infer).median
+        pooled.rounds = answered.count
+        return pooled
     }
 
     struct Failure: Error, CustomStringConvertible {

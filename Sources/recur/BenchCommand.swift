@@ -26,6 +26,7 @@ struct BenchCommand: ParsableCommand {
           recur bench --preset lstm-imdb --device cpu --json lstm.json
           recur bench --preset bilstm --device opencl:0 --steps 30
           recur bench --quick --peers                      also Keras and PyTorch, interleaved
+          recur bench --peers --rounds 3                   three interleaved rounds, pooled
           recur bench --sweep t --device cpu               cost against sequence length, JSON + SVG
           recur bench --sweep deepbench --device opencl    DeepBench's training shapes (GPU hosts)
           recur bench --quick --compare Benchmarks/results/OLD.json
@@ -49,6 +50,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(name: .long, help: "Untimed warm-up steps before timing (default 3; 1 with --quick).")
     var warmup: Int?
+
+    @Option(name: .long, help: "Time each preset this many times, in turn with the other devices and the peers, and pool the rounds' steps: a slow stretch of a shared machine then falls on every contender instead of one (default 1).")
+    var rounds: Int = 1
 
     @Option(name: .long, help: "Also write the JSON report to this file.")
     var json: String?
@@ -80,6 +84,7 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
         if let warmup, warmup < 0 { throw ValidationError("--warmup must be at least 0, got \(warmup)") }
+        if rounds < 1 { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
     }
 
     func run() throws {

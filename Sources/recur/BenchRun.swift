@@ -4,7 +4,8 @@ import RecurBenchmark
 import RecurCompute
 
 /// One `recur bench` run: the devices and configurations it asked for, measured in order
-/// (each preset on every device, then its peers, so drift in the machine hits all of them),
+/// (each preset on every device, then its peers, so drift in the machine hits all of them; with
+/// `--rounds`, that round repeated and the rounds' steps pooled),
 /// then the tables, the report and the comparison.
 struct BenchRun {
     let options: BenchCommand
@@ -48,7 +49,8 @@ struct BenchRun {
         print("recur bench, \(date), commit \(report.commit)")
         print("machine: \(machine.cpuModel), \(machine.cores) cores, \(Table.bytes(machine.memoryBytes))")
         for device in report.devices { print("device \(device.device): \(device.name) (\(device.platform), \(device.version), driver \(device.driver))") }
-        print("steps: \(plan.warmUp) warm-up + \(plan.steps) timed, training and inference each")
+        print("steps: \(plan.warmUp) warm-up + \(plan.steps) timed, training and inference each"
+              + (options.rounds > 1 ? "; \(options.rounds) rounds per preset, in turn with the other devices and the peers, their steps pooled" : ""))
         let text = presets.isEmpty ? nil : try selectedText()
         fflush(stdout)
 
@@ -82,36 +84,46 @@ struct BenchRun {
         for preset in presets {
             var benchmark = try BenchmarkCase.preset(preset)
             if let text { benchmark = try benchmark.on(text.batch(for: preset)) }
-            var measured: [BenchmarkRecord] = []
-            for target in targets {
-                var phases: [PhaseTime]?
-                var record = try measure(benchmark, on: target.backend, peak: peaks[target.backend.device.identifier]) { trainer in
-                    // The CPU backend times its ops on the host, and --quick profiles an OpenCL
-                    // device's timed trainer itself (its backend has profiling queues).
-                    guard !options.noPhases, target.entry == nil || options.quick else { return }
-                    progress("\(benchmark.name) on \(target.backend.device.identifier): profiling \(target.entry == nil ? "\(hostProfileSteps) steps" : "one step") …")
-                    phases = try PhaseProfile.run(benchmark, trainer: trainer, hostSteps: hostProfileSteps)
+            // The peers draw the same random batch themselves; a text batch they read.
+            let batchFile = peerRunner == nil || benchmark.data.source == .random ? nil : try PeerRunner.write(benchmark.data, batch: benchmark.batch)
+            defer { batchFile.map { try? FileManager.default.removeItem(at: $0) } }
+            var rounds = targets.map { _ in [CaseMeasurement.Round]() }
+            var phases = targets.map { _ in [PhaseTime]?.none }
+            var peerRounds = PeerRunner.frameworks.map { _ in [PeerRecord]() }
+            for round in 0..<options.rounds {
+                if options.rounds > 1 { progress("\(benchmark.name): round \(round + 1) of \(options.rounds)") }
+                for (index, target) in targets.enumerated() {
+                    rounds[index].append(try time(benchmark, on: target.backend) { trainer in
+                        // The CPU backend times its ops on the host, and --quick profiles an OpenCL
+                        // device's timed trainer itself (its backend has profiling queues).
+                        guard round == 0, !options.noPhases, target.entry == nil || options.quick else { return }
+                        progress("\(benchmark.name) on \(target.backend.device.identifier): profiling \(target.entry == nil ? "\(hostProfileSteps) steps" : "one step") …")
+                        phases[index] = try PhaseProfile.run(benchmark, trainer: trainer, hostSteps: hostProfileSteps)
+                    })
+                    if round == 0, !options.quick, !options.noPhases, let entry = target.entry {
+                        phases[index] = try profile(benchmark, entry: entry, selector: selector, profilers: &profilers)
+                    }
                 }
-                if !options.quick, !options.noPhases, let entry = target.entry {
-                    phases = try profile(benchmark, entry: entry, selector: selector, profilers: &profilers)
+                guard let peerRunner else { continue }
+                for (index, framework) in PeerRunner.frameworks.enumerated() {
+                    progress("\(preset.rawValue) in \(framework) …")
+                    peerRounds[index].append(peerRunner.run(framework: framework, preset: preset.rawValue, batch: benchmark.batch, plan: plan,
+                                                            batchFile: batchFile))
                 }
-                record.phases = phases
-                measured.append(record)
+            }
+            let measured = targets.indices.map { index in
+                var record = CaseMeasurement.record(benchmark, device: targets[index].backend.device, plan: plan, rounds: rounds[index],
+                                                    peak: peaks[targets[index].backend.device.identifier])
+                record.phases = phases[index]
+                return record
             }
             report.results += measured
-            if let peerRunner {
-                // The peers draw the same random batch themselves; a text batch they read.
-                let batchFile = benchmark.data.source == .random ? nil : try PeerRunner.write(benchmark.data, batch: benchmark.batch)
-                defer { batchFile.map { try? FileManager.default.removeItem(at: $0) } }
-                for framework in PeerRunner.frameworks {
-                    progress("\(preset.rawValue) in \(framework) …")
-                    var peer = peerRunner.run(framework: framework, preset: preset.rawValue, batch: benchmark.batch, plan: plan,
-                                              batchFile: batchFile)
-                    if let ms = peer.trainMsMedian, peer.available {
-                        peer.speedUps = Dictionary(uniqueKeysWithValues: measured.map { ($0.device, ms / $0.trainMsMedian) })
-                    }
-                    report.peers.append(peer)
+            for answers in peerRounds where !answers.isEmpty {
+                var peer = PeerRunner.pooled(answers)
+                if let ms = peer.trainMsMedian, peer.available {
+                    peer.speedUps = Dictionary(uniqueKeysWithValues: measured.map { ($0.device, ms / $0.trainMsMedian) })
                 }
+                report.peers.append(peer)
             }
         }
 
@@ -150,12 +162,17 @@ struct BenchRun {
         }
     }
 
-    func measure(_ benchmark: BenchmarkCase, on backend: Backend, peak: SGEMMPeak?,
-                 afterwards: (Trainer) throws -> Void = { _ in }) throws -> BenchmarkRecord {
+    func measure(_ benchmark: BenchmarkCase, on backend: Backend, peak: SGEMMPeak?) throws -> BenchmarkRecord {
+        CaseMeasurement.record(benchmark, device: backend.device, plan: plan, rounds: [try time(benchmark, on: backend)], peak: peak)
+    }
+
+    func time(_ benchmark: BenchmarkCase, on backend: Backend,
+              afterwards: (Trainer) throws -> Void = { _ in }) throws -> CaseMeasurement.Round {
         progress("\(benchmark.name) on \(backend.device.identifier) …")
-        let record = try CaseMeasurement.run(benchmark, on: backend, plan: plan, peak: peak, afterwards: afterwards)
-        progress("\(benchmark.name) on \(backend.device.identifier): train \(Table.format(record.trainMsMedian, 1)) ms/step, infer \(Table.format(record.inferMsMedian, 1)) ms/step")
-        return record
+        let round = try CaseMeasurement.time(benchmark, on: backend, plan: plan, afterwards: afterwards)
+        let median = { (times: StepTimes) in Table.format(SampleStatistics(times.milliseconds).median, 1) }
+        progress("\(benchmark.name) on \(backend.device.identifier): train \(median(round.train)) ms/step, infer \(median(round.infer)) ms/step")
+        return round
     }
 
     func profile(_ benchmark: BenchmarkCase, entry: OpenCLDeviceEntry, selector: BackendSelector,

@@ -35,6 +35,31 @@ final class CaseMeasurementTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(record.firstLoss), history.epochs[0].loss, accuracy: 1e-6)
     }
 
+    /// `--rounds`: a fresh trainer each round, so the rounds' first losses agree exactly on the
+    /// (deterministic) CPU backend; the record's statistics are of every round's steps.
+    func testRoundsPoolTheirStepsAndAgreeOnTheFirstLoss() throws {
+        let benchmark = try BenchmarkCase.recurrent(tiny)
+        let backend = CPUBackend(threads: 2)
+        let plan = StepPlan(warmUp: 0, steps: 3)
+        let rounds = try (0..<2).map { _ in try CaseMeasurement.time(benchmark, on: backend, plan: plan) }
+        let record = CaseMeasurement.record(benchmark, device: backend.device, plan: plan, rounds: rounds, peak: nil)
+        let train = rounds.flatMap(\.train.milliseconds), infer = rounds.flatMap(\.infer.milliseconds)
+        XCTAssertEqual(train.count, 6)
+        XCTAssertEqual(record.rounds, 2)
+        XCTAssertEqual(record.trainMsMedian, SampleStatistics(train).median)
+        XCTAssertEqual(record.trainMsMin, train.min())
+        XCTAssertEqual(record.trainMsMax, train.max())
+        XCTAssertEqual(record.inferMsMedian, SampleStatistics(infer).median)
+        XCTAssertEqual(record.firstLossSpread, 0)
+        XCTAssertEqual(record.firstLoss, rounds[0].train.firstLoss)
+        XCTAssertEqual(CaseMeasurement.lossWarnings([record]), [])
+
+        var drifting = record
+        drifting.firstLossSpread = 0.01
+        XCTAssertEqual(CaseMeasurement.lossWarnings([drifting]).count, 1)
+        XCTAssertNil(CaseMeasurement.record(benchmark, device: backend.device, plan: plan, rounds: [rounds[0]], peak: nil).firstLossSpread)
+    }
+
     func testRandomBatchesAvoidPaddingAndHaveValidLabels() {
         let batch = BenchmarkBatch.random(batch: 4, time: 50, vocabulary: 7, classes: 2, loss: .sparseCategoricalCrossEntropy)
         XCTAssertEqual(batch.tokenIDs.count, 200)

@@ -58,6 +58,27 @@ final class SweepAndPeerTests: XCTestCase {
         XCTAssertFalse(PeerRunner.parse("Traceback (most recent call last):", preset: "bilstm", framework: "torch").available)
     }
 
+    /// `--rounds`: a framework's rounds become one record whose medians are of every answered
+    /// round's steps together; a round it failed in is left out, and with none the reason stays.
+    func testPeerRoundsPoolTheirSteps() {
+        func answer(_ train: [Double], _ infer: [Double]) -> PeerRecord {
+            PeerRunner.parse(#"{"available": true, "framework": "keras", "framework_version": "3.15.0", "threads": 2, "train_ms": \#(train), "infer_ms": \#(infer), "first_loss": 0.69}"#,
+                             preset: "bilstm", framework: "keras")
+        }
+        let crashed = PeerRecord(preset: "bilstm", framework: "keras", available: false, reason: "exited with status 9")
+        let pooled = PeerRunner.pooled([answer([30, 10, 20], [5, 7]), crashed, answer([40, 50, 60], [6])])
+        XCTAssertTrue(pooled.available)
+        XCTAssertEqual(pooled.rounds, 2)
+        XCTAssertEqual(pooled.trainMs, [30, 10, 20, 40, 50, 60])
+        XCTAssertEqual(pooled.trainMsMedian, 35)  // not 20 (round one's) nor 50 (round two's)
+        XCTAssertEqual(pooled.inferMsMedian, 6)
+        XCTAssertEqual(pooled.frameworkVersion, "3.15.0")
+        let never = PeerRunner.pooled([crashed, crashed])
+        XCTAssertFalse(never.available)
+        XCTAssertEqual(never.reason, "exited with status 9")
+        XCTAssertNil(never.trainMsMedian)
+    }
+
     func testSweepChartIsAnSVGWithOneLinePerCellAndDevice() {
         var records: [BenchmarkRecord] = []
         for (cell, scale) in [("lstm", 2.0), ("gru", 1.5)] {

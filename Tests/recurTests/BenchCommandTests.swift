@@ -18,6 +18,9 @@ final class BenchCommandTests: XCTestCase {
             XCTAssertTrue(outcome.stderr.hasPrefix(message), "\(arguments): \(outcome.stderr)")
             XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr)
         }
+        let noRounds = try run(["--rounds", "0"])
+        XCTAssertNotEqual(noRounds.status, 0)
+        XCTAssertTrue(noRounds.stderr.contains("--rounds must be at least 1, got 0"), noRounds.stderr)
         let missing = try run(["--preset", "stacked-simplernn", "--device", "cpu", "--steps", "1", "--warmup", "0", "--no-peak",
                                "--no-save", "--compare", "/nonexistent/old.json"])
         XCTAssertEqual(missing.status, 1)
@@ -42,9 +45,10 @@ final class BenchCommandTests: XCTestCase {
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: json) }
         let outcome = try run(["--preset", "stacked-simplernn", "--device", "cpu", "--steps", "1", "--warmup", "0", "--no-peak",
-                               "--no-save", "--json", json.path, "--data", "random"])
+                               "--no-save", "--json", json.path, "--data", "random", "--rounds", "2"])
         XCTAssertEqual(outcome.status, 0, outcome.stdout + outcome.stderr)
         XCTAssertTrue(outcome.stdout.contains("batches: uniform random token ids (--data random)"), outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("2 rounds per preset"), outcome.stdout)
         XCTAssertTrue(outcome.stdout.contains("stacked-simplernn  cpu"), outcome.stdout)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
         let results = try XCTUnwrap(object["results"] as? [[String: Any]])
@@ -53,6 +57,9 @@ final class BenchCommandTests: XCTestCase {
             XCTAssertNotNil(results[0][key], key)
         }
         XCTAssertEqual(results[0]["steps"] as? Int, 1)
+        // Two rounds from the same weights and batch: two pooled steps, the same first loss.
+        XCTAssertEqual(results[0]["rounds"] as? Int, 2)
+        XCTAssertEqual(results[0]["first_loss_spread"] as? Double, 0)
         XCTAssertEqual(results[0]["document_ms"] as? Double, 74)
         XCTAssertEqual(results[0]["batch_source"] as? String, "random")
         XCTAssertEqual(results[0]["distinct_tokens"] as? Int, 2_276)  // of 2,560 random ids below 10,000
