@@ -18,12 +18,9 @@ public struct StepPlan: Sendable, Hashable {
 /// Times one case on one backend: a fresh trainer (the preset's initial weights for the seed),
 /// `warmUp` + `steps` training steps on the case's batch, then as many inference steps.
 public enum CaseMeasurement {
-    /// `afterwards` gets the trainer once timed (its kernels built and warm): `--quick` profiles
-    /// its phases there instead of warming up a second backend.
-    public static func run(_ benchmark: BenchmarkCase, on backend: Backend, plan: StepPlan, peak: SGEMMPeak?,
-                           afterwards: (Trainer) throws -> Void = { _ in }) throws -> BenchmarkRecord {
-        let round = try time(benchmark, on: backend, plan: plan, afterwards: afterwards)
-        return record(benchmark, device: backend.device, plan: plan, rounds: [round], peak: peak)
+    /// One round, as its record.
+    public static func run(_ benchmark: BenchmarkCase, on backend: Backend, plan: StepPlan, peak: SGEMMPeak?) throws -> BenchmarkRecord {
+        record(benchmark, device: backend.device, plan: plan, rounds: [try time(benchmark, on: backend, plan: plan)], peak: peak)
     }
 
     /// One round's timings of a case on a device: a fresh trainer, so every round starts from
@@ -34,6 +31,8 @@ public enum CaseMeasurement {
         public var peakBytes: Int
     }
 
+    /// `afterwards` gets the trainer once timed (its kernels built and warm): `--quick` profiles
+    /// its phases there instead of warming up a second backend.
     public static func time(_ benchmark: BenchmarkCase, on backend: Backend, plan: StepPlan,
                             afterwards: (Trainer) throws -> Void = { _ in }) throws -> Round {
         let trainer = try Trainer(model: benchmark.model, configuration: benchmark.configuration, backend: backend)

@@ -78,19 +78,12 @@ public struct PeerRunner {
         record.frameworkVersion = object["framework_version"] as? String
         record.threads = object["threads"] as? Int
         record.firstLoss = object["first_loss"] as? Double
-        if let train = object["train_ms"] as? [Double], !train.isEmpty {
-            record.trainMs = train
-            record.trainMsMedian = SampleStatistics(train).median
-        }
-        if let infer = object["infer_ms"] as? [Double], !infer.isEmpty {
-            record.inferMs = infer
-            record.inferMsMedian = SampleStatistics(infer).median
-        }
-        record.rounds = record.available ? 1 : nil
+        record.keepSteps(train: object["train_ms"] as? [Double] ?? [], infer: object["infer_ms"] as? [Double] ?? [])
         if record.available && record.trainMsMedian == nil {
             record.available = false
             record.reason = "no train_ms in the peers script's answer"
         }
+        record.rounds = record.available ? 1 : nil
         return record
     }
 
@@ -101,11 +94,7 @@ public struct PeerRunner {
         precondition(!rounds.isEmpty, "pooling needs a round")
         let answered = rounds.filter { $0.available && $0.trainMs != nil }
         guard var pooled = answered.first else { return rounds[0] }
-        let train = answered.flatMap { $0.trainMs ?? [] }, infer = answered.flatMap { $0.inferMs ?? [] }
-        pooled.trainMs = train
-        pooled.trainMsMedian = SampleStatistics(train).median
-        pooled.inferMs = infer.isEmpty ? nil : infer
-        pooled.inferMsMedian = infer.isEmpty ? nil : SampleStatistics(infer).median
+        pooled.keepSteps(train: answered.flatMap { $0.trainMs ?? [] }, infer: answered.flatMap { $0.inferMs ?? [] })
         pooled.rounds = answered.count
         return pooled
     }
@@ -135,5 +124,15 @@ public struct PeerRunner {
 extension String {
     var lastLine: String? {
         split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map(String.init)
+    }
+}
+
+extension PeerRecord {
+    /// Keeps the timed steps and their medians (nil for none).
+    mutating func keepSteps(train: [Double], infer: [Double]) {
+        trainMs = train.isEmpty ? nil : train
+        trainMsMedian = train.isEmpty ? nil : SampleStatistics(train).median
+        inferMs = infer.isEmpty ? nil : infer
+        inferMsMedian = infer.isEmpty ? nil : SampleStatistics(infer).median
     }
 }

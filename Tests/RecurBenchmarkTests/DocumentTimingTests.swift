@@ -51,6 +51,10 @@ final class SweepAndPeerTests: XCTestCase {
         XCTAssertEqual(ok.inferMsMedian, 5)
         XCTAssertEqual(ok.frameworkVersion, "3.15.0")
         XCTAssertEqual(ok.threads, 2)
+        XCTAssertEqual(ok.rounds, 1)
+        let noSteps = PeerRunner.parse(#"{"available": true, "framework": "keras", "train_ms": []}"#, preset: "bilstm", framework: "keras")
+        XCTAssertFalse(noSteps.available)
+        XCTAssertNil(noSteps.rounds, "a round without steps is not one it answered in")
         let missing = PeerRunner.parse(#"{"available": false, "framework": "torch", "preset": "bilstm", "reason": "torch is not installed"}"#,
                                        preset: "bilstm", framework: "torch")
         XCTAssertFalse(missing.available)
