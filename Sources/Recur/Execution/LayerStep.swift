@@ -44,6 +44,12 @@ struct LayerStep {
     /// An embedding whose lookup a layer above projects itself, or an identity dropout between
     /// them: it forms no output, and no gradient of one.
     let feedsTokenProjection: Bool
+    /// A Bidirectional layer (concat) whose output sequence the recurrent layer above reads as
+    /// its directions wrote it (``handsOnHalves(_:in:options:)``): it has no merged output, and
+    /// no gradient of one.
+    let handsOnHalves: Bool
+    /// The recurrent layer above such a one.
+    let readsHalves: Bool
 
     /// Reserves every tensor of every layer and returns the steps in order.
     static func plan(model: SequentialModel, options: ModelExecutor.Options, in layout: inout ArenaLayout) throws -> [LayerStep] {
@@ -76,7 +82,9 @@ struct LayerStep {
             let step = LayerStep(layer: layer, index: index, inputIsSequence: inputIsSequence, outputIsSequence: outputIsSequence,
                                  inputWidth: inputWidth, outputWidth: outputWidth, masks: maskActive,
                                  trainsEmbedding: trainsEmbedding, vocabulary: vocabulary, trainedBelow: trainedSoFar,
-                                 projection: projection, feedsTokenProjection: feedsTokenProjection)
+                                 projection: projection, feedsTokenProjection: feedsTokenProjection,
+                                 handsOnHalves: handsOnHalves(index, in: model.layers, options: options),
+                                 readsHalves: index > 0 && handsOnHalves(index - 1, in: model.layers, options: options))
             trainedSoFar = trainedSoFar || (options.training && layer.parameters.contains(where: \.trainable))
             // Keras drops the mask at the first layer that returns a single vector.
             if !outputIsSequence { maskActive = false }
@@ -133,12 +141,28 @@ struct LayerStep {
         return nil
     }
 
+    /// Whether the Bidirectional layer at `index` hands its concatenated output sequence to the
+    /// layer above as its two directions' outputs (``RecurrentSequence/Bindings/Input/halves(_:gradient:)``):
+    /// when that layer is recurrent and projects it as it is — no active input dropout, which
+    /// would mask the merged sequence first. Saves a merge and a split, 16 MB of copies each at
+    /// stacked-bilstm's shape; the products read both halves in one pass (``SecondColumns``).
+    static func handsOnHalves(_ index: Int, in layers: [ModelLayer], options: ModelExecutor.Options) -> Bool {
+        guard options.readsDirectionsApart, index + 1 < layers.count, layers[index].outputShape.rank == 3,
+              case .bidirectional(let bi) = layers[index].config, bi.mergeMode == .concat else { return false }
+        let droppedInput = { (r: RecurrentConfig) in options.dropout && r.dropout > 0 }
+        switch layers[index + 1].config {
+        case .recurrent(let r): return !droppedInput(r)
+        case .bidirectional(let above): return !droppedInput(above.forwardLayer) && !droppedInput(above.backwardLayer)
+        default: return false
+        }
+    }
+
     func rows(_ options: ModelExecutor.Options, sequence: Bool) -> Int { sequence ? options.time * options.batch : options.batch }
 
     func reserve(options: ModelExecutor.Options, in layout: inout ArenaLayout) throws {
         let training = options.training
         let inRows = rows(options, sequence: inputIsSequence), outRows = rows(options, sequence: outputIsSequence)
-        if training && !feedsTokenProjection { _ = layout.reserve("\(name).outgrad", outRows * outputWidth) }
+        if training && !feedsTokenProjection && !handsOnHalves { _ = layout.reserve("\(name).outgrad", outRows * outputWidth) }
         switch layer.config {
         case .embedding:
             if !feedsTokenProjection { _ = layout.reserve("\(name).out", outRows * outputWidth) }
@@ -163,7 +187,7 @@ struct LayerStep {
             reserveTokenProjection(in: &layout)
             try reserveDirection(bi.forwardLayer, prefix: "\(name).forward", options: options, in: &layout)
             try reserveDirection(bi.backwardLayer, prefix: "\(name).backward", options: options, in: &layout)
-            _ = layout.reserve("\(name).out", outRows * outputWidth)
+            if !handsOnHalves { _ = layout.reserve("\(name).out", outRows * outputWidth) }
             if training {
                 let h = bi.layer.units
                 _ = layout.reserve("\(name).forward.outgrad", outRows * h)

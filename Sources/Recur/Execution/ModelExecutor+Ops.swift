@@ -6,7 +6,7 @@ extension ModelExecutor {
     func buildOps() throws {
         var forward = Plan()
         var backwardEmitters: [BackwardEmitter] = []
-        var current: FloatRef? = nil
+        var current: LayerOutput? = nil
         var streams: UInt32 = 0
         func nextStream() -> UInt32 { streams += 1; return streams }
         for step in steps {
@@ -15,7 +15,7 @@ extension ModelExecutor {
             backwardEmitters.append(backward)
             current = output
         }
-        guard let logits = current else { throw ExecutionError.unsupported(layer: model.name, reason: "the model has no layers") }
+        guard case .tensor(let logits)? = current else { throw ExecutionError.unsupported(layer: model.name, reason: "the model has no layers") }
         let (b, classes) = (options.batch, model.outputShape.features ?? 1)
         switch head.finalActivation {
         case .sigmoid?: try forward.append(.activationForward(ActivationForward(.sigmoid, input: logits, output: predictions)))
@@ -52,19 +52,23 @@ extension ModelExecutor {
     }
 
     /// Where the layer above puts the gradient of `step`'s output: training only, and only for a
-    /// layer that forms an output.
+    /// layer that forms an output (one that hands on its directions' outputs takes their
+    /// gradients in their own buffers: ``recurrentInput(of:input:)``).
     func outputGradient(of step: LayerStep) -> FloatRef? {
-        options.training && !step.feedsTokenProjection ? arena["\(step.name).outgrad"] : nil
+        options.training && !step.feedsTokenProjection && !step.handsOnHalves ? arena["\(step.name).outgrad"] : nil
     }
 
-    func emit(_ step: LayerStep, input: FloatRef?, nextStream: () -> UInt32) throws -> (Plan, FloatRef?, BackwardEmitter) {
+    func emit(_ step: LayerStep, input: LayerOutput?, nextStream: () -> UInt32) throws -> (Plan, LayerOutput?, BackwardEmitter) {
         switch step.layer.config {
         case .bidirectional(let bi): return try emitBidirectional(bi, step: step, input: input, nextStream: nextStream)
         case .recurrent(let r): return try emitRecurrent(r, step: step, input: input, nextStream: nextStream)
         default: break
         }
-        let (ops, output, backward) = try emitOps(step, input: input, nextStream: nextStream)
-        return (try Plan(ops), output, { try Plan(backward($0)) })
+        if case .halves? = input {
+            preconditionFailure("only a recurrent layer reads a Bidirectional layer's output in halves (LayerStep.handsOnHalves)")
+        }
+        let (ops, output, backward) = try emitOps(step, input: input?.tensor, nextStream: nextStream)
+        return (try Plan(ops), output.map { .tensor($0) }, { try Plan(backward($0)) })
     }
 
     /// A layer whose ops all run in order on one lane; its output (nil: an embedding whose lookup
@@ -144,23 +148,34 @@ extension ModelExecutor {
     /// What a recurrent or Bidirectional layer reads: its embedding's lookup projected
     /// (``TokenProjection``), or the layer below's output, and then where its input gradient goes
     /// (nil when nothing below trains, or when the projection forms the table's gradient itself).
-    func recurrentInput(of step: LayerStep, input: FloatRef?) throws
+    func recurrentInput(of step: LayerStep, input: LayerOutput?) throws
         -> (source: RecurrentSequence.Bindings.Input, tokens: TokenProjection?, inputGradientTarget: FloatRef?) {
         if let tokens = try tokenProjection(for: step) { return (.tokens(tokens), tokens, nil) }
-        guard let input else { throw ExecutionError.unsupported(layer: step.name, reason: "no input") }
-        return (.sequence(input), nil, inputGradientTarget(of: step))
+        switch input {
+        case .tensor(let input)?:
+            return (.sequence(input), nil, inputGradientTarget(of: step))
+        case .halves(let halves)?:
+            // The gradient goes into the directions' own output gradients, in the product.
+            let below = steps[step.index - 1]
+            let gradient = options.training && step.trainedBelow
+                ? RecurrentSequence.Bindings.SequenceHalves(arena["\(below.name).forward.outgrad"], arena["\(below.name).backward.outgrad"])
+                : nil
+            return (.halves(halves, gradient: gradient), nil, nil)
+        case nil:
+            throw ExecutionError.unsupported(layer: step.name, reason: "no input")
+        }
     }
 
     /// A recurrent layer: its one direction, reading the layer below's output or projecting its
     /// embedding's lookup.
-    func emitRecurrent(_ r: RecurrentConfig, step: LayerStep, input: FloatRef?, nextStream: () -> UInt32) throws -> (Plan, FloatRef?, BackwardEmitter) {
+    func emitRecurrent(_ r: RecurrentConfig, step: LayerStep, input: LayerOutput?, nextStream: () -> UInt32) throws -> (Plan, LayerOutput?, BackwardEmitter) {
         let (source, tokens, target) = try recurrentInput(of: step, input: input)
         let direction = try direction(r, prefix: step.name, parameters: step.layer.parameters, step: step, input: source,
                                       inputGradientTarget: target, nextStream: nextStream)
         var plan = Plan()
         for gather in tokens?.gatherRows ?? [] { try plan.append(gather) }
         plan.append(direction.forward)
-        let output = step.outputIsSequence ? direction.sequence.sequenceOutput : direction.sequence.finalState
+        let output = LayerOutput.tensor(step.outputIsSequence ? direction.sequence.sequenceOutput : direction.sequence.finalState)
         let outgrad = outputGradient(of: step)
         return (plan, output, { _ in
             guard let outgrad else { return Plan() }
@@ -212,9 +227,10 @@ extension ModelExecutor {
 
     /// A Bidirectional layer: its two directions side by side on two lanes (or in turn on one),
     /// then the merge.
-    func emitBidirectional(_ bi: BidirectionalConfig, step: LayerStep, input: FloatRef?, nextStream: () -> UInt32) throws -> (Plan, FloatRef, BackwardEmitter) {
+    func emitBidirectional(_ bi: BidirectionalConfig, step: LayerStep, input: LayerOutput?, nextStream: () -> UInt32) throws -> (Plan, LayerOutput, BackwardEmitter) {
         let outRows = step.rows(options, sequence: step.outputIsSequence)
-        let outgrad = options.training ? arena["\(step.name).outgrad"] : nil
+        // Handing on halves, the layer above writes the directions' output gradients itself.
+        let outgrad = options.training && !step.handsOnHalves ? arena["\(step.name).outgrad"] : nil
         let concurrent = options.concurrentDirections
         func both(_ plan: inout Plan, _ first: Plan, _ second: Plan) {
             if concurrent { plan.appendConcurrently(first, second) } else { plan.append(first); plan.append(second) }
@@ -231,22 +247,33 @@ extension ModelExecutor {
                                               defersInputGradient: addsByProduct, nextStream: nextStream)
         let pick: (RecurrentSequence) -> FloatRef = { step.outputIsSequence ? $0.sequenceOutput : $0.finalState }
         let merge = BidirectionalMerge(bi.mergeMode, rows: outRows, width: bi.layer.units)
-        let out = arena["\(step.name).out"]
         var plan = Plan()
         // The distinct tokens' table rows are gathered once, for both directions.
         for gather in tokens?.gatherRows ?? [] { try plan.append(gather) }
         both(&plan, forwardDirection.forward, backwardDirection.forward)
-        try plan.append(contentsOf: merge.forward(forward: pick(forwardDirection.sequence), backward: pick(backwardDirection.sequence), output: out))
-        return (plan, out, { [self] _ in
-            guard let outgrad else { return Plan() }
+        let output: LayerOutput
+        if step.handsOnHalves {
+            output = .halves(.init(pick(forwardDirection.sequence), pick(backwardDirection.sequence)))
+        } else {
+            let out = arena["\(step.name).out"]
+            try plan.append(contentsOf: merge.forward(forward: pick(forwardDirection.sequence), backward: pick(backwardDirection.sequence), output: out))
+            output = .tensor(out)
+        }
+        return (plan, output, { [self] _ in
+            guard options.training else { return Plan() }
             let fg = arena["\(step.name).forward.outgrad"], bg = arena["\(step.name).backward.outgrad"]
-            var plan = try Plan(merge.backward(outputGradient: outgrad, forward: pick(forwardDirection.sequence), backward: pick(backwardDirection.sequence),
-                                               forwardGradient: fg, backwardGradient: bg))
+            var plan = Plan()
             let (forwardGradient, backwardGradient): (FloatRef, FloatRef)
-            switch bi.mergeMode {
-            case .sum: (forwardGradient, backwardGradient) = (outgrad, outgrad)
-            case .ave: (forwardGradient, backwardGradient) = (fg, fg)
-            default: (forwardGradient, backwardGradient) = (fg, bg)
+            if let outgrad {
+                try plan.append(contentsOf: merge.backward(outputGradient: outgrad, forward: pick(forwardDirection.sequence),
+                                                           backward: pick(backwardDirection.sequence), forwardGradient: fg, backwardGradient: bg))
+                switch bi.mergeMode {
+                case .sum: (forwardGradient, backwardGradient) = (outgrad, outgrad)
+                case .ave: (forwardGradient, backwardGradient) = (fg, fg)
+                default: (forwardGradient, backwardGradient) = (fg, bg)
+                }
+            } else {
+                (forwardGradient, backwardGradient) = (fg, bg)
             }
             both(&plan, try forwardDirection.backward(forwardGradient), try backwardDirection.backward(backwardGradient))
             if let product = backwardDirection.sequence.inputGradientProduct(accumulating: true), addsByProduct {
@@ -298,6 +325,8 @@ extension ModelExecutor {
                                                   into: arena["\(prefix).maskedDistinctRows"])
                 for op in ops { try forward.append(op) }
                 sequenceInput = .tokens(masked)
+            case .halves:
+                preconditionFailure("a layer whose input dropout is active reads the merged sequence (LayerStep.handsOnHalves)")
             }
         }
         var recurrentMask: FloatRef?

@@ -20,12 +20,17 @@ public final class ModelExecutor {
         /// batch's distinct tokens instead of every occurrence (``TokenProjection``). Off only to
         /// compare.
         public var projectsTokens: Bool
+        /// Lets a recurrent or Bidirectional layer over a Bidirectional layer's concatenated
+        /// sequence read the two directions' outputs where they are, and write their gradients
+        /// there (``RecurrentSequence/Bindings/Input/halves(_:gradient:)``), instead of a merged
+        /// copy and a split of its gradient. Off only to compare.
+        public var readsDirectionsApart: Bool
 
         public init(batch: Int, time: Int, training: Bool, dropout: Bool? = nil, seed: UInt64 = 0, maskedOutput: MaskedOutput = .carried,
-                    concurrentDirections: Bool = true, projectsTokens: Bool = true) {
+                    concurrentDirections: Bool = true, projectsTokens: Bool = true, readsDirectionsApart: Bool = true) {
             self.batch = batch; self.time = time; self.training = training; self.dropout = training && (dropout ?? true)
             self.seed = seed; self.maskedOutput = maskedOutput; self.concurrentDirections = concurrentDirections
-            self.projectsTokens = projectsTokens
+            self.projectsTokens = projectsTokens; self.readsDirectionsApart = readsDirectionsApart
         }
     }
 

@@ -8,11 +8,15 @@ extension CPUBackend {
     /// result for a row depends on the block it is computed in — so results do not change with
     /// the thread count.
     func gemm(_ o: GEMM) {
+        if (o.aSecond != nil || o.cSecond != nil) && !Self.readsSecondColumnsInOnePass(o) {
+            for part in o.singleTensorParts { gemm(part) }
+            return
+        }
         if let live = liveRows(of: o) {
             liveRowsProduct(o, rows: live)
             return
         }
-        if !o.transposeA && o.batch == 1 && o.k <= Self.rowGEMMMaximumK && o.k * o.n <= Self.rowGEMMMaximumPanel {
+        if Self.runsInRowGEMM(o) {
             rowGEMM(o)
             return
         }
@@ -60,6 +64,20 @@ extension CPUBackend {
     static let rowGEMMMaximumK = 256
     static let rowGEMMMaximumPanel = 1 << 16
 
+    static func runsInRowGEMM(_ o: GEMM) -> Bool {
+        !o.transposeA && o.batch == 1 && o.k <= rowGEMMMaximumK && o.k * o.n <= rowGEMMMaximumPanel
+    }
+
+    /// Whether the product's path here reads A's second block of columns, or writes C's, in its
+    /// one pass (``GEMM/aSecond``, ``GEMM/cSecond``): ``RowGEMM`` does, for a split along k or
+    /// along C's panels, and for a transposed A split along m in its k-split weight gradient.
+    /// Else the product runs as its ``GEMM/singleTensorParts``.
+    static func readsSecondColumnsInOnePass(_ o: GEMM) -> Bool {
+        if let split = o.cSecond { return runsInRowGEMM(o) && split.column % RowGEMM.panelWidth == 0 }
+        guard o.aSecond != nil else { return true }
+        return runsInRowGEMM(o) || (splitsInner(o) && runsTransposedAInRowGEMM(o) && o.zeroRowsOfLoop == nil)
+    }
+
     /// `o` in ``RowGEMM``, its rows split across the workers (a row's result does not depend on
     /// the split), `B` packed into scratch memory first (``RowGEMM/PackedB``).
     func rowGEMM(_ o: GEMM) {
@@ -71,7 +89,9 @@ extension CPUBackend {
             // Chunk bounds on multiples of 4 rows keep the 4-row blocks whole.
             let quads = (o.m + 3) / 4
             let start = Swift.min(o.m, 4 * (quads * chunk / chunks)), end = Swift.min(o.m, 4 * (quads * (chunk + 1) / chunks))
-            RowGEMM.multiply(rows: start..<end, alpha: o.alpha, a: a, lda: o.lda, b: b, beta: o.beta, c: c, ldc: o.ldc)
+            RowGEMM.multiply(rows: start..<end, alpha: o.alpha, a: a, lda: o.lda,
+                             aSecond: o.aSecond.map { (UnsafePointer($0.tensor.hostPointer), $0.column, $0.ld) }, b: b, beta: o.beta,
+                             c: c, ldc: o.ldc, cSecond: o.cSecond.map { ($0.tensor.hostPointer, $0.column, $0.ld) })
         }
         if chunks == 1 { run(0) } else { pool.perform(iterations: chunks, run) }
     }
@@ -115,7 +135,9 @@ extension CPUBackend {
             let start = block == 0 ? 0 : half, depth = block == 0 ? half : o.k - half
             let aStart = a + (o.transposeA ? start * o.lda : start), bStart = b + (o.transposeB ? start : start * o.ldb)
             if inRowGEMM {
-                RowGEMM.multiplyTransposedA(m: o.m, n: o.n, k: depth, alpha: o.alpha, a: aStart, lda: o.lda, b: bStart, ldb: o.ldb,
+                RowGEMM.multiplyTransposedA(m: o.m, n: o.n, k: depth, alpha: o.alpha, a: aStart, lda: o.lda,
+                                            aSecond: o.aSecond.map { (UnsafePointer($0.tensor.hostPointer + start * $0.ld), $0.column, $0.ld) },
+                                            b: bStart, ldb: o.ldb,
                                             beta: block == 0 ? o.beta : 0, c: block == 0 ? c : partial, ldc: block == 0 ? o.ldc : o.n,
                                             columnSums: sums.map { block == 0 ? $0 : partialSums })
             } else if block == 0 {

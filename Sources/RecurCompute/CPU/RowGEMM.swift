@@ -15,8 +15,23 @@ public enum RowGEMM {
     /// small next to the rows that go past it.
     public static func multiply(rows: Range<Int>, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: PackedB,
                                 beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        blocks(rows: rows, n: b.n, k: b.k, alpha: alpha, a: a, rowStride: lda, kStride: 1, b: b.values, ldb: panelWidth,
+        blocks(rows: rows, n: b.n, k: b.k, alpha: alpha, a: Rows(a, rowStride: lda, kStride: 1), b: b.values, ldb: panelWidth,
                panelStride: b.panelStride, beta: beta, c: c, ldc: ldc)
+    }
+
+    /// ``multiply(rows:alpha:a:lda:b:beta:c:ldc:)`` with A's columns from `aSecond.column` on
+    /// (k's) held in `aSecond.values`, or C's columns from `cSecond.column` on (a multiple of
+    /// ``panelWidth``) in `cSecond.values` (``GEMM/aSecond``, ``GEMM/cSecond``): read and written
+    /// in the same pass, each element the same multiply-adds in the same order as over one tensor.
+    public static func multiply(rows: Range<Int>, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                                aSecond: (values: UnsafePointer<Float>, column: Int, ld: Int)?, b: PackedB, beta: Float = 0,
+                                c: UnsafeMutablePointer<Float>, ldc: Int,
+                                cSecond: (values: UnsafeMutablePointer<Float>, column: Int, ld: Int)?) {
+        var rowsOfA = Rows(a, rowStride: lda, kStride: 1)
+        if let aSecond { rowsOfA.continueAt(aSecond.column, in: aSecond.values, rowStride: aSecond.ld) }
+        precondition(cSecond.map { $0.column % panelWidth == 0 } ?? true, "C's second block starts on a panel")
+        blocks(rows: rows, n: b.n, k: b.k, alpha: alpha, a: rowsOfA, b: b.values, ldb: panelWidth, panelStride: b.panelStride,
+               beta: beta, c: c, ldc: ldc, cSecond: cSecond)
     }
 
     /// `C = alpha · Aᵀ · B + beta · C` for `A` stored `[k, m]` at stride `lda`: a weight gradient
@@ -33,15 +48,25 @@ public enum RowGEMM {
     /// sums (``ColumnSums``) added right after the blocks read its rows: a bias gradient beside
     /// its weight gradient, without a pass of its own over `dZ` (``GEMM/columnSums``); added to
     /// what is there with `addingToSums`.
+    ///
+    /// `aSecond`, when given, holds A's columns (C's rows) from `aSecond.column` on
+    /// (``GEMM/aSecond``): their rows of C come from the same chunks of B.
     public static func multiplyTransposedA(m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                                           aSecond: (values: UnsafePointer<Float>, column: Int, ld: Int)? = nil,
                                            b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
                                            c: UnsafeMutablePointer<Float>, ldc: Int, columnSums: UnsafeMutablePointer<Float>? = nil,
                                            addingToSums: Bool = false) {
+        let firstRows = aSecond?.column ?? m
         var start = 0
         repeat {
             let depth = Swift.min(transposedChunk, k - start)
-            blocks(rows: 0..<m, n: n, k: depth, alpha: alpha, a: a + start * lda, rowStride: 1, kStride: lda,
+            blocks(rows: 0..<firstRows, n: n, k: depth, alpha: alpha, a: Rows(a + start * lda, rowStride: 1, kStride: lda),
                    b: b + start * ldb, ldb: ldb, panelStride: panelWidth, beta: start == 0 ? beta : 1, c: c, ldc: ldc)
+            if let aSecond {
+                blocks(rows: 0..<(m - firstRows), n: n, k: depth, alpha: alpha,
+                       a: Rows(aSecond.values + start * aSecond.ld, rowStride: 1, kStride: aSecond.ld),
+                       b: b + start * ldb, ldb: ldb, panelStride: panelWidth, beta: start == 0 ? beta : 1, c: c + firstRows * ldc, ldc: ldc)
+            }
             if let columnSums {
                 ColumnSums.sum(b + start * ldb, rows: depth, stride: ldb, columns: 0..<n, beta: start == 0 && !addingToSums ? 0 : 1,
                                into: columnSums)
@@ -60,13 +85,15 @@ public enum RowGEMM {
     /// `(j / panelWidth) · panelStride` floats after `b`, their rows `ldb` apart: B itself
     /// (`panelWidth`, `ldb`) or packed (`panelWidth · k`, `panelWidth`). Inlined into each
     /// caller, so the strides that are constants there are constants in the kernels.
+    /// C's columns from `cSecond.column` on, a multiple of ``panelWidth``, go to `cSecond.values`.
     @inline(__always)
-    static func blocks(rows: Range<Int>, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, rowStride: Int, kStride: Int,
-                       b: UnsafePointer<Float>, ldb: Int, panelStride: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    static func blocks(rows: Range<Int>, n: Int, k: Int, alpha: Float, a: Rows,
+                       b: UnsafePointer<Float>, ldb: Int, panelStride: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+                       cSecond: (values: UnsafeMutablePointer<Float>, column: Int, ld: Int)? = nil) {
         // Blocks of rows whose A (≈ 32 KB) stays in L1 while 16-column panels of B go past them,
         // each panel (k × 16) reused by every 6 rows of the block instead of streamed from L2.
         let blockRows = Swift.max(12, (8192 / Swift.max(k, 1)) / 12 * 12)
-        let a = (a, rowStride, kStride)
+        let firstColumns = cSecond?.column ?? n
         var block = rows.lowerBound
         while block < rows.upperBound {
             let end = Swift.min(rows.upperBound, block + blockRows)
@@ -75,6 +102,8 @@ public enum RowGEMM {
                 let columns = j..<Swift.min(n, j + panelWidth)
                 // The kernels read column `j` of a row at `b + j`: offset so that it lands in the panel.
                 let b = b + (j / panelWidth) * panelStride - j
+                // And write it at `c + r · ldc + j`: in the second block, offset back by its first column.
+                let (c, ldc) = j < firstColumns ? (c, ldc) : (cSecond!.values - firstColumns, cSecond!.ld)
                 var r = block
                 if columns.count == panelWidth {
                     for _ in 0..<sixRowBlocks(end - block) {
@@ -96,8 +125,28 @@ public enum RowGEMM {
         }
     }
 
-    /// A's base, the stride from one row of it to the next, and from one element of a row to the next.
-    typealias Rows = (base: UnsafePointer<Float>, rowStride: Int, kStride: Int)
+    /// A's base, the stride from one row of it to the next, and from one element of a row to the
+    /// next; and where a row's elements from `split` on continue when they are held elsewhere
+    /// (``GEMM/aSecond``, A not transposed): `second`, its rows `secondRowStride` apart, elements
+    /// contiguous. `split` is `Int.max` otherwise, so that the kernels inlined into a caller that
+    /// never splits lose their second loop.
+    struct Rows {
+        var base: UnsafePointer<Float>
+        var rowStride: Int, kStride: Int
+        var split = Int.max
+        var second: UnsafePointer<Float>
+        var secondRowStride = 0
+
+        @inline(__always)
+        init(_ base: UnsafePointer<Float>, rowStride: Int, kStride: Int) {
+            self.base = base; self.rowStride = rowStride; self.kStride = kStride; second = base
+        }
+
+        @inline(__always)
+        mutating func continueAt(_ column: Int, in values: UnsafePointer<Float>, rowStride: Int) {
+            split = column; second = values; secondRowStride = rowStride
+        }
+    }
 
     /// How many 6-row blocks to take from `rows`: as many as fit, less one where that leaves 2 or
     /// 3 rows, which two 4-row blocks cover better than single rows (32 = 4·6 + 2·4).
@@ -139,27 +188,32 @@ public enum RowGEMM {
     @inline(__always)
     static func sixRows(_ r: Int, column j: Int, k: Int, alpha: Float, a: Rows,
                         b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        let (s, ks) = (a.rowStride, a.kStride)
-        let a0 = a.base + r * s, a1 = a0 + s, a2 = a1 + s, a3 = a2 + s, a4 = a3 + s, a5 = a4 + s
         var s00 = Vector(), s01 = Vector(), s10 = Vector(), s11 = Vector(), s20 = Vector(), s21 = Vector()
         var s30 = Vector(), s31 = Vector(), s40 = Vector(), s41 = Vector(), s50 = Vector(), s51 = Vector()
         var bp = b + j
-        for kk in 0..<k {
-            let b0 = VectorMath.load(bp), b1 = VectorMath.load(bp + 8)
-            var x = Vector(repeating: a0[kk * ks])
-            madd(&s00, x, b0); madd(&s01, x, b1)
-            x = Vector(repeating: a1[kk * ks])
-            madd(&s10, x, b0); madd(&s11, x, b1)
-            x = Vector(repeating: a2[kk * ks])
-            madd(&s20, x, b0); madd(&s21, x, b1)
-            x = Vector(repeating: a3[kk * ks])
-            madd(&s30, x, b0); madd(&s31, x, b1)
-            x = Vector(repeating: a4[kk * ks])
-            madd(&s40, x, b0); madd(&s41, x, b1)
-            x = Vector(repeating: a5[kk * ks])
-            madd(&s50, x, b0); madd(&s51, x, b1)
-            bp += ldb
+        // Elements `0..<count` of rows `r…r+5` from `a0`, rows `s` and elements `ks` apart.
+        @inline(__always) func accumulate(_ a0: UnsafePointer<Float>, _ s: Int, _ ks: Int, _ count: Int) {
+            let a1 = a0 + s, a2 = a1 + s, a3 = a2 + s, a4 = a3 + s, a5 = a4 + s
+            for kk in 0..<count {
+                let b0 = VectorMath.load(bp), b1 = VectorMath.load(bp + 8)
+                var x = Vector(repeating: a0[kk * ks])
+                madd(&s00, x, b0); madd(&s01, x, b1)
+                x = Vector(repeating: a1[kk * ks])
+                madd(&s10, x, b0); madd(&s11, x, b1)
+                x = Vector(repeating: a2[kk * ks])
+                madd(&s20, x, b0); madd(&s21, x, b1)
+                x = Vector(repeating: a3[kk * ks])
+                madd(&s30, x, b0); madd(&s31, x, b1)
+                x = Vector(repeating: a4[kk * ks])
+                madd(&s40, x, b0); madd(&s41, x, b1)
+                x = Vector(repeating: a5[kk * ks])
+                madd(&s50, x, b0); madd(&s51, x, b1)
+                bp += ldb
+            }
         }
+        let first = Swift.min(k, a.split)
+        accumulate(a.base + r * a.rowStride, a.rowStride, a.kStride, first)
+        if first < k { accumulate(a.second + r * a.secondRowStride, a.secondRowStride, 1, k - first) }
         let c0 = c + r * ldc + j
         let c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc
         finish(s00, alpha: alpha, beta: beta, c0, count: 8); finish(s01, alpha: alpha, beta: beta, c0 + 8, count: 8)
@@ -173,25 +227,29 @@ public enum RowGEMM {
     @inline(__always)
     static func fourRows(_ r: Int, columns: Range<Int>, k: Int, alpha: Float, a: Rows,
                          b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        let (s, ks) = (a.rowStride, a.kStride)
-        let a0 = a.base + r * s, a1 = a0 + s, a2 = a1 + s, a3 = a2 + s
         let c0 = c + r * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
+        let first = Swift.min(k, a.split)
         let n = columns.upperBound
         var j = columns.lowerBound
         while j + 16 <= n {
             var s00 = Vector(), s01 = Vector(), s10 = Vector(), s11 = Vector()
             var s20 = Vector(), s21 = Vector(), s30 = Vector(), s31 = Vector()
             var bp = b + j
-            for kk in 0..<k {
-                let b0 = VectorMath.load(bp), b1 = VectorMath.load(bp + 8)
-                let x0 = Vector(repeating: a0[kk * ks]), x1 = Vector(repeating: a1[kk * ks])
-                madd(&s00, x0, b0); madd(&s01, x0, b1)
-                madd(&s10, x1, b0); madd(&s11, x1, b1)
-                let x2 = Vector(repeating: a2[kk * ks]), x3 = Vector(repeating: a3[kk * ks])
-                madd(&s20, x2, b0); madd(&s21, x2, b1)
-                madd(&s30, x3, b0); madd(&s31, x3, b1)
-                bp += ldb
+            @inline(__always) func accumulate(_ a0: UnsafePointer<Float>, _ s: Int, _ ks: Int, _ count: Int) {
+                let a1 = a0 + s, a2 = a1 + s, a3 = a2 + s
+                for kk in 0..<count {
+                    let b0 = VectorMath.load(bp), b1 = VectorMath.load(bp + 8)
+                    let x0 = Vector(repeating: a0[kk * ks]), x1 = Vector(repeating: a1[kk * ks])
+                    madd(&s00, x0, b0); madd(&s01, x0, b1)
+                    madd(&s10, x1, b0); madd(&s11, x1, b1)
+                    let x2 = Vector(repeating: a2[kk * ks]), x3 = Vector(repeating: a3[kk * ks])
+                    madd(&s20, x2, b0); madd(&s21, x2, b1)
+                    madd(&s30, x3, b0); madd(&s31, x3, b1)
+                    bp += ldb
+                }
             }
+            accumulate(a.base + r * a.rowStride, a.rowStride, a.kStride, first)
+            if first < k { accumulate(a.second + r * a.secondRowStride, a.secondRowStride, 1, k - first) }
             finish(s00, alpha: alpha, beta: beta, c0 + j, count: 8); finish(s01, alpha: alpha, beta: beta, c0 + j + 8, count: 8)
             finish(s10, alpha: alpha, beta: beta, c1 + j, count: 8); finish(s11, alpha: alpha, beta: beta, c1 + j + 8, count: 8)
             finish(s20, alpha: alpha, beta: beta, c2 + j, count: 8); finish(s21, alpha: alpha, beta: beta, c2 + j + 8, count: 8)
@@ -202,12 +260,17 @@ public enum RowGEMM {
             let width = Swift.min(8, n - j)
             var s0 = Vector(), s1 = Vector(), s2 = Vector(), s3 = Vector()
             var bp = b + j
-            for kk in 0..<k {
-                let b0 = bRow(bp, width)
-                madd(&s0, Vector(repeating: a0[kk * ks]), b0); madd(&s1, Vector(repeating: a1[kk * ks]), b0)
-                madd(&s2, Vector(repeating: a2[kk * ks]), b0); madd(&s3, Vector(repeating: a3[kk * ks]), b0)
-                bp += ldb
+            @inline(__always) func accumulate(_ a0: UnsafePointer<Float>, _ s: Int, _ ks: Int, _ count: Int) {
+                let a1 = a0 + s, a2 = a1 + s, a3 = a2 + s
+                for kk in 0..<count {
+                    let b0 = bRow(bp, width)
+                    madd(&s0, Vector(repeating: a0[kk * ks]), b0); madd(&s1, Vector(repeating: a1[kk * ks]), b0)
+                    madd(&s2, Vector(repeating: a2[kk * ks]), b0); madd(&s3, Vector(repeating: a3[kk * ks]), b0)
+                    bp += ldb
+                }
             }
+            accumulate(a.base + r * a.rowStride, a.rowStride, a.kStride, first)
+            if first < k { accumulate(a.second + r * a.secondRowStride, a.secondRowStride, 1, k - first) }
             finish(s0, alpha: alpha, beta: beta, c0 + j, count: width); finish(s1, alpha: alpha, beta: beta, c1 + j, count: width)
             finish(s2, alpha: alpha, beta: beta, c2 + j, count: width); finish(s3, alpha: alpha, beta: beta, c3 + j, count: width)
             j += width
@@ -217,18 +280,22 @@ public enum RowGEMM {
     @inline(__always)
     static func oneRow(_ r: Int, columns: Range<Int>, k: Int, alpha: Float, a: Rows,
                        b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        let ks = a.kStride
-        let a0 = a.base + r * a.rowStride, c0 = c + r * ldc
+        let c0 = c + r * ldc
+        let first = Swift.min(k, a.split)
         let n = columns.upperBound
         var j = columns.lowerBound
         while j + 16 <= n {
             var s00 = Vector(), s01 = Vector()
             var bp = b + j
-            for kk in 0..<k {
-                let x0 = Vector(repeating: a0[kk * ks])
-                madd(&s00, x0, VectorMath.load(bp)); madd(&s01, x0, VectorMath.load(bp + 8))
-                bp += ldb
+            @inline(__always) func accumulate(_ a0: UnsafePointer<Float>, _ ks: Int, _ count: Int) {
+                for kk in 0..<count {
+                    let x0 = Vector(repeating: a0[kk * ks])
+                    madd(&s00, x0, VectorMath.load(bp)); madd(&s01, x0, VectorMath.load(bp + 8))
+                    bp += ldb
+                }
             }
+            accumulate(a.base + r * a.rowStride, a.kStride, first)
+            if first < k { accumulate(a.second + r * a.secondRowStride, 1, k - first) }
             finish(s00, alpha: alpha, beta: beta, c0 + j, count: 8); finish(s01, alpha: alpha, beta: beta, c0 + j + 8, count: 8)
             j += 16
         }
@@ -236,10 +303,14 @@ public enum RowGEMM {
             let width = Swift.min(8, n - j)
             var s0 = Vector()
             var bp = b + j
-            for kk in 0..<k {
-                madd(&s0, Vector(repeating: a0[kk * ks]), bRow(bp, width))
-                bp += ldb
+            @inline(__always) func accumulate(_ a0: UnsafePointer<Float>, _ ks: Int, _ count: Int) {
+                for kk in 0..<count {
+                    madd(&s0, Vector(repeating: a0[kk * ks]), bRow(bp, width))
+                    bp += ldb
+                }
             }
+            accumulate(a.base + r * a.rowStride, a.kStride, first)
+            if first < k { accumulate(a.second + r * a.secondRowStride, 1, k - first) }
             finish(s0, alpha: alpha, beta: beta, c0 + j, count: width)
             j += width
         }

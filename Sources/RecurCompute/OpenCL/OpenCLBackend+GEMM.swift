@@ -5,6 +5,10 @@ extension OpenCLBackend {
     /// ``splitKPlan(_:)``), else CLBlast, batched-strided when `batch > 1`. No event is requested
     /// (unless a profile is being recorded), so nothing is created per call and nothing waits.
     func gemm(_ o: GEMM, lane: Int) throws {
+        if o.aSecond != nil || o.cSecond != nil {
+            for part in o.singleTensorParts { try gemm(part, lane: lane) }
+            return
+        }
         // B's column sums (``GEMM/columnSums``), where the product did not form them, in a pass
         // of their own by the row-sum kernel.
         if try !product(o, lane: lane), let sums = o.columnSumsOp { try enqueue(sums, lane: lane) }

@@ -32,6 +32,11 @@ public struct GEMM: OpDescription, Hashable {
     /// stand-ins stood for — and may skip them. Another backend reads every row; the zeros add
     /// nothing.
     public var zeroRowsOfLoop: FloatRef?
+    /// Where A's columns as stored (k's, or m's when A is transposed) from some column on are
+    /// held instead of `a`; nil: all in `a`. See ``SecondColumns``.
+    public var aSecond: SecondColumns?
+    /// Where C's columns from some column on are held instead of `c`; nil: all in `c`.
+    public var cSecond: SecondColumns?
 
     /// A plain product with tight leading dimensions: `A` is `[m, k]` (or `[k, m]` transposed),
     /// `B` is `[k, n]` (or `[n, k]`), `C` is `[m, n]`.
@@ -39,7 +44,7 @@ public struct GEMM: OpDescription, Hashable {
                 alpha: Float = 1, a: FloatRef, b: FloatRef, beta: Float = 0, c: FloatRef,
                 lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil,
                 batch: Int = 1, strideA: Int = 0, strideB: Int = 0, strideC: Int = 0, columnSums: FloatRef? = nil,
-                zeroRowsOfLoop: FloatRef? = nil) {
+                zeroRowsOfLoop: FloatRef? = nil, aSecond: SecondColumns? = nil, cSecond: SecondColumns? = nil) {
         self.transposeA = transposeA
         self.transposeB = transposeB
         self.m = m; self.n = n; self.k = k
@@ -52,21 +57,37 @@ public struct GEMM: OpDescription, Hashable {
         self.strideA = strideA; self.strideB = strideB; self.strideC = strideC
         self.columnSums = columnSums
         self.zeroRowsOfLoop = zeroRowsOfLoop
+        self.aSecond = aSecond; self.cSecond = cSecond
     }
 
     public func validate() throws {
         let check = ShapeCheck(Self.kind)
         try check.positive(m, "m"); try check.positive(n, "n"); try check.positive(k, "k")
         try check.positive(batch, "batch")
-        let (aRows, aCols) = transposeA ? (k, m) : (m, k)
+        let (aRows, storedACols) = transposeA ? (k, m) : (m, k)
         let (bRows, bCols) = transposeB ? (n, k) : (k, n)
+        let aCols = aSecond?.column ?? storedACols, cCols = cSecond?.column ?? n
         try check.require(lda >= aCols, "lda", "must be ≥ \(aCols), got \(lda)")
         try check.require(ldb >= bCols, "ldb", "must be ≥ \(bCols), got \(ldb)")
-        try check.require(ldc >= n, "ldc", "must be ≥ \(n), got \(ldc)")
+        try check.require(ldc >= cCols, "ldc", "must be ≥ \(cCols), got \(ldc)")
         try check.atLeast(a, (batch - 1) * strideA + (aRows - 1) * lda + aCols, "A")
         try check.atLeast(b, (batch - 1) * strideB + (bRows - 1) * ldb + bCols, "B")
-        try check.atLeast(c, (batch - 1) * strideC + (m - 1) * ldc + n, "C")
+        try check.atLeast(c, (batch - 1) * strideC + (m - 1) * ldc + cCols, "C")
         try check.require(!c.overlaps(a) && !c.overlaps(b), "C", "must not overlap A or B")
+        for (second, rows, columns, name) in [(aSecond, aRows, storedACols, "aSecond"), (cSecond, m, n, "cSecond")] {
+            guard let second else { continue }
+            try check.require(batch == 1, name, "is for batch 1")
+            try check.require(second.column > 0 && second.column < columns, name, "must start inside the \(columns) columns, got \(second.column)")
+            try check.require(second.ld >= columns - second.column, name, "needs ld ≥ \(columns - second.column), got \(second.ld)")
+            try check.atLeast(second.tensor, (rows - 1) * second.ld + columns - second.column, name)
+        }
+        try check.require(aSecond == nil || cSecond == nil, "cSecond", "cannot come with aSecond")
+        try check.require(cSecond == nil || columnSums == nil, "cSecond", "cannot come with columnSums")
+        if let aSecond { try check.require(!c.overlaps(aSecond.tensor), "aSecond", "must not overlap C") }
+        if let cSecond {
+            try check.require(!cSecond.tensor.overlaps(a) && !cSecond.tensor.overlaps(b) && !cSecond.tensor.overlaps(c), "cSecond",
+                              "must not overlap A, B or C")
+        }
         if let columnSums {
             try check.require(transposeA && !transposeB && ldb == n && batch == 1, "columnSums",
                               "is for Aᵀ · B with B's rows contiguous (ldb == n) and batch 1")

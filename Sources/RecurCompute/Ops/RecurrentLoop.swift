@@ -96,6 +96,7 @@ public struct RecurrentLoop: OpDescription, Hashable {
             case .gemm(let g):
                 try check.require(g.m == batch && !g.transposeA && g.batch == 1, "steps[\(index)]",
                                   "a GEMM in a recurrent loop must be \(batch) rows of A times B, got m \(g.m), transposeA \(g.transposeA), batch \(g.batch)")
+                try check.require(g.aSecond == nil && g.cSecond == nil, "steps[\(index)]", "a GEMM in a recurrent loop reads and writes single tensors")
             case .cellForward(let o): try check.require(o.batch == batch, "steps[\(index)]", "batch \(o.batch) is not \(batch)")
             case .cellBackward(let o): try check.require(o.batch == batch, "steps[\(index)]", "batch \(o.batch) is not \(batch)")
             case .gruResetGateForward(let o): try check.require(o.batch == batch, "steps[\(index)]", "batch \(o.batch) is not \(batch)")

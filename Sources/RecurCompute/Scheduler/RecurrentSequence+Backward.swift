@@ -86,6 +86,11 @@ extension RecurrentSequence {
             ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: input, b: gateGradients, c: bindings.kernelGradient,
                                   columnSums: inputBias)))
             if includingInputGradient, let product = inputGradientProduct(accumulating: false) { ops.append(product) }
+        case .halves(let input, _):
+            ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: input.first, b: gateGradients, c: bindings.kernelGradient,
+                                  lda: d / 2, columnSums: inputBias,
+                                  aSecond: SecondColumns(column: d / 2, tensor: input.second, ld: d / 2))))
+            if includingInputGradient, let product = inputGradientProduct(accumulating: false) { ops.append(product) }
         }
         let operands = recurrentOperands()
         if shape.resetBefore {
@@ -108,10 +113,22 @@ extension RecurrentSequence {
     /// The input sequence's gradient `dX = dZ · Wᵀ` over all T·B rows into the bound
     /// ``Bindings/inputGradient``, or added to what is there (`accumulating`): how a
     /// bidirectional layer's second direction adds its part to the first's without a buffer and
-    /// a pass of its own. Nil when the input is projected tokens or has no gradient bound.
+    /// a pass of its own. Nil when the input is projected tokens or has no gradient bound. Into
+    /// both halves when the input is read in halves.
     public func inputGradientProduct(accumulating: Bool) -> Op? {
-        guard case .sequence = bindings.input, shape.inputGradient, let inputGradient = bindings.inputGradient else { return nil }
-        return .gemm(GEMM(transposeB: true, m: shape.time * shape.batch, n: shape.inputWidth, k: shape.cell.gateWidth,
-                          a: work.gateGradients!, b: bindings.kernel, beta: accumulating ? 1 : 0, c: inputGradient))
+        guard shape.inputGradient else { return nil }
+        let (rows, d, g) = (shape.time * shape.batch, shape.inputWidth, shape.cell.gateWidth)
+        switch bindings.input {
+        case .sequence:
+            guard let inputGradient = bindings.inputGradient else { return nil }
+            return .gemm(GEMM(transposeB: true, m: rows, n: d, k: g, a: work.gateGradients!, b: bindings.kernel,
+                              beta: accumulating ? 1 : 0, c: inputGradient))
+        case .halves(_, let gradient?):
+            return .gemm(GEMM(transposeB: true, m: rows, n: d, k: g, a: work.gateGradients!, b: bindings.kernel,
+                              beta: accumulating ? 1 : 0, c: gradient.first, ldc: d / 2,
+                              cSecond: SecondColumns(column: d / 2, tensor: gradient.second, ld: d / 2)))
+        case .halves(_, nil), .tokens:
+            return nil
+        }
     }
 }

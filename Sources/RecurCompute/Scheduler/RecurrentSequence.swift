@@ -87,6 +87,21 @@ public struct RecurrentSequence: Sendable {
             /// An embedding lookup the sequence projects per distinct token (the shape says how
             /// many rows at most: ``Shape/projectedTokens``).
             case tokens(TokenProjection)
+            /// `[T, B, D]` held as its two halves of columns, `[T, B, D/2]` each: a Bidirectional
+            /// layer's concatenated output as its two directions wrote it (``SecondColumns``).
+            /// The input gradient, when the shape asks for it, goes into `gradient`'s two halves
+            /// the same way (``Bindings/inputGradient`` stays nil).
+            case halves(SequenceHalves, gradient: SequenceHalves?)
+        }
+
+        /// A `[T, B, D]` sequence's first `D/2` columns and its last, each `[T, B, D/2]`.
+        public struct SequenceHalves: Sendable {
+            public var first: FloatRef
+            public var second: FloatRef
+
+            public init(_ first: FloatRef, _ second: FloatRef) {
+                self.first = first; self.second = second
+            }
         }
 
         public var input: Input
@@ -175,6 +190,9 @@ public struct RecurrentSequence: Sendable {
             tokenProjection: optional("tokenProjection"), tokenGateGradients: optional("tokenGateGradients"))
         if case .tokens(let tokens) = bindings.input {
             precondition(shape.projectedTokens == tokens.capacity, "projected tokens need a shape with their capacity as projectedTokens")
+        } else if case .halves = bindings.input {
+            precondition(shape.projectedTokens == nil && shape.inputWidth % 2 == 0 && bindings.inputGradient == nil,
+                         "a sequence read in halves has an even width, and its gradient goes into halves too")
         } else {
             precondition(shape.projectedTokens == nil, "a shape that projects tokens reads Bindings.Input.tokens")
         }

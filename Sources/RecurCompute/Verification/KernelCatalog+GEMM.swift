@@ -23,7 +23,38 @@ extension KernelCatalog {
             [.gemm(GEMM(m: m, n: n, k: k, a: t["a"], b: t["b"], c: t["c"], lda: k + 1, ldb: n + 2,
                         batch: batch, strideA: m * (k + 1), strideB: k * (n + 2), strideC: m * n))]
         })
-        return checks + skinnyGEMM()
+        return checks + skinnyGEMM() + secondColumnsGEMM()
+    }
+
+    /// Products over a Bidirectional layer's two direction outputs held apart (``SecondColumns``),
+    /// at a stacked layer's shapes: the input projection (A split along k), its weight gradient
+    /// with the bias's sums (A transposed, split along m), its input gradient added into the two
+    /// directions' gradients (C split along n).
+    static func secondColumnsGEMM() -> [KernelCheck] {
+        let (rows, half, gates) = (2051, 64, 128)
+        let projection = KernelCheck("gemm second columns NN", kind: .gemm, shape: "M=\(rows) N=\(gates) K=\(2 * half) A split at \(half)",
+            tensors: [TensorSpec("x1", rows * half, .uniform(-1, 1)), TensorSpec("x2", rows * half, .uniform(-1, 1)),
+                      TensorSpec("w", 2 * half * gates, .uniform(-1, 1)), TensorSpec("z", rows * gates, .poison)],
+            compared: ["z"], tolerance: .accumulation) { t in
+            [.gemm(GEMM(m: rows, n: gates, k: 2 * half, a: t["x1"], b: t["w"], c: t["z"], lda: half,
+                        aSecond: SecondColumns(column: half, tensor: t["x2"], ld: half)))]
+        }
+        let weightGradient = KernelCheck("gemm second columns TN", kind: .gemm, shape: "M=\(2 * half) N=\(gates) K=\(2 * rows) A split at \(half)",
+            tensors: [TensorSpec("x1", 2 * rows * half, .uniform(-1, 1)), TensorSpec("x2", 2 * rows * half, .uniform(-1, 1)),
+                      TensorSpec("dz", 2 * rows * gates, .uniform(-1, 1)), TensorSpec("dw", 2 * half * gates, .poison),
+                      TensorSpec("db", gates, .poison)],
+            compared: ["dw", "db"], tolerance: .accumulation) { t in
+            [.gemm(GEMM(transposeA: true, m: 2 * half, n: gates, k: 2 * rows, a: t["x1"], b: t["dz"], c: t["dw"], lda: half,
+                        columnSums: t["db"], aSecond: SecondColumns(column: half, tensor: t["x2"], ld: half)))]
+        }
+        let inputGradient = KernelCheck("gemm second columns NT", kind: .gemm, shape: "M=\(rows) N=\(2 * half) K=\(gates) C split at \(half) beta=1",
+            tensors: [TensorSpec("dz", rows * gates, .uniform(-1, 1)), TensorSpec("w", 2 * half * gates, .uniform(-1, 1)),
+                      TensorSpec("dx1", rows * half, .uniform(-1, 1)), TensorSpec("dx2", rows * half, .uniform(-1, 1))],
+            compared: ["dx1", "dx2"], tolerance: .accumulation) { t in
+            [.gemm(GEMM(transposeB: true, m: rows, n: 2 * half, k: gates, a: t["dz"], b: t["w"], beta: 1, c: t["dx1"], ldc: half,
+                        cSecond: SecondColumns(column: half, tensor: t["dx2"], ld: half)))]
+        }
+        return [projection, weightGradient, inputGradient]
     }
 
     /// Shapes that `gemm_skinny.cl` runs instead of CLBlast on OpenCL (a tall A, op(B) small enough

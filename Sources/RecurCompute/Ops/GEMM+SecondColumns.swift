@@ -1,0 +1,59 @@
+/// The columns of a row-major GEMM operand from `column` on, held in a tensor of their own at
+/// leading dimension `ld`: a Bidirectional layer's concatenated output `[T·B, 2H]` read as the two
+/// `[T·B, H]` sequences its directions wrote (``GEMM/aSecond``), or the gradient of that output
+/// written straight into the two directions' gradients (``GEMM/cSecond``) — so that neither is
+/// copied side by side into a buffer of its own and apart again, 16 MB a step each way at
+/// stacked-bilstm's shape.
+public struct SecondColumns: Hashable, Sendable {
+    /// The first column (of the operand as stored) held in `tensor`.
+    public var column: Int
+    public var tensor: FloatRef
+    public var ld: Int
+
+    public init(column: Int, tensor: FloatRef, ld: Int) {
+        self.column = column; self.tensor = tensor; self.ld = ld
+    }
+}
+
+extension GEMM {
+    /// The product as GEMMs whose operands are each one tensor: itself, or with a second block of
+    /// columns two products, for a backend that does not read the blocks in one pass:
+    ///
+    /// - A's columns split along k: the two halves of the inner sum, the second added (beta 1);
+    /// - A stored transposed, its columns split along m: C's rows from the split on;
+    /// - C's columns split along n: B's columns from the split on.
+    ///
+    /// Each element comes out as one product over whole k, except that along k the two halves'
+    /// sums are added, which rounds differently from one sum.
+    public var singleTensorParts: [GEMM] {
+        var first = self, second = self
+        first.aSecond = nil; first.cSecond = nil
+        second.aSecond = nil; second.cSecond = nil
+        if let split = aSecond {
+            second.a = split.tensor; second.lda = split.ld
+            if transposeA {
+                first.m = split.column
+                second.m = m - split.column
+                second.c = c.slice(split.column * ldc, c.count - split.column * ldc)
+                // B's column sums do not depend on m: once is enough.
+                second.columnSums = nil
+            } else {
+                first.k = split.column
+                second.k = k - split.column
+                let offset = transposeB ? split.column : split.column * ldb
+                second.b = b.slice(offset, b.count - offset)
+                second.beta = 1
+            }
+            return [first, second]
+        }
+        if let split = cSecond {
+            first.n = split.column
+            second.n = n - split.column
+            second.c = split.tensor; second.ldc = split.ld
+            let offset = transposeB ? split.column * ldb : split.column
+            second.b = b.slice(offset, b.count - offset)
+            return [first, second]
+        }
+        return [self]
+    }
+}
