@@ -82,6 +82,42 @@ final class BidirectionalHalvesTests: XCTestCase {
         }
     }
 
+    /// Over a batch by decreasing padding, the rows a sharing forward direction left equal at a
+    /// timestep take their half of the layer above's input projection from the first of them:
+    /// the same bits as every row computing it, in training and at inference.
+    func testRowsInTheSamePaddingShareTheirHalfOfTheProjectionAbove() throws {
+        let padding = [5, 5, 5, 5, 4, 4, 4, 4, 3, 3, 3, 3, 3, 0]
+        let (rows, time) = (padding.count, 6)
+        let tokens = padding.flatMap { pad in (0..<time).map { $0 < pad ? Int32(0) : Int32(1 + ($0 * 3 + pad) % 9) } }
+        let model = try SequentialModel(inputLength: time, layers: [
+            .embedding(EmbeddingConfig(inputDim: 11, outputDim: 5)),
+            .bidirectional(BidirectionalConfig(.lstm(4, returnSequences: true))),
+            // Gate width 20: a 16-column panel and a tail.
+            .bidirectional(BidirectionalConfig(.lstm(5))),
+            .dense(DenseConfig(2, activation: .softmax))])
+        for training in [true, false] {
+            var results: [(loss: Float, predictions: [Float], shared: Int)] = []
+            for sharing in [true, false] {
+                let backend = CPUBackend(threads: 2, sharesPaddedPrefixes: sharing)
+                let parameters = try ParameterStore(model: model, backend: backend)
+                try parameters.setWeights(ParameterValues.initial(for: model, seed: 9))
+                let executor = try ModelExecutor(parameters: parameters, loss: .sparseCategoricalCrossEntropy,
+                                                 options: .init(batch: rows, time: time, training: training, dropout: false))
+                try executor.upload(tokenIDs: tokens, labels: (0..<rows).map { Float($0 % 2) })
+                for op in executor.forwardOps + (training ? executor.backwardOps : executor.metricOps) { try backend.enqueue(op, lane: 0) }
+                results.append((try backend.read(executor.lossValue)[0], try backend.read(executor.predictions),
+                                backend.counters.equalRowsShared))
+            }
+            let (shared, every) = (results[0], results[1])
+            XCTAssertEqual(shared.loss.bitPattern, every.loss.bitPattern, "training=\(training)")
+            XCTAssertEqual(shared.predictions.map(\.bitPattern), every.predictions.map(\.bitPattern), "training=\(training)")
+            // Whole 6-row blocks of the rows in padding at timesteps 0–3 (13, 13, 13, 8; four at 4):
+            // 12 + 12 + 12 + 6, once per direction above.
+            XCTAssertEqual(shared.shared, 2 * 42, "training=\(training)")
+            XCTAssertEqual(every.shared, 0)
+        }
+    }
+
     func testALayerThatDropsItsInputReadsTheMergedCopy() throws {
         let model = try Self.model(maskZero: false, above: .bidirectional(BidirectionalConfig(.gru(3, dropout: 0.2))))
         let training = try step(model, on: CPUBackend(), apart: true, training: true)

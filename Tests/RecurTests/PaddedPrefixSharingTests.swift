@@ -177,7 +177,7 @@ final class PaddedPrefixSharingTests: XCTestCase {
             try executor.upload(tokenIDs: Self.tokens(leadingPadding: padding), labels: [Float](repeating: 0, count: rows))
             try executor.enqueueForward()
             try executor.backwardPlan.enqueue(on: backend, flush: true)
-            XCTAssertEqual(backend.trainingSchedules.count, 1, "\(rows) rows")
+            XCTAssertEqual(backend.sharingSchedules.count, 1, "\(rows) rows")
         }
         XCTAssertGreaterThan(backend.counters.sharedRowSteps, 0)
     }

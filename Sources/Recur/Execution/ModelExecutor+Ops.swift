@@ -253,7 +253,8 @@ extension ModelExecutor {
         both(&plan, forwardDirection.forward, backwardDirection.forward)
         let output: LayerOutput
         if step.handsOnHalves {
-            output = .halves(.init(pick(forwardDirection.sequence), pick(backwardDirection.sequence)))
+            output = .halves(.init(pick(forwardDirection.sequence), pick(backwardDirection.sequence),
+                                   firstSharedByLoop: forwardDirection.sequence.paddedPrefixLoop))
         } else {
             let out = arena["\(step.name).out"]
             try plan.append(contentsOf: merge.forward(forward: pick(forwardDirection.sequence), backward: pick(backwardDirection.sequence), output: out))

@@ -27,23 +27,24 @@ extension CPUBackend {
             if let schedule = loop.paddedPrefix, let first = loop.firstCell {
                 tiles = schedule.arrange(tiles: tiles, initialState: first.previousState, initialCellState: first.previousCellState)
                 shared = schedule.sharedRowSteps
-            } else if loop.sharing == .trainingBackward, let key = loop.savedGatesKey, let schedule = trainingSchedules[key],
-                      schedule.sharedRowSteps > 0 {
+            } else if loop.sharing == .trainingBackward, let key = loop.savedGatesKey, let schedule = sharingSchedules[key],
+                      schedule.sharing == .training, schedule.sharedRowSteps > 0 {
                 // The backward of a training loop that shared: the same tiles and stand-ins.
                 precondition(loop.backwardTimestepStarts != nil, "a training loop shared rows its backward cannot follow")
                 tiles = schedule.tiles
                 shared = schedule.sharedRowSteps
                 fold = schedule
             }
-            // Every run of a training forward says what its backward follows, nothing included.
-            if loop.sharing == .training, let key = loop.savedGatesKey {
-                if trainingSchedules[key] == nil {
+            // Every run of a sharing forward says what its backward follows, nothing included, and
+            // which rows the products reading its output may take as equal (``GEMM/sharedRowsOfLoop``).
+            if loop.sharing == .training || loop.sharing == .inference, let key = loop.savedGatesKey {
+                if sharingSchedules[key] == nil {
                     // A new loop: forget the schedules of loops gone with their plans.
-                    for old in Array(trainingSchedules.keys) where isKnownUniquelyReferenced(&trainingSchedules[old]!) {
-                        trainingSchedules[old] = nil
+                    for old in Array(sharingSchedules.keys) where isKnownUniquelyReferenced(&sharingSchedules[old]!) {
+                        sharingSchedules[old] = nil
                     }
                 }
-                trainingSchedules[key] = loop.paddedPrefix
+                sharingSchedules[key] = loop.paddedPrefix
             }
             counters.sharedRowSteps += shared
             loopTiles.append(tiles)
@@ -73,7 +74,15 @@ extension CPUBackend {
     /// The schedule of the training loop whose time-0 saved gates are `gates`, when its last
     /// backward shared rows and so left some of its gate gradients zero.
     func zeroRowSchedule(ofLoop gates: FloatRef) -> PaddedPrefixSchedule? {
-        guard let schedule = trainingSchedules[Int(bitPattern: gates.hostPointer)], schedule.sharedRowSteps > 0 else { return nil }
+        guard let schedule = sharingSchedules[Int(bitPattern: gates.hostPointer)], schedule.sharing == .training,
+              schedule.sharedRowSteps > 0 else { return nil }
+        return schedule
+    }
+
+    /// The schedule of the sharing loop (training or inference forward) whose time-0 saved gates
+    /// are `gates`, when its last run shared rows.
+    func sharedRowSchedule(ofLoop gates: FloatRef) -> PaddedPrefixSchedule? {
+        guard let schedule = sharingSchedules[Int(bitPattern: gates.hostPointer)], schedule.sharedRowSteps > 0 else { return nil }
         return schedule
     }
 

@@ -23,11 +23,12 @@ public final class CPUBackend: Backend {
     /// Whether loops that may share their rows' padded prefixes do (``PaddedPrefixSchedule``);
     /// off only to compare against.
     let sharesPaddedPrefixes: Bool
-    /// Each training forward loop's schedule as its last run arranged it, under the address of
-    /// its time-0 saved gates, which its backward loop reads too: the backward goes through the
-    /// rows the forward shared (``PaddedPrefixSharing/trainingBackward``). Set at every forward
-    /// run, so a backward never follows another loop's arrangement.
-    var trainingSchedules: [Int: PaddedPrefixSchedule] = [:]
+    /// Each sharing forward loop's schedule as its last run arranged it, under the address of its
+    /// time-0 saved gates, which its training backward loop reads too: the backward goes through
+    /// the rows the forward shared (``PaddedPrefixSharing/trainingBackward``); and the products
+    /// reading the loop's output, the rows it may take as equal (``GEMM/sharedRowsOfLoop``). Set
+    /// at every forward run, so nothing follows another loop's arrangement.
+    var sharingSchedules: [Int: PaddedPrefixSchedule] = [:]
 
     public init(threads: Int? = nil, sharesPaddedPrefixes: Bool = true) {
         let cores = threads ?? Swift.max(1, sysconfCores())

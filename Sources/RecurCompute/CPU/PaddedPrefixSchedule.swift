@@ -207,6 +207,24 @@ final class PaddedPrefixSchedule {
         return ranges
     }
 
+    /// For each timestep `t`, how many batch rows from the first on, in the batch's order, are
+    /// all still in their leading padding there: rows whose states the last run left equal at
+    /// `t` (stand-ins copied, or the same arithmetic on the same inputs), in the state history
+    /// and in an output sequence. A batch by decreasing padding (as the trainer and the
+    /// benchmark order theirs) has them all there; another, those before its first shorter one.
+    func equalLeadingRows() -> [Int] {
+        var leading = [Int](repeating: 0, count: batch)
+        for row in 0..<batch { leading[Int(order[row])] = Int(padding[row]) }
+        var rows = [Int](repeating: 0, count: time)
+        var shortest = Int.max
+        for row in 0..<batch {
+            shortest = Swift.min(shortest, leading[row])
+            // Row `row` and every one before it are in padding through timestep `shortest - 1`.
+            for t in 0..<Swift.min(shortest, time) { rows[t] = row + 1 }
+        }
+        return rows
+    }
+
     /// Adds the gradients reaching rows `rows` at a backward step into row `standIn`'s carried
     /// ones and zeroes their gate gradients: each one's output gradient, and for the rows whose
     /// own step after this one ran (from `carriedFrom` on) what it carried back — the carried

@@ -90,11 +90,12 @@ final class PreparedLoop {
     /// The backward of a training loop that may share (``PaddedPrefixSharing/trainingBackward``):
     /// where each timestep's ops start, its cells in reverse time.
     let backwardTimestepStarts: [Int]?
-    /// What a training forward and its backward have in common: the address of their time-0
-    /// saved gates (``CPUBackend/trainingSchedules``).
+    /// What a training forward and its backward have in common, and what the products reading a
+    /// sharing loop's output name it by: the address of their time-0 saved gates
+    /// (``CPUBackend/sharingSchedules``).
     var savedGatesKey: Int? {
         switch sharing {
-        case .training: return parts.forwards.first.map { Int(bitPattern: $0.pointers.gates) }
+        case .training, .inference: return parts.forwards.first.map { Int(bitPattern: $0.pointers.gates) }
         case .trainingBackward: return parts.backwards.last.map { Int(bitPattern: UnsafeRawPointer($0.pointers.gates)) }
         default: return nil
         }

@@ -34,6 +34,30 @@ public enum RowGEMM {
                beta: beta, c: c, ldc: ldc, cSecond: cSecond)
     }
 
+    /// Rows `rows` of a product like ``multiply(rows:alpha:a:lda:aSecond:b:beta:c:ldc:cSecond:)``
+    /// whose A rows all hold the same first `aSecond.column` elements — rows in a loop's shared
+    /// padded prefix (``GEMM/sharedRowsOfLoop``) — given those elements' part of each sum,
+    /// `initial` (`[n]`, from ``partialSums(ofRow:k:b:into:)``): the accumulators start from it
+    /// and take the second block's elements only, the same multiply-adds in the same order as
+    /// when each row forms its first part itself, so the same bits.
+    public static func multiply(rows: Range<Int>, alpha: Float = 1, startingFrom initial: UnsafePointer<Float>,
+                                aSecond: (values: UnsafePointer<Float>, column: Int, ld: Int), b: PackedB, beta: Float = 0,
+                                c: UnsafeMutablePointer<Float>, ldc: Int) {
+        var rowsOfA = Rows(aSecond.values, rowStride: 0, kStride: 1)
+        rowsOfA.continueAt(aSecond.column, in: aSecond.values, rowStride: aSecond.ld)
+        rowsOfA.initial = initial
+        blocks(rows: rows, n: b.n, k: b.k, alpha: alpha, a: rowsOfA, b: b.values, ldb: panelWidth, panelStride: b.panelStride,
+               beta: beta, c: c, ldc: ldc)
+    }
+
+    /// The sums `row · B` over B's first `k` rows (`[n]`, unscaled), accumulated as every kernel
+    /// here accumulates a row's first `k` elements: what
+    /// ``multiply(rows:alpha:startingFrom:aSecond:b:beta:c:ldc:)`` starts from.
+    public static func partialSums(ofRow row: UnsafePointer<Float>, k: Int, b: PackedB, into sums: UnsafeMutablePointer<Float>) {
+        blocks(rows: 0..<1, n: b.n, k: k, alpha: 1, a: Rows(row, rowStride: 0, kStride: 1), b: b.values, ldb: panelWidth,
+               panelStride: b.panelStride, beta: 0, c: sums, ldc: 0)
+    }
+
     /// `C = alpha · Aᵀ · B + beta · C` for `A` stored `[k, m]` at stride `lda`: a weight gradient
     /// `[D, G] = Xᵀ · dZ` summed over many rows. The same blocks read A down its columns, over
     /// chunks of ``transposedChunk`` rows of A and B, so that B's chunk stays in L2 for every
@@ -136,6 +160,9 @@ public enum RowGEMM {
         var split = Int.max
         var second: UnsafePointer<Float>
         var secondRowStride = 0
+        /// Set for rows whose first `split` elements are the same in every row: their part of
+        /// each sum, `[n]`, which the accumulators start from instead of taking those elements.
+        var initial: UnsafePointer<Float>?
 
         @inline(__always)
         init(_ base: UnsafePointer<Float>, rowStride: Int, kStride: Int) {
@@ -212,7 +239,13 @@ public enum RowGEMM {
             }
         }
         let first = Swift.min(k, a.split)
-        accumulate(a.base + r * a.rowStride, a.rowStride, a.kStride, first)
+        if let initial = a.initial {
+            let i0 = VectorMath.load(initial + j), i1 = VectorMath.load(initial + j + 8)
+            s00 = i0; s01 = i1; s10 = i0; s11 = i1; s20 = i0; s21 = i1; s30 = i0; s31 = i1; s40 = i0; s41 = i1; s50 = i0; s51 = i1
+            bp += first * ldb
+        } else {
+            accumulate(a.base + r * a.rowStride, a.rowStride, a.kStride, first)
+        }
         if first < k { accumulate(a.second + r * a.secondRowStride, a.secondRowStride, 1, k - first) }
         let c0 = c + r * ldc + j
         let c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc
@@ -248,7 +281,13 @@ public enum RowGEMM {
                     bp += ldb
                 }
             }
-            accumulate(a.base + r * a.rowStride, a.rowStride, a.kStride, first)
+            if let initial = a.initial {
+                let i0 = VectorMath.load(initial + j), i1 = VectorMath.load(initial + j + 8)
+                s00 = i0; s01 = i1; s10 = i0; s11 = i1; s20 = i0; s21 = i1; s30 = i0; s31 = i1
+                bp += first * ldb
+            } else {
+                accumulate(a.base + r * a.rowStride, a.rowStride, a.kStride, first)
+            }
             if first < k { accumulate(a.second + r * a.secondRowStride, a.secondRowStride, 1, k - first) }
             finish(s00, alpha: alpha, beta: beta, c0 + j, count: 8); finish(s01, alpha: alpha, beta: beta, c0 + j + 8, count: 8)
             finish(s10, alpha: alpha, beta: beta, c1 + j, count: 8); finish(s11, alpha: alpha, beta: beta, c1 + j + 8, count: 8)
@@ -269,7 +308,13 @@ public enum RowGEMM {
                     bp += ldb
                 }
             }
-            accumulate(a.base + r * a.rowStride, a.rowStride, a.kStride, first)
+            if let initial = a.initial {
+                let i0 = bRow(initial + j, width)
+                s0 = i0; s1 = i0; s2 = i0; s3 = i0
+                bp += first * ldb
+            } else {
+                accumulate(a.base + r * a.rowStride, a.rowStride, a.kStride, first)
+            }
             if first < k { accumulate(a.second + r * a.secondRowStride, a.secondRowStride, 1, k - first) }
             finish(s0, alpha: alpha, beta: beta, c0 + j, count: width); finish(s1, alpha: alpha, beta: beta, c1 + j, count: width)
             finish(s2, alpha: alpha, beta: beta, c2 + j, count: width); finish(s3, alpha: alpha, beta: beta, c3 + j, count: width)
@@ -294,7 +339,12 @@ public enum RowGEMM {
                     bp += ldb
                 }
             }
-            accumulate(a.base + r * a.rowStride, a.kStride, first)
+            if let initial = a.initial {
+                s00 = VectorMath.load(initial + j); s01 = VectorMath.load(initial + j + 8)
+                bp += first * ldb
+            } else {
+                accumulate(a.base + r * a.rowStride, a.kStride, first)
+            }
             if first < k { accumulate(a.second + r * a.secondRowStride, 1, k - first) }
             finish(s00, alpha: alpha, beta: beta, c0 + j, count: 8); finish(s01, alpha: alpha, beta: beta, c0 + j + 8, count: 8)
             j += 16
@@ -309,7 +359,12 @@ public enum RowGEMM {
                     bp += ldb
                 }
             }
-            accumulate(a.base + r * a.rowStride, a.kStride, first)
+            if let initial = a.initial {
+                s0 = bRow(initial + j, width)
+                bp += first * ldb
+            } else {
+                accumulate(a.base + r * a.rowStride, a.kStride, first)
+            }
             if first < k { accumulate(a.second + r * a.secondRowStride, 1, k - first) }
             finish(s0, alpha: alpha, beta: beta, c0 + j, count: width)
             j += width

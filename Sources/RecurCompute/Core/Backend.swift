@@ -38,6 +38,9 @@ public struct BackendCounters: Hashable, Sendable {
     /// CPU backend: rows of shared training loops' gate gradients that sums skipped, being zero
     /// (``GEMM/zeroRowsOfLoop``, ``EmbeddingGradient/zeroRowsOfLoop``).
     public var zeroRowsSkipped = 0
+    /// CPU backend: rows of products whose first block of A they took from their timestep's
+    /// first row, being equal there (``GEMM/sharedRowsOfLoop``).
+    public var equalRowsShared = 0
     public init() {}
 }
 

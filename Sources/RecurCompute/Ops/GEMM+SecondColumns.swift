@@ -27,8 +27,8 @@ extension GEMM {
     /// sums are added, which rounds differently from one sum.
     public var singleTensorParts: [GEMM] {
         var first = self, second = self
-        first.aSecond = nil; first.cSecond = nil
-        second.aSecond = nil; second.cSecond = nil
+        first.aSecond = nil; first.cSecond = nil; first.sharedRowsOfLoop = nil
+        second.aSecond = nil; second.cSecond = nil; second.sharedRowsOfLoop = nil
         if let split = aSecond {
             second.a = split.tensor; second.lda = split.ld
             if transposeA {

@@ -37,6 +37,12 @@ public struct GEMM: OpDescription, Hashable {
     public var aSecond: SecondColumns?
     /// Where C's columns from some column on are held instead of `c`; nil: all in `c`.
     public var cSecond: SecondColumns?
+    /// For a product whose A's first block of columns (before ``aSecond``'s) is the output
+    /// sequence (`[T, B, ·]`, time-major, `m = T·B`) of a forward loop that may share its rows'
+    /// padded prefixes (``PaddedPrefixSharing``): that loop's time-0 saved gates, by which a
+    /// backend that shared them finds the rows it left equal at each timestep, and may form
+    /// their first block's part of the product once there. Another backend reads every row.
+    public var sharedRowsOfLoop: FloatRef?
 
     /// A plain product with tight leading dimensions: `A` is `[m, k]` (or `[k, m]` transposed),
     /// `B` is `[k, n]` (or `[n, k]`), `C` is `[m, n]`.
@@ -44,7 +50,8 @@ public struct GEMM: OpDescription, Hashable {
                 alpha: Float = 1, a: FloatRef, b: FloatRef, beta: Float = 0, c: FloatRef,
                 lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil,
                 batch: Int = 1, strideA: Int = 0, strideB: Int = 0, strideC: Int = 0, columnSums: FloatRef? = nil,
-                zeroRowsOfLoop: FloatRef? = nil, aSecond: SecondColumns? = nil, cSecond: SecondColumns? = nil) {
+                zeroRowsOfLoop: FloatRef? = nil, aSecond: SecondColumns? = nil, cSecond: SecondColumns? = nil,
+                sharedRowsOfLoop: FloatRef? = nil) {
         self.transposeA = transposeA
         self.transposeB = transposeB
         self.m = m; self.n = n; self.k = k
@@ -57,7 +64,7 @@ public struct GEMM: OpDescription, Hashable {
         self.strideA = strideA; self.strideB = strideB; self.strideC = strideC
         self.columnSums = columnSums
         self.zeroRowsOfLoop = zeroRowsOfLoop
-        self.aSecond = aSecond; self.cSecond = cSecond
+        self.aSecond = aSecond; self.cSecond = cSecond; self.sharedRowsOfLoop = sharedRowsOfLoop
     }
 
     public func validate() throws {
@@ -84,6 +91,9 @@ public struct GEMM: OpDescription, Hashable {
         try check.require(aSecond == nil || cSecond == nil, "cSecond", "cannot come with aSecond")
         try check.require(cSecond == nil || columnSums == nil, "cSecond", "cannot come with columnSums")
         if let aSecond { try check.require(!c.overlaps(aSecond.tensor), "aSecond", "must not overlap C") }
+        if sharedRowsOfLoop != nil {
+            try check.require(aSecond != nil && !transposeA, "sharedRowsOfLoop", "is for A's first block of columns along k (aSecond)")
+        }
         if let cSecond {
             try check.require(!cSecond.tensor.overlaps(a) && !cSecond.tensor.overlaps(b) && !cSecond.tensor.overlaps(c), "cSecond",
                               "must not overlap A, B or C")

@@ -11,7 +11,8 @@ extension RecurrentSequence {
             ops = [.gemm(GEMM(m: t * b, n: g, k: d, a: input, b: bindings.kernel, c: work.projectedInputs))]
         case .halves(let input, _):
             ops = [.gemm(GEMM(m: t * b, n: g, k: d, a: input.first, b: bindings.kernel, c: work.projectedInputs, lda: d / 2,
-                              aSecond: SecondColumns(column: d / 2, tensor: input.second, ld: d / 2)))]
+                              aSecond: SecondColumns(column: d / 2, tensor: input.second, ld: d / 2),
+                              sharedRowsOfLoop: input.firstSharedByLoop))]
         case .tokens(let tokens):
             // The distinct tokens' projection is ``tokenProjectionForward``'s, sized per batch.
             ops = []

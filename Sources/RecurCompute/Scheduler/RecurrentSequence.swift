@@ -98,9 +98,13 @@ public struct RecurrentSequence: Sendable {
         public struct SequenceHalves: Sendable {
             public var first: FloatRef
             public var second: FloatRef
+            /// When `first` is the output of a loop that may share its rows' padded prefixes:
+            /// that loop (``RecurrentSequence/paddedPrefixLoop``), for the input projection to
+            /// take the rows it left equal as one (``GEMM/sharedRowsOfLoop``).
+            public var firstSharedByLoop: FloatRef?
 
-            public init(_ first: FloatRef, _ second: FloatRef) {
-                self.first = first; self.second = second
+            public init(_ first: FloatRef, _ second: FloatRef, firstSharedByLoop: FloatRef? = nil) {
+                self.first = first; self.second = second; self.firstSharedByLoop = firstSharedByLoop
             }
         }
 
@@ -235,6 +239,10 @@ public struct RecurrentSequence: Sendable {
         if let masked = work.sequenceOutput { return masked }
         return work.states.slice((shape.reverse ? 0 : 1) * stateRows, shape.time * stateRows)
     }
+    /// What names the forward loop when it may share its rows' padded prefixes
+    /// (``Shape/paddedPrefixSharing``): its time-0 saved gates, by which a backend finds how it
+    /// arranged its last run (``GEMM/sharedRowsOfLoop``). Nil for a loop that never shares.
+    public var paddedPrefixLoop: FloatRef? { shape.paddedPrefixSharing == nil ? nil : savedGates(0) }
     /// `[B, H]`: where the caller puts d(loss)/d(final state) before ``backward(outputGradient:)``.
     public var finalStateGradient: FloatRef {
         guard let carried = work.carried else { preconditionFailure("a forward-only sequence has no gradients") }
