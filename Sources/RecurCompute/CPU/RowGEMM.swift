@@ -152,8 +152,7 @@ public enum RowGEMM {
     /// A's base, the stride from one row of it to the next, and from one element of a row to the
     /// next; and where a row's elements from `split` on continue when they are held elsewhere
     /// (``GEMM/aSecond``, A not transposed): `second`, its rows `secondRowStride` apart, elements
-    /// contiguous. `split` is `Int.max` otherwise, so that the kernels inlined into a caller that
-    /// never splits lose their second loop.
+    /// contiguous. `split` is `Int.max` otherwise: the kernels' second loop then runs no step.
     struct Rows {
         var base: UnsafePointer<Float>
         var rowStride: Int, kStride: Int
