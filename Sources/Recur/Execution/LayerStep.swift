@@ -48,8 +48,6 @@ struct LayerStep {
     /// its directions wrote it (``handsOnHalves(_:in:options:)``): it has no merged output, and
     /// no gradient of one.
     let handsOnHalves: Bool
-    /// The recurrent layer above such a one.
-    let readsHalves: Bool
 
     /// Reserves every tensor of every layer and returns the steps in order.
     static func plan(model: SequentialModel, options: ModelExecutor.Options, in layout: inout ArenaLayout) throws -> [LayerStep] {
@@ -83,8 +81,7 @@ struct LayerStep {
                                  inputWidth: inputWidth, outputWidth: outputWidth, masks: maskActive,
                                  trainsEmbedding: trainsEmbedding, vocabulary: vocabulary, trainedBelow: trainedSoFar,
                                  projection: projection, feedsTokenProjection: feedsTokenProjection,
-                                 handsOnHalves: handsOnHalves(index, in: model.layers, options: options),
-                                 readsHalves: index > 0 && handsOnHalves(index - 1, in: model.layers, options: options))
+                                 handsOnHalves: handsOnHalves(index, in: model.layers, options: options))
             trainedSoFar = trainedSoFar || (options.training && layer.parameters.contains(where: \.trainable))
             // Keras drops the mask at the first layer that returns a single vector.
             if !outputIsSequence { maskActive = false }

@@ -74,9 +74,7 @@ extension CPUBackend {
     /// The schedule of the training loop whose time-0 saved gates are `gates`, when its last
     /// backward shared rows and so left some of its gate gradients zero.
     func zeroRowSchedule(ofLoop gates: FloatRef) -> PaddedPrefixSchedule? {
-        guard let schedule = sharingSchedules[Int(bitPattern: gates.hostPointer)], schedule.sharing == .training,
-              schedule.sharedRowSteps > 0 else { return nil }
-        return schedule
+        sharedRowSchedule(ofLoop: gates).flatMap { $0.sharing == .training ? $0 : nil }
     }
 
     /// The schedule of the sharing loop (training or inference forward) whose time-0 saved gates

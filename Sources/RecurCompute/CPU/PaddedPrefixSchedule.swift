@@ -215,12 +215,12 @@ final class PaddedPrefixSchedule {
     func equalLeadingRows() -> [Int] {
         var leading = [Int](repeating: 0, count: batch)
         for row in 0..<batch { leading[Int(order[row])] = Int(padding[row]) }
+        // From the last timestep back, the run only grows: extend it while its next row is in padding.
         var rows = [Int](repeating: 0, count: time)
-        var shortest = Int.max
-        for row in 0..<batch {
-            shortest = Swift.min(shortest, leading[row])
-            // Row `row` and every one before it are in padding through timestep `shortest - 1`.
-            for t in 0..<Swift.min(shortest, time) { rows[t] = row + 1 }
+        var run = 0
+        for t in stride(from: time - 1, through: 0, by: -1) {
+            while run < batch && leading[run] > t { run += 1 }
+            rows[t] = run
         }
         return rows
     }

@@ -82,14 +82,10 @@ extension RecurrentSequence {
                 index: (occurrences.sortedRows, occurrences.segmentStarts, occurrences.segmentSlots), tableGradient: summed,
                 zeroRowsOfLoop: zeroRowsOfLoop)))
             if !recurrentProductSumsInputBias { ops.append(.sumRows(SumRows(rows: rows, columns: g, input: gateGradients, output: inputBias))) }
-        case .sequence(let input):
-            ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: input, b: gateGradients, c: bindings.kernelGradient,
-                                  columnSums: inputBias)))
-            if includingInputGradient, let product = inputGradientProduct(accumulating: false) { ops.append(product) }
-        case .halves(let input, _):
-            ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: input.first, b: gateGradients, c: bindings.kernelGradient,
-                                  lda: d / 2, columnSums: inputBias,
-                                  aSecond: SecondColumns(column: d / 2, tensor: input.second, ld: d / 2))))
+        case .sequence, .halves:
+            let x = inputOperand!
+            ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: x.values, b: gateGradients, c: bindings.kernelGradient,
+                                  lda: x.ld, columnSums: inputBias, aSecond: x.second)))
             if includingInputGradient, let product = inputGradientProduct(accumulating: false) { ops.append(product) }
         }
         let operands = recurrentOperands()
@@ -116,19 +112,9 @@ extension RecurrentSequence {
     /// a pass of its own. Nil when the input is projected tokens or has no gradient bound. Into
     /// both halves when the input is read in halves.
     public func inputGradientProduct(accumulating: Bool) -> Op? {
-        guard shape.inputGradient else { return nil }
-        let (rows, d, g) = (shape.time * shape.batch, shape.inputWidth, shape.cell.gateWidth)
-        switch bindings.input {
-        case .sequence:
-            guard let inputGradient = bindings.inputGradient else { return nil }
-            return .gemm(GEMM(transposeB: true, m: rows, n: d, k: g, a: work.gateGradients!, b: bindings.kernel,
-                              beta: accumulating ? 1 : 0, c: inputGradient))
-        case .halves(_, let gradient?):
-            return .gemm(GEMM(transposeB: true, m: rows, n: d, k: g, a: work.gateGradients!, b: bindings.kernel,
-                              beta: accumulating ? 1 : 0, c: gradient.first, ldc: d / 2,
-                              cSecond: SecondColumns(column: d / 2, tensor: gradient.second, ld: d / 2)))
-        case .halves(_, nil), .tokens:
-            return nil
-        }
+        guard shape.inputGradient, let dx = inputGradientOperand else { return nil }
+        return .gemm(GEMM(transposeB: true, m: shape.time * shape.batch, n: shape.inputWidth, k: shape.cell.gateWidth,
+                          a: work.gateGradients!, b: bindings.kernel, beta: accumulating ? 1 : 0, c: dx.values, ldc: dx.ld,
+                          cSecond: dx.second))
     }
 }

@@ -7,12 +7,10 @@ extension RecurrentSequence {
         var ops: [Op]
         var inputGather: EmbeddingGather?
         switch bindings.input {
-        case .sequence(let input):
-            ops = [.gemm(GEMM(m: t * b, n: g, k: d, a: input, b: bindings.kernel, c: work.projectedInputs))]
-        case .halves(let input, _):
-            ops = [.gemm(GEMM(m: t * b, n: g, k: d, a: input.first, b: bindings.kernel, c: work.projectedInputs, lda: d / 2,
-                              aSecond: SecondColumns(column: d / 2, tensor: input.second, ld: d / 2),
-                              sharedRowsOfLoop: input.firstSharedByLoop))]
+        case .sequence, .halves:
+            let x = inputOperand!
+            ops = [.gemm(GEMM(m: t * b, n: g, k: d, a: x.values, b: bindings.kernel, c: work.projectedInputs, lda: x.ld,
+                              aSecond: x.second, sharedRowsOfLoop: x.sharedByLoop))]
         case .tokens(let tokens):
             // The distinct tokens' projection is ``tokenProjectionForward``'s, sized per batch.
             ops = []

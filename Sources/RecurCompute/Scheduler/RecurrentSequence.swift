@@ -239,6 +239,42 @@ public struct RecurrentSequence: Sendable {
         if let masked = work.sequenceOutput { return masked }
         return work.states.slice((shape.reverse ? 0 : 1) * stateRows, shape.time * stateRows)
     }
+    /// A sequence as a product's operand: its tensor and row stride; read in halves, where its
+    /// second half's columns are (``SecondColumns``) and the loop that may have left rows of the
+    /// first equal (``GEMM/sharedRowsOfLoop``).
+    struct SequenceOperand {
+        var values: FloatRef
+        var ld: Int
+        var second: SecondColumns? = nil
+        var sharedByLoop: FloatRef? = nil
+
+        init(_ values: FloatRef, ld: Int) { self.values = values; self.ld = ld }
+
+        init(_ halves: Bindings.SequenceHalves, width: Int) {
+            self.init(halves.first, ld: width / 2)
+            second = SecondColumns(column: width / 2, tensor: halves.second, ld: width / 2)
+            sharedByLoop = halves.firstSharedByLoop
+        }
+    }
+
+    /// The input sequence as a product's operand; nil for projected tokens.
+    var inputOperand: SequenceOperand? {
+        switch bindings.input {
+        case .sequence(let input): return SequenceOperand(input, ld: shape.inputWidth)
+        case .halves(let input, _): return SequenceOperand(input, width: shape.inputWidth)
+        case .tokens: return nil
+        }
+    }
+
+    /// Where the input sequence's gradient goes, the same way; nil when none is bound.
+    var inputGradientOperand: SequenceOperand? {
+        switch bindings.input {
+        case .sequence: return bindings.inputGradient.map { SequenceOperand($0, ld: shape.inputWidth) }
+        case .halves(_, let gradient?): return SequenceOperand(gradient, width: shape.inputWidth)
+        case .halves(_, nil), .tokens: return nil
+        }
+    }
+
     /// What names the forward loop when it may share its rows' padded prefixes
     /// (``Shape/paddedPrefixSharing``): its time-0 saved gates, by which a backend finds how it
     /// arranged its last run (``GEMM/sharedRowsOfLoop``). Nil for a loop that never shares.
