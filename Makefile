@@ -34,11 +34,13 @@ demo: release
 verify: release
 	.build/release/recur verify
 
-# Every reference preset on every device (OpenCL and the CPU backend), tables on the terminal
-# and a JSON report under Benchmarks/results/. BENCH_FLAGS=--quick for a few minutes' run.
+# Every reference preset on every device (OpenCL and the CPU backend) beside Keras and PyTorch
+# timed in the same run (--peers: a framework that is not installed is a line saying so, not a
+# failure), tables on the terminal and a JSON report under Benchmarks/results/.
+# BENCH_FLAGS=--quick for a few minutes' run, BENCH_FLAGS="--rounds 3" for three pooled rounds.
 BENCH_FLAGS ?=
 bench: release
-	.build/release/recur bench $(BENCH_FLAGS)
+	.build/release/recur bench --peers $(BENCH_FLAGS)
 
 # A self-contained binary for a GPU host without Swift (see README: verifying a new GPU host):
 # .gpu/ holds the stripped binary, its libraries and run.sh; .gpucarry/recur-gpu.tgz is the
