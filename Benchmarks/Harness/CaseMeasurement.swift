@@ -89,17 +89,23 @@ public enum CaseMeasurement {
             guard let reference = group.first(where: { $0.device == "cpu" }) ?? group.first, let expected = reference.firstLoss else { continue }
             for other in group where other.device != reference.device {
                 guard let loss = other.firstLoss else { continue }
-                if abs(loss - expected) > tolerance * Swift.max(1, abs(expected)) {
+                if beyond(tolerance, difference: abs(loss - expected), of: expected) {
                     warnings.append("warning: \(preset): first-step loss on \(other.device) is \(loss), on \(reference.device) \(expected) (differ by more than \(tolerance))")
                 }
             }
         }
         for record in records {
             guard let spread = record.firstLossSpread, let loss = record.firstLoss,
-                  spread > tolerance * Swift.max(1, abs(loss)) else { continue }
+                  beyond(tolerance, difference: spread, of: loss) else { continue }
             warnings.append("warning: \(record.preset) on \(record.device): the first-step loss moved by \(spread) between rounds (each round starts from the same weights and batch)")
         }
         return warnings
+    }
+
+    /// Whether two first losses that differ by `difference` around `value` disagree: relative to
+    /// the loss, at least absolute for losses below 1.
+    static func beyond(_ tolerance: Double, difference: Double, of value: Double) -> Bool {
+        difference > tolerance * Swift.max(1, abs(value))
     }
 }
 

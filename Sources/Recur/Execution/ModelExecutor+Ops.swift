@@ -58,6 +58,12 @@ extension ModelExecutor {
         options.training && !step.feedsTokenProjection && !step.handsOnHalves ? arena["\(step.name).outgrad"] : nil
     }
 
+    /// A Bidirectional layer's two directions' output gradients (training only): what its merge's
+    /// backward splits into, or what the layer above writes itself when it reads the halves.
+    func directionOutputGradients(of step: LayerStep) -> RecurrentSequence.Bindings.SequenceHalves {
+        .init(arena["\(step.name).forward.outgrad"], arena["\(step.name).backward.outgrad"])
+    }
+
     func emit(_ step: LayerStep, input: LayerOutput?, nextStream: () -> UInt32) throws -> (Plan, LayerOutput?, BackwardEmitter) {
         switch step.layer.config {
         case .bidirectional(let bi): return try emitBidirectional(bi, step: step, input: input, nextStream: nextStream)
@@ -156,10 +162,7 @@ extension ModelExecutor {
             return (.sequence(input), nil, inputGradientTarget(of: step))
         case .halves(let halves)?:
             // The gradient goes into the directions' own output gradients, in the product.
-            let below = steps[step.index - 1]
-            let gradient = options.training && step.trainedBelow
-                ? RecurrentSequence.Bindings.SequenceHalves(arena["\(below.name).forward.outgrad"], arena["\(below.name).backward.outgrad"])
-                : nil
+            let gradient = options.training && step.trainedBelow ? directionOutputGradients(of: steps[step.index - 1]) : nil
             return (.halves(halves, gradient: gradient), nil, nil)
         case nil:
             throw ExecutionError.unsupported(layer: step.name, reason: "no input")
@@ -262,7 +265,8 @@ extension ModelExecutor {
         }
         return (plan, output, { [self] _ in
             guard options.training else { return Plan() }
-            let fg = arena["\(step.name).forward.outgrad"], bg = arena["\(step.name).backward.outgrad"]
+            let gradients = directionOutputGradients(of: step)
+            let (fg, bg) = (gradients.first, gradients.second)
             var plan = Plan()
             let (forwardGradient, backwardGradient): (FloatRef, FloatRef)
             if let outgrad {
