@@ -262,11 +262,14 @@ extension CPUBackend {
         func run(_ block: Int) {
             let target = block == 0 ? c : partial, ldc = block == 0 ? o.ldc : o.n
             let blockSums = sums.map { block == 0 ? $0 : partialSums }
-            for (index, range) in halves[block].enumerated() {
+            let ranges = halves[block]
+            for (index, range) in ranges.enumerated() {
+                let next = index + 1 < ranges.count ? ranges[index + 1] : nil
                 RowGEMM.multiplyTransposedA(m: o.m, n: o.n, k: range.count, alpha: o.alpha, a: a + range.lowerBound * o.lda, lda: o.lda,
                                             b: b + range.lowerBound * o.ldb, ldb: o.ldb,
                                             beta: index > 0 ? 1 : block == 0 ? o.beta : 0, c: target, ldc: ldc,
-                                            columnSums: blockSums, addingToSums: index > 0)
+                                            columnSums: blockSums, addingToSums: index > 0,
+                                            followedBy: next.map { (UnsafePointer(a + $0.lowerBound * o.lda), UnsafePointer(b + $0.lowerBound * o.ldb), $0.count) })
             }
         }
         runHalves(o, parallel: threads > 1 && o.flops >= Self.parallelGEMMFlops, partial: partial, sums: sums, run)
