@@ -1,12 +1,14 @@
 import XCTest
 @testable import RecurCompute
 
-/// A product whose A or C is held as two blocks of columns (``SecondColumns``) gives what the
+/// A product whose A, B or C is held as two blocks of columns (``SecondColumns``) gives what the
 /// same product over the columns side by side in one tensor gives: the CPU backend's RowGEMM
 /// paths read and write the blocks in one pass, to the bit; its other paths and OpenCL run the
 /// product's ``GEMM/singleTensorParts``, whose sums along a split k round differently.
 final class GEMMSecondColumnsTests: XCTestCase {
-    enum Split: String { case aAlongK, aAlongM, cAlongN }
+    /// `directions`: A and Bᵀ split along k at `column`, C along n at `cColumn` — a Bidirectional
+    /// layer's two input gradients as one product into the two halves of the layer below's.
+    enum Split: String { case aAlongK, aAlongM, cAlongN, directions }
 
     struct Case {
         let split: Split
@@ -15,6 +17,7 @@ final class GEMMSecondColumnsTests: XCTestCase {
         var transposeB = false
         var beta: Float = 0
         var columnSums = false
+        var cColumn = 0
         /// The CPU backend reads the blocks in one pass in RowGEMM here: the same bits.
         let oneRowGEMMPass: Bool
     }
@@ -31,7 +34,22 @@ final class GEMMSecondColumnsTests: XCTestCase {
         Case(split: .cAlongN, m: 302, n: 128, k: 128, column: 64, transposeB: true, beta: 1, oneRowGEMMPass: true),
         Case(split: .cAlongN, m: 33, n: 40, k: 24, column: 20, transposeB: true, oneRowGEMMPass: false),
         Case(split: .cAlongN, m: 33, n: 40, k: 300, column: 16, transposeB: true, oneRowGEMMPass: false),
+        // Both directions' input gradients at once (stacked-bilstm's second layer, fewer rows); C
+        // off the panels, and past RowGEMM's k (four parts).
+        Case(split: .directions, m: 302, n: 128, k: 256, column: 128, transposeB: true, cColumn: 64, oneRowGEMMPass: true),
+        Case(split: .directions, m: 33, n: 40, k: 24, column: 12, transposeB: true, beta: 1, cColumn: 20, oneRowGEMMPass: false),
+        Case(split: .directions, m: 33, n: 40, k: 300, column: 150, transposeB: true, cColumn: 16, oneRowGEMMPass: false),
     ]
+
+    /// Two row-major blocks of columns side by side again.
+    static func merged(_ left: [Float], _ right: [Float], rows: Int, leftWidth: Int, rightWidth: Int) -> [Float] {
+        var merged: [Float] = []
+        for row in 0..<rows {
+            merged += left[(row * leftWidth)..<((row + 1) * leftWidth)]
+            merged += right[(row * rightWidth)..<((row + 1) * rightWidth)]
+        }
+        return merged
+    }
 
     /// Columns `columns` of a row-major `[rows, width]` matrix.
     static func columns(_ values: [Float], width: Int, _ columns: Range<Int>) -> [Float] {
@@ -67,14 +85,21 @@ final class GEMMSecondColumnsTests: XCTestCase {
             try backend.run(.gemm(GEMM(transposeA: false, transposeB: c.transposeB, m: c.m, n: c.n, k: c.k, a: aTensor, b: bTensor,
                                        beta: c.beta, c: first, ldc: c.column,
                                        cSecond: SecondColumns(column: c.column, tensor: second, ld: c.n - c.column))))
-            let (left, right) = (try backend.read(first), try backend.read(second))
-            let (leftWidth, rightWidth) = (c.column, c.n - c.column)
-            var merged: [Float] = []
-            for row in 0..<c.m {
-                merged += left[(row * leftWidth)..<((row + 1) * leftWidth)]
-                merged += right[(row * rightWidth)..<((row + 1) * rightWidth)]
-            }
-            split = merged
+            split = Self.merged(try backend.read(first), try backend.read(second), rows: c.m, leftWidth: c.column, rightWidth: c.n - c.column)
+        case .directions:
+            // Bᵀ is `[n, k]`: its columns split at the same k as A's.
+            let (aFirst, aRest) = (try backend.tensor(Self.columns(a, width: c.k, 0..<c.column)),
+                                   try backend.tensor(Self.columns(a, width: c.k, c.column..<c.k)))
+            let (bFirst, bRest) = (try backend.tensor(Self.columns(b, width: c.k, 0..<c.column)),
+                                   try backend.tensor(Self.columns(b, width: c.k, c.column..<c.k)))
+            let (cFirst, cRest) = (try backend.tensor(Self.columns(c0, width: c.n, 0..<c.cColumn)),
+                                   try backend.tensor(Self.columns(c0, width: c.n, c.cColumn..<c.n)))
+            try backend.run(.gemm(GEMM(transposeB: true, m: c.m, n: c.n, k: c.k, a: aFirst, b: bFirst, beta: c.beta, c: cFirst,
+                                       lda: c.column, ldb: c.column, ldc: c.cColumn,
+                                       aSecond: SecondColumns(column: c.column, tensor: aRest, ld: c.k - c.column),
+                                       cSecond: SecondColumns(column: c.cColumn, tensor: cRest, ld: c.n - c.cColumn),
+                                       bSecond: SecondColumns(column: c.column, tensor: bRest, ld: c.k - c.column))))
+            split = Self.merged(try backend.read(cFirst), try backend.read(cRest), rows: c.m, leftWidth: c.cColumn, rightWidth: c.n - c.cColumn)
         }
         return (try backend.read(wholeC), split, try splitSums.map { try backend.read($0) }, try wholeSums.map { try backend.read($0) })
     }
@@ -115,7 +140,19 @@ final class GEMMSecondColumnsTests: XCTestCase {
         XCTAssertThrowsError(try splitA(1, ld: 2, c: second.slice(0, 8)).validate(), "C over the second block")
         var both = splitA(1, ld: 2)
         both.cSecond = SecondColumns(column: 2, tensor: c, ld: 2)
-        XCTAssertThrowsError(try both.validate(), "both A and C split")
+        XCTAssertNoThrow(try both.validate(), "both A and C split")
+        both.sharedRowsOfLoop = c
+        XCTAssertThrowsError(try both.validate(), "equal rows shared with C split")
+        // `A · Bᵀ` with Bᵀ `[4, 3]` split where A is.
+        func splitB(_ column: Int, transposeB: Bool = true, aSplit: Bool = true) -> GEMM {
+            GEMM(transposeB: transposeB, m: 2, n: 4, k: 3, a: a, b: b, c: c, lda: aSplit ? 1 : 3, ldb: transposeB ? column : 4,
+                 aSecond: aSplit ? SecondColumns(column: 1, tensor: second.slice(0, 12), ld: 2) : nil,
+                 bSecond: SecondColumns(column: column, tensor: second.slice(12, 12), ld: 3 - column))
+        }
+        XCTAssertNoThrow(try splitB(1).validate())
+        XCTAssertThrowsError(try splitB(2).validate(), "B split elsewhere than A")
+        XCTAssertThrowsError(try splitB(1, aSplit: false).validate(), "B split without A")
+        XCTAssertThrowsError(try splitB(1, transposeB: false).validate(), "B not transposed")
         // C `[3, 4]` of `Aᵀ · B` whose columns from 2 on are in `second`.
         var splitC = GEMM(transposeA: true, m: 3, n: 4, k: 2, a: a, b: b, c: c, ldc: 2,
                           cSecond: SecondColumns(column: 2, tensor: second, ld: 2))

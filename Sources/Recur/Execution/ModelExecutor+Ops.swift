@@ -243,8 +243,12 @@ extension ModelExecutor {
         // The backward direction's input gradient is added to the forward one's after both ran.
         let addsByProduct = LayerStep.addsInputGradientByProduct(bi, options: options)
         let scratch = target == nil || addsByProduct ? nil : arena["\(step.name).backwardInputGradient"]
+        // And with no input mask on either, both directions' input gradients are one product
+        // after both ran (``RecurrentSequence/inputGradientProduct(with:)``).
+        let fusesInputGradients = addsByProduct && !(options.dropout && bi.forwardLayer.dropout > 0)
         let forwardDirection = try direction(bi.forwardLayer, prefix: "\(step.name).forward", parameters: Array(step.layer.parameters[..<count]),
-                                             step: step, input: source, inputGradientTarget: target, nextStream: nextStream)
+                                             step: step, input: source, inputGradientTarget: target,
+                                             defersInputGradient: fusesInputGradients, nextStream: nextStream)
         let backwardDirection = try direction(bi.backwardLayer, prefix: "\(step.name).backward", parameters: Array(step.layer.parameters[count...]),
                                               step: step, input: source, inputGradientTarget: scratch ?? target,
                                               defersInputGradient: addsByProduct, nextStream: nextStream)
@@ -281,7 +285,15 @@ extension ModelExecutor {
                 (forwardGradient, backwardGradient) = (fg, bg)
             }
             both(&plan, try forwardDirection.backward(forwardGradient), try backwardDirection.backward(backwardGradient))
-            if let product = backwardDirection.sequence.inputGradientProduct(accumulating: true), addsByProduct {
+            let (forwardSequence, backwardSequence) = (forwardDirection.sequence, backwardDirection.sequence)
+            if fusesInputGradients {
+                if let product = forwardSequence.inputGradientProduct(with: backwardSequence) {
+                    try plan.append(product)
+                } else {
+                    if let product = forwardSequence.inputGradientProduct(accumulating: false) { try plan.append(product) }
+                    if let product = backwardSequence.inputGradientProduct(accumulating: true) { try plan.append(product) }
+                }
+            } else if let product = backwardSequence.inputGradientProduct(accumulating: true), addsByProduct {
                 try plan.append(product)
             } else if let target, let scratch {
                 try plan.append(.axpby(Axpby(alpha: 1, x: scratch, beta: 1, y: target)))

@@ -69,10 +69,12 @@ extension CPUBackend {
     }
 
     /// Whether the product's path here reads A's second block of columns, or writes C's, in its
-    /// one pass (``GEMM/aSecond``, ``GEMM/cSecond``): ``RowGEMM`` does, for a split along k or
+    /// one pass (``GEMM/aSecond``, ``GEMM/bSecond``, ``GEMM/cSecond``): ``RowGEMM`` does, for a split along k or
     /// along C's panels, and for a transposed A split along m in its k-split weight gradient.
     /// Else the product runs as its ``GEMM/singleTensorParts``.
     static func readsSecondColumnsInOnePass(_ o: GEMM) -> Bool {
+        // B's second block is packed beside its first (``RowGEMM/PackedB``).
+        if o.bSecond != nil && !runsInRowGEMM(o) { return false }
         if let split = o.cSecond { return runsInRowGEMM(o) && split.column % RowGEMM.panelWidth == 0 }
         guard o.aSecond != nil else { return true }
         return runsInRowGEMM(o) || (splitsInner(o) && runsTransposedAInRowGEMM(o) && o.zeroRowsOfLoop == nil)
@@ -84,7 +86,8 @@ extension CPUBackend {
         let packed = RowGEMM.PackedB.count(n: o.n, k: o.k)
         let equalRows = equalLeadingRows(of: o)
         let scratch = productScratch(upTo: packed + (equalRows?.count ?? 0) * o.n)
-        let b = RowGEMM.PackedB.pack(o.b.hostPointer, ldb: o.ldb, transposed: o.transposeB, n: o.n, k: o.k, into: scratch)
+        let b = RowGEMM.PackedB.pack(o.b.hostPointer, ldb: o.ldb, transposed: o.transposeB, n: o.n, k: o.k,
+                                     second: o.bSecond.map { (UnsafePointer($0.tensor.hostPointer), $0.column, $0.ld) }, into: scratch)
         if let equalRows {
             sharedRowGEMM(o, b: b, equalRows: equalRows, partialSums: scratch + packed)
             return

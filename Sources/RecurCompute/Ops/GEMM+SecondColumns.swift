@@ -3,7 +3,8 @@
 /// `[T·B, H]` sequences its directions wrote (``GEMM/aSecond``), or the gradient of that output
 /// written straight into the two directions' gradients (``GEMM/cSecond``) — so that neither is
 /// copied side by side into a buffer of its own and apart again, 16 MB a step each way at
-/// stacked-bilstm's shape.
+/// stacked-bilstm's shape; or the second direction's kernel beside the first's, both
+/// directions' input gradients one product (``GEMM/bSecond``).
 public struct SecondColumns: Hashable, Sendable {
     /// The first column (of the operand as stored) held in `tensor`.
     public var column: Int
@@ -17,9 +18,11 @@ public struct SecondColumns: Hashable, Sendable {
 
 extension GEMM {
     /// The product as GEMMs whose operands are each one tensor: itself, or with a second block of
-    /// columns two products, for a backend that does not read the blocks in one pass:
+    /// columns two products for each (so up to four), for a backend that does not read the
+    /// blocks in one pass:
     ///
-    /// - A's columns split along k: the two halves of the inner sum, the second added (beta 1);
+    /// - A's columns split along k: the two halves of the inner sum, the second added (beta 1),
+    ///   its B the rows from the split on (in ``bSecond`` when that holds them);
     /// - A stored transposed, its columns split along m: C's rows from the split on;
     /// - C's columns split along n: B's columns from the split on.
     ///
@@ -27,26 +30,36 @@ extension GEMM {
     /// sums are added, which rounds differently from one sum.
     public var singleTensorParts: [GEMM] {
         var first = self, second = self
-        first.aSecond = nil; first.cSecond = nil; first.sharedRowsOfLoop = nil
-        second.aSecond = nil; second.cSecond = nil; second.sharedRowsOfLoop = nil
+        first.sharedRowsOfLoop = nil; second.sharedRowsOfLoop = nil
         if let split = aSecond {
+            first.aSecond = nil; first.bSecond = nil
+            second.aSecond = nil; second.bSecond = nil
             second.a = split.tensor; second.lda = split.ld
             if transposeA {
                 first.m = split.column
                 second.m = m - split.column
                 second.c = c.slice(split.column * ldc, c.count - split.column * ldc)
+                second.cSecond = cSecond.map {
+                    SecondColumns(column: $0.column, tensor: $0.tensor.slice(split.column * $0.ld, $0.tensor.count - split.column * $0.ld),
+                                  ld: $0.ld)
+                }
                 // B's column sums do not depend on m: once is enough.
                 second.columnSums = nil
             } else {
                 first.k = split.column
                 second.k = k - split.column
-                let offset = transposeB ? split.column : split.column * ldb
-                second.b = b.slice(offset, b.count - offset)
+                if let rest = bSecond {
+                    second.b = rest.tensor; second.ldb = rest.ld
+                } else {
+                    let offset = transposeB ? split.column : split.column * ldb
+                    second.b = b.slice(offset, b.count - offset)
+                }
                 second.beta = 1
             }
-            return [first, second]
+            return first.singleTensorParts + second.singleTensorParts
         }
         if let split = cSecond {
+            first.cSecond = nil; second.cSecond = nil
             first.n = split.column
             second.n = n - split.column
             second.c = split.tensor; second.ldc = split.ld

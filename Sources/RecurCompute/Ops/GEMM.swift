@@ -37,6 +37,12 @@ public struct GEMM: OpDescription, Hashable {
     public var aSecond: SecondColumns?
     /// Where C's columns from some column on are held instead of `c`; nil: all in `c`.
     public var cSecond: SecondColumns?
+    /// For `A · Bᵀ` whose A is split along k (``aSecond``): where Bᵀ's columns from the same
+    /// column on — B's rows along k there — are held instead of `b`; nil: all in `b`. The two
+    /// directions of a Bidirectional layer adding their input gradients in one product,
+    /// `[dZ_fwd | dZ_bwd] · [W_fwd | W_bwd]ᵀ`, each direction's gate gradients and kernel where
+    /// they are.
+    public var bSecond: SecondColumns?
     /// For a product whose A's first block of columns (before ``aSecond``'s) is the output
     /// sequence (`[T, B, ·]`, time-major, `m = T·B`) of a forward loop that may share its rows'
     /// padded prefixes (``PaddedPrefixSharing``): that loop's time-0 saved gates, by which a
@@ -51,7 +57,7 @@ public struct GEMM: OpDescription, Hashable {
                 lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil,
                 batch: Int = 1, strideA: Int = 0, strideB: Int = 0, strideC: Int = 0, columnSums: FloatRef? = nil,
                 zeroRowsOfLoop: FloatRef? = nil, aSecond: SecondColumns? = nil, cSecond: SecondColumns? = nil,
-                sharedRowsOfLoop: FloatRef? = nil) {
+                bSecond: SecondColumns? = nil, sharedRowsOfLoop: FloatRef? = nil) {
         self.transposeA = transposeA
         self.transposeB = transposeB
         self.m = m; self.n = n; self.k = k
@@ -64,7 +70,7 @@ public struct GEMM: OpDescription, Hashable {
         self.strideA = strideA; self.strideB = strideB; self.strideC = strideC
         self.columnSums = columnSums
         self.zeroRowsOfLoop = zeroRowsOfLoop
-        self.aSecond = aSecond; self.cSecond = cSecond; self.sharedRowsOfLoop = sharedRowsOfLoop
+        self.aSecond = aSecond; self.cSecond = cSecond; self.bSecond = bSecond; self.sharedRowsOfLoop = sharedRowsOfLoop
     }
 
     public func validate() throws {
@@ -72,8 +78,8 @@ public struct GEMM: OpDescription, Hashable {
         try check.positive(m, "m"); try check.positive(n, "n"); try check.positive(k, "k")
         try check.positive(batch, "batch")
         let (aRows, storedACols) = transposeA ? (k, m) : (m, k)
-        let (bRows, bCols) = transposeB ? (n, k) : (k, n)
-        let aCols = aSecond?.column ?? storedACols, cCols = cSecond?.column ?? n
+        let (bRows, storedBCols) = transposeB ? (n, k) : (k, n)
+        let aCols = aSecond?.column ?? storedACols, bCols = bSecond?.column ?? storedBCols, cCols = cSecond?.column ?? n
         try check.require(lda >= aCols, "lda", "must be ≥ \(aCols), got \(lda)")
         try check.require(ldb >= bCols, "ldb", "must be ≥ \(bCols), got \(ldb)")
         try check.require(ldc >= cCols, "ldc", "must be ≥ \(cCols), got \(ldc)")
@@ -81,22 +87,28 @@ public struct GEMM: OpDescription, Hashable {
         try check.atLeast(b, (batch - 1) * strideB + (bRows - 1) * ldb + bCols, "B")
         try check.atLeast(c, (batch - 1) * strideC + (m - 1) * ldc + cCols, "C")
         try check.require(!c.overlaps(a) && !c.overlaps(b), "C", "must not overlap A or B")
-        for (second, rows, columns, name) in [(aSecond, aRows, storedACols, "aSecond"), (cSecond, m, n, "cSecond")] {
+        for (second, rows, columns, name) in [(aSecond, aRows, storedACols, "aSecond"), (bSecond, bRows, storedBCols, "bSecond"),
+                                              (cSecond, m, n, "cSecond")] {
             guard let second else { continue }
             try check.require(batch == 1, name, "is for batch 1")
             try check.require(second.column > 0 && second.column < columns, name, "must start inside the \(columns) columns, got \(second.column)")
             try check.require(second.ld >= columns - second.column, name, "needs ld ≥ \(columns - second.column), got \(second.ld)")
             try check.atLeast(second.tensor, (rows - 1) * second.ld + columns - second.column, name)
         }
-        try check.require(aSecond == nil || cSecond == nil, "cSecond", "cannot come with aSecond")
         try check.require(cSecond == nil || columnSums == nil, "cSecond", "cannot come with columnSums")
         if let aSecond { try check.require(!c.overlaps(aSecond.tensor), "aSecond", "must not overlap C") }
+        if let bSecond {
+            try check.require(transposeB && !transposeA && aSecond?.column == bSecond.column, "bSecond",
+                              "is for A · Bᵀ with A split along k at the same column (aSecond)")
+            try check.require(!c.overlaps(bSecond.tensor), "bSecond", "must not overlap C")
+        }
         if sharedRowsOfLoop != nil {
             try check.require(aSecond != nil && !transposeA, "sharedRowsOfLoop", "is for A's first block of columns along k (aSecond)")
+            try check.require(cSecond == nil, "sharedRowsOfLoop", "cannot come with cSecond")
         }
         if let cSecond {
-            try check.require(!cSecond.tensor.overlaps(a) && !cSecond.tensor.overlaps(b) && !cSecond.tensor.overlaps(c), "cSecond",
-                              "must not overlap A, B or C")
+            let operands = [a, b] + [aSecond, bSecond].compactMap { $0?.tensor } + [c]
+            try check.require(!operands.contains { cSecond.tensor.overlaps($0) }, "cSecond", "must not overlap A, B or C")
         }
         if let columnSums {
             try check.require(transposeA && !transposeB && ldb == n && batch == 1, "columnSums",

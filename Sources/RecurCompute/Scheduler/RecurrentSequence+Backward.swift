@@ -112,9 +112,30 @@ extension RecurrentSequence {
     /// a pass of its own. Nil when the input is projected tokens or has no gradient bound. Into
     /// both halves when the input is read in halves.
     public func inputGradientProduct(accumulating: Bool) -> Op? {
-        guard shape.inputGradient, let dx = inputGradientOperand else { return nil }
-        return .gemm(GEMM(transposeB: true, m: shape.time * shape.batch, n: shape.inputWidth, k: shape.cell.gateWidth,
-                          a: work.gateGradients!, b: bindings.kernel, beta: accumulating ? 1 : 0, c: dx.values, ldc: dx.ld,
-                          cSecond: dx.second))
+        inputGradientProduct(accumulating: accumulating, and: nil)
+    }
+
+    /// The input gradient of this sequence and `other` — the two directions of a Bidirectional
+    /// layer, reading the same input — in one product over both directions' gates,
+    /// `[dZ | dZ_other] · [W | W_other]ᵀ` (``GEMM/aSecond``, ``GEMM/bSecond``): C is written once
+    /// instead of written, then read and written again by the second direction's product (16 MB
+    /// of memory traffic a step at stacked-bilstm's second layer). Nil where ``inputGradientProduct(accumulating:)``
+    /// is, or when `other` reads another input or has another gate width.
+    public func inputGradientProduct(with other: RecurrentSequence) -> Op? {
+        guard other.shape.cell.gateWidth == shape.cell.gateWidth, other.shape.inputWidth == shape.inputWidth,
+              other.shape.time == shape.time, other.shape.batch == shape.batch,
+              let dx = inputGradientOperand, let otherDX = other.inputGradientOperand,
+              dx.values == otherDX.values, dx.second == otherDX.second else { return nil }
+        return inputGradientProduct(accumulating: false, and: other)
+    }
+
+    private func inputGradientProduct(accumulating: Bool, and other: RecurrentSequence?) -> Op? {
+        guard shape.inputGradient, let dx = inputGradientOperand, other?.shape.inputGradient ?? true else { return nil }
+        let g = shape.cell.gateWidth
+        let gatesOfOther = other.map { SecondColumns(column: g, tensor: $0.work.gateGradients!, ld: g) }
+        let kernelOfOther = other.map { SecondColumns(column: g, tensor: $0.bindings.kernel, ld: g) }
+        return .gemm(GEMM(transposeB: true, m: shape.time * shape.batch, n: shape.inputWidth, k: other == nil ? g : 2 * g,
+                          a: work.gateGradients!, b: bindings.kernel, beta: accumulating ? 1 : 0, c: dx.values,
+                          lda: g, ldb: g, ldc: dx.ld, aSecond: gatesOfOther, cSecond: dx.second, bSecond: kernelOfOther))
     }
 }

@@ -29,7 +29,8 @@ extension KernelCatalog {
     /// Products over a Bidirectional layer's two direction outputs held apart (``SecondColumns``),
     /// at a stacked layer's shapes: the input projection (A split along k), its weight gradient
     /// with the bias's sums (A transposed, split along m), its input gradient added into the two
-    /// directions' gradients (C split along n).
+    /// directions' gradients (C split along n), and both directions' input gradients as one
+    /// product (A and Bᵀ split along k, C along n).
     static func secondColumnsGEMM() -> [KernelCheck] {
         let (rows, half, gates) = (2051, 64, 128)
         let projection = KernelCheck("gemm second columns NN", kind: .gemm, shape: "M=\(rows) N=\(gates) K=\(2 * half) A split at \(half)",
@@ -54,7 +55,18 @@ extension KernelCatalog {
             [.gemm(GEMM(transposeB: true, m: rows, n: 2 * half, k: gates, a: t["dz"], b: t["w"], beta: 1, c: t["dx1"], ldc: half,
                         cSecond: SecondColumns(column: half, tensor: t["dx2"], ld: half)))]
         }
-        return [projection, weightGradient, inputGradient]
+        let bothInputGradients = KernelCheck("gemm second columns NT both directions", kind: .gemm,
+            shape: "M=\(rows) N=\(2 * half) K=\(2 * gates) A, Bᵀ split at \(gates), C at \(half)",
+            tensors: [TensorSpec("dz1", rows * gates, .uniform(-1, 1)), TensorSpec("dz2", rows * gates, .uniform(-1, 1)),
+                      TensorSpec("w1", 2 * half * gates, .uniform(-1, 1)), TensorSpec("w2", 2 * half * gates, .uniform(-1, 1)),
+                      TensorSpec("dx1", rows * half, .poison), TensorSpec("dx2", rows * half, .poison)],
+            compared: ["dx1", "dx2"], tolerance: .accumulation) { t in
+            [.gemm(GEMM(transposeB: true, m: rows, n: 2 * half, k: 2 * gates, a: t["dz1"], b: t["w1"], c: t["dx1"], lda: gates, ldb: gates,
+                        ldc: half, aSecond: SecondColumns(column: gates, tensor: t["dz2"], ld: gates),
+                        cSecond: SecondColumns(column: half, tensor: t["dx2"], ld: half),
+                        bSecond: SecondColumns(column: gates, tensor: t["w2"], ld: gates)))]
+        }
+        return [projection, weightGradient, inputGradient, bothInputGradients]
     }
 
     /// Shapes that `gemm_skinny.cl` runs instead of CLBlast on OpenCL (a tall A, op(B) small enough
