@@ -8,7 +8,9 @@ import XCTest
 final class GEMMSecondColumnsTests: XCTestCase {
     /// `directions`: A and Bᵀ split along k at `column`, C along n at `cColumn` — a Bidirectional
     /// layer's two input gradients as one product into the two halves of the layer below's.
-    enum Split: String { case aAlongK, aAlongM, cAlongN, directions }
+    /// `projections`: A split along k at `column`, B and C along n at `cColumn` — its two
+    /// directions' input projections as one product.
+    enum Split: String { case aAlongK, aAlongM, cAlongN, directions, projections }
 
     struct Case {
         let split: Split
@@ -39,6 +41,10 @@ final class GEMMSecondColumnsTests: XCTestCase {
         Case(split: .directions, m: 302, n: 128, k: 256, column: 128, transposeB: true, cColumn: 64, oneRowGEMMPass: true),
         Case(split: .directions, m: 33, n: 40, k: 24, column: 12, transposeB: true, beta: 1, cColumn: 20, oneRowGEMMPass: false),
         Case(split: .directions, m: 33, n: 40, k: 300, column: 150, transposeB: true, cColumn: 16, oneRowGEMMPass: false),
+        // Both directions' input projections at once; off the panels, and past RowGEMM's k.
+        Case(split: .projections, m: 302, n: 256, k: 128, column: 64, cColumn: 128, oneRowGEMMPass: true),
+        Case(split: .projections, m: 33, n: 40, k: 24, column: 12, beta: 0.5, cColumn: 20, oneRowGEMMPass: false),
+        Case(split: .projections, m: 33, n: 40, k: 300, column: 150, cColumn: 16, oneRowGEMMPass: false),
     ]
 
     /// Two row-major blocks of columns side by side again.
@@ -100,6 +106,19 @@ final class GEMMSecondColumnsTests: XCTestCase {
                                        cSecond: SecondColumns(column: c.cColumn, tensor: cRest, ld: c.n - c.cColumn),
                                        bSecond: SecondColumns(column: c.column, tensor: bRest, ld: c.k - c.column))))
             split = Self.merged(try backend.read(cFirst), try backend.read(cRest), rows: c.m, leftWidth: c.cColumn, rightWidth: c.n - c.cColumn)
+        case .projections:
+            let (aFirst, aRest) = (try backend.tensor(Self.columns(a, width: c.k, 0..<c.column)),
+                                   try backend.tensor(Self.columns(a, width: c.k, c.column..<c.k)))
+            let (bFirst, bRest) = (try backend.tensor(Self.columns(b, width: c.n, 0..<c.cColumn)),
+                                   try backend.tensor(Self.columns(b, width: c.n, c.cColumn..<c.n)))
+            let (cFirst, cRest) = (try backend.tensor(Self.columns(c0, width: c.n, 0..<c.cColumn)),
+                                   try backend.tensor(Self.columns(c0, width: c.n, c.cColumn..<c.n)))
+            try backend.run(.gemm(GEMM(m: c.m, n: c.n, k: c.k, a: aFirst, b: bFirst, beta: c.beta, c: cFirst,
+                                       lda: c.column, ldb: c.cColumn, ldc: c.cColumn,
+                                       aSecond: SecondColumns(column: c.column, tensor: aRest, ld: c.k - c.column),
+                                       cSecond: SecondColumns(column: c.cColumn, tensor: cRest, ld: c.n - c.cColumn),
+                                       bSecond: SecondColumns(column: c.cColumn, tensor: bRest, ld: c.n - c.cColumn))))
+            split = Self.merged(try backend.read(cFirst), try backend.read(cRest), rows: c.m, leftWidth: c.cColumn, rightWidth: c.n - c.cColumn)
         }
         return (try backend.read(wholeC), split, try splitSums.map { try backend.read($0) }, try wholeSums.map { try backend.read($0) })
     }
@@ -142,7 +161,7 @@ final class GEMMSecondColumnsTests: XCTestCase {
         both.cSecond = SecondColumns(column: 2, tensor: c, ld: 2)
         XCTAssertNoThrow(try both.validate(), "both A and C split")
         both.sharedRowsOfLoop = c
-        XCTAssertThrowsError(try both.validate(), "equal rows shared with C split")
+        XCTAssertNoThrow(try both.validate(), "equal rows shared with C split")
         // `A · Bᵀ` with Bᵀ `[4, 3]` split where A is.
         func splitB(_ column: Int, transposeB: Bool = true, aSplit: Bool = true) -> GEMM {
             GEMM(transposeB: transposeB, m: 2, n: 4, k: 3, a: a, b: b, c: c, lda: aSplit ? 1 : 3, ldb: transposeB ? column : 4,
@@ -152,7 +171,16 @@ final class GEMMSecondColumnsTests: XCTestCase {
         XCTAssertNoThrow(try splitB(1).validate())
         XCTAssertThrowsError(try splitB(2).validate(), "B split elsewhere than A")
         XCTAssertThrowsError(try splitB(1, aSplit: false).validate(), "B split without A")
-        XCTAssertThrowsError(try splitB(1, transposeB: false).validate(), "B not transposed")
+        XCTAssertThrowsError(try splitB(1, transposeB: false).validate(), "B's columns along n split where C's are not")
+        // `A · B` with B `[3, 4]` and C `[2, 4]` split at column 2.
+        func splitBAlongN(_ column: Int, cColumn: Int? = 2) -> GEMM {
+            GEMM(m: 2, n: 4, k: 3, a: a, b: b, c: c, ldb: column, ldc: cColumn ?? 4,
+                 cSecond: cColumn.map { SecondColumns(column: $0, tensor: second.slice(0, 4), ld: 2) },
+                 bSecond: SecondColumns(column: column, tensor: second.slice(12, 12), ld: 4 - column))
+        }
+        XCTAssertNoThrow(try splitBAlongN(2).validate())
+        XCTAssertThrowsError(try splitBAlongN(1).validate(), "B split elsewhere than C")
+        XCTAssertThrowsError(try splitBAlongN(2, cColumn: nil).validate(), "B split along n without C")
         // C `[3, 4]` of `Aᵀ · B` whose columns from 2 on are in `second`.
         var splitC = GEMM(transposeA: true, m: 3, n: 4, k: 2, a: a, b: b, c: c, ldc: 2,
                           cSecond: SecondColumns(column: 2, tensor: second, ld: 2))

@@ -246,17 +246,32 @@ extension ModelExecutor {
         // And with no input mask on either, both directions' input gradients are one product
         // after both ran (``RecurrentSequence/inputGradientProduct(with:)``).
         let fusesInputGradients = addsByProduct && !(options.dropout && bi.forwardLayer.dropout > 0)
+        // Likewise their input projections, one product before both run
+        // (``RecurrentSequence/inputProjection(with:)``), when both read the same sequence.
+        let readsOneSequence: Bool
+        if case .tokens = source { readsOneSequence = false } else {
+            readsOneSequence = !(options.dropout && (bi.forwardLayer.dropout > 0 || bi.backwardLayer.dropout > 0))
+        }
         let forwardDirection = try direction(bi.forwardLayer, prefix: "\(step.name).forward", parameters: Array(step.layer.parameters[..<count]),
                                              step: step, input: source, inputGradientTarget: target,
-                                             defersInputGradient: fusesInputGradients, nextStream: nextStream)
+                                             defersInputGradient: fusesInputGradients, projectsInput: !readsOneSequence, nextStream: nextStream)
         let backwardDirection = try direction(bi.backwardLayer, prefix: "\(step.name).backward", parameters: Array(step.layer.parameters[count...]),
                                               step: step, input: source, inputGradientTarget: scratch ?? target,
-                                              defersInputGradient: addsByProduct, nextStream: nextStream)
+                                              defersInputGradient: addsByProduct, projectsInput: !readsOneSequence, nextStream: nextStream)
         let pick: (RecurrentSequence) -> FloatRef = { step.outputIsSequence ? $0.sequenceOutput : $0.finalState }
         let merge = BidirectionalMerge(bi.mergeMode, rows: outRows, width: bi.layer.units)
         var plan = Plan()
         // The distinct tokens' table rows are gathered once, for both directions.
         for gather in tokens?.gatherRows ?? [] { try plan.append(gather) }
+        if readsOneSequence {
+            if let product = forwardDirection.sequence.inputProjection(with: backwardDirection.sequence) {
+                try plan.append(product)
+            } else {
+                for sequence in [forwardDirection.sequence, backwardDirection.sequence] {
+                    if let product = sequence.inputProjection() { try plan.append(product) }
+                }
+            }
+        }
         both(&plan, forwardDirection.forward, backwardDirection.forward)
         let output: LayerOutput
         if step.handsOnHalves {
@@ -311,7 +326,9 @@ extension ModelExecutor {
     /// op, and a backward that leaves the input gradient in `inputGradientTarget` (through the
     /// input mask), or the kernel's gradient over the distinct tokens. `defersInputGradient`
     /// (only without an input mask) leaves the input gradient's product out of the backward, for
-    /// the caller to run (``RecurrentSequence/inputGradientProduct(accumulating:)``).
+    /// the caller to run (``RecurrentSequence/inputGradientProduct(accumulating:)``); `projectsInput`
+    /// false (only without input dropout) leaves out the input sequence's projection, which the
+    /// caller runs first (``RecurrentSequence/inputProjection(with:)``).
     struct DirectionOps {
         let sequence: RecurrentSequence
         let forward: Plan
@@ -319,7 +336,8 @@ extension ModelExecutor {
     }
 
     func direction(_ r: RecurrentConfig, prefix: String, parameters: [ParameterSpec], step: LayerStep, input: RecurrentSequence.Bindings.Input,
-                   inputGradientTarget: FloatRef?, defersInputGradient: Bool = false, nextStream: () -> UInt32) throws -> DirectionOps {
+                   inputGradientTarget: FloatRef?, defersInputGradient: Bool = false, projectsInput: Bool = true,
+                   nextStream: () -> UInt32) throws -> DirectionOps {
         let shape = step.sequenceShape(r, options: options)
         let t = options.time
         let kernelPath = parameters[0].path, recurrentPath = parameters[1].path
@@ -370,7 +388,7 @@ extension ModelExecutor {
         } else {
             forward.append(try sequence.tokenProjectionForward())
         }
-        try forward.append(contentsOf: sequence.forward())
+        try forward.append(contentsOf: sequence.forward(projectingInput: projectsInput))
         let returnsSequences = step.outputIsSequence
         return DirectionOps(sequence: sequence, forward: forward) { outputGradient in
             var plan = try Plan(sequence.backward(outputGradient: returnsSequences ? outputGradient : nil,

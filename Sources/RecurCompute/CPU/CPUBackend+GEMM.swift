@@ -9,7 +9,8 @@ extension CPUBackend {
     /// the thread count.
     func gemm(_ o: GEMM) {
         if (o.aSecond != nil || o.cSecond != nil) && !Self.readsSecondColumnsInOnePass(o) {
-            for part in o.singleTensorParts { gemm(part) }
+            // One split at a time: a part may be one this backend reads in one pass.
+            for part in o.partsSplitOnce { gemm(part) }
             return
         }
         if let live = liveRows(of: o) {
@@ -71,7 +72,7 @@ extension CPUBackend {
     /// Whether the product's path here reads A's second block of columns, or writes C's, in its
     /// one pass (``GEMM/aSecond``, ``GEMM/bSecond``, ``GEMM/cSecond``): ``RowGEMM`` does, for a split along k or
     /// along C's panels, and for a transposed A split along m in its k-split weight gradient.
-    /// Else the product runs as its ``GEMM/singleTensorParts``.
+    /// Else the product runs as its ``GEMM/partsSplitOnce``, each again.
     static func readsSecondColumnsInOnePass(_ o: GEMM) -> Bool {
         // B's second block is packed beside its first (``RowGEMM/PackedB``).
         if o.bSecond != nil && !runsInRowGEMM(o) { return false }
@@ -133,6 +134,7 @@ extension CPUBackend {
         let time = equalRows.count, batch = o.m / time, split = second.column
         let a = UnsafePointer(o.a.hostPointer), c = o.c.hostPointer
         let aSecond = (values: UnsafePointer(second.tensor.hostPointer), column: split, ld: second.ld)
+        let cSecond = o.cSecond.map { (values: $0.tensor.hostPointer, column: $0.column, ld: $0.ld) }
         let shared = equalRows.map(Self.sharedRows(ofEqual:))
         var work = [0]
         for rows in shared { work.append(work.last! + batch * o.k - (rows > 0 ? (rows - 1) * split : 0)) }
@@ -146,11 +148,11 @@ extension CPUBackend {
                     let sums = partialSums + t * o.n
                     RowGEMM.partialSums(ofRow: a + first * o.lda, k: split, b: b, into: sums)
                     RowGEMM.multiply(rows: first..<(first + rows), alpha: o.alpha, startingFrom: sums, aSecond: aSecond, b: b,
-                                     beta: o.beta, c: c, ldc: o.ldc)
+                                     beta: o.beta, c: c, ldc: o.ldc, cSecond: cSecond)
                 }
                 if rows < batch {
                     RowGEMM.multiply(rows: (first + rows)..<(first + batch), alpha: o.alpha, a: a, lda: o.lda, aSecond: aSecond, b: b,
-                                     beta: o.beta, c: c, ldc: o.ldc, cSecond: nil)
+                                     beta: o.beta, c: c, ldc: o.ldc, cSecond: cSecond)
                 }
             }
         }

@@ -25,29 +25,32 @@ extension RowGEMM {
 
         /// Packs `B`, stored `[k, n]` at row stride `ldb` or, when `transposed`, stored as `Bᵀ`
         /// (`[n, k]` at row stride `ldb`), into `destination` (``count(n:k:)`` floats). With
-        /// `second`, B's rows along k from `second.row` on are stored the same way at
-        /// `second.values` (row stride `second.ld`) instead (``GEMM/bSecond``).
+        /// `second`, B's columns as stored from `second.column` on — its rows along k when
+        /// transposed, its columns along n when not — are at `second.values`, row stride
+        /// `second.ld`, instead (``GEMM/bSecond``).
         @discardableResult
         public static func pack(_ b: UnsafePointer<Float>, ldb: Int, transposed: Bool, n: Int, k: Int,
-                                second: (values: UnsafePointer<Float>, row: Int, ld: Int)? = nil,
+                                second: (values: UnsafePointer<Float>, column: Int, ld: Int)? = nil,
                                 into destination: UnsafeMutablePointer<Float>) -> PackedB {
             let width = panelWidth
-            let split = second?.row ?? k
+            let split = second?.column ?? (transposed ? k : n)
             for panel in 0..<((n + width - 1) / width) {
                 let first = panel * width, columns = Swift.min(width, n - first)
                 let out = destination + panel * width * k
-                // Rows `rows` of B along k, read from `source` whose first row is `rows.lowerBound`.
-                func copy(_ rows: Range<Int>, from source: UnsafePointer<Float>, ld: Int) {
-                    let base = rows.lowerBound
-                    if transposed {
-                        // Down each row of Bᵀ, so the source is read in order.
-                        for j in 0..<columns { for kk in rows { out[kk * width + j] = source[(first + j) * ld + kk - base] } }
-                    } else {
-                        for kk in rows { for j in 0..<columns { out[kk * width + j] = source[(kk - base) * ld + first + j] } }
+                if transposed {
+                    // Down each row of Bᵀ, so the source is read in order.
+                    for j in 0..<columns {
+                        for kk in 0..<split { out[kk * width + j] = b[(first + j) * ldb + kk] }
+                        if let second { for kk in split..<k { out[kk * width + j] = second.values[(first + j) * second.ld + kk - split] } }
+                    }
+                } else {
+                    for kk in 0..<k {
+                        for j in 0..<columns {
+                            let column = first + j
+                            out[kk * width + j] = column < split ? b[kk * ldb + column] : second!.values[kk * second!.ld + column - split]
+                        }
                     }
                 }
-                copy(0..<split, from: b, ld: ldb)
-                if let second { copy(split..<k, from: second.values, ld: second.ld) }
                 if columns < width { for kk in 0..<k { for j in columns..<width { out[kk * width + j] = 0 } } }
             }
             return PackedB(values: destination, n: n, k: k)

@@ -42,12 +42,14 @@ public enum RowGEMM {
     /// when each row forms its first part itself, so the same bits.
     public static func multiply(rows: Range<Int>, alpha: Float = 1, startingFrom initial: UnsafePointer<Float>,
                                 aSecond: (values: UnsafePointer<Float>, column: Int, ld: Int), b: PackedB, beta: Float = 0,
-                                c: UnsafeMutablePointer<Float>, ldc: Int) {
+                                c: UnsafeMutablePointer<Float>, ldc: Int,
+                                cSecond: (values: UnsafeMutablePointer<Float>, column: Int, ld: Int)? = nil) {
         var rowsOfA = Rows(aSecond.values, rowStride: 0, kStride: 1)
         rowsOfA.continueAt(aSecond.column, in: aSecond.values, rowStride: aSecond.ld)
         rowsOfA.initial = initial
+        precondition(cSecond.map { $0.column % panelWidth == 0 } ?? true, "C's second block starts on a panel")
         blocks(rows: rows, n: b.n, k: b.k, alpha: alpha, a: rowsOfA, b: b.values, ldb: panelWidth, panelStride: b.panelStride,
-               beta: beta, c: c, ldc: ldc)
+               beta: beta, c: c, ldc: ldc, cSecond: cSecond)
     }
 
     /// The sums `row · B` over B's first `k` rows (`[n]`, unscaled), accumulated as every kernel

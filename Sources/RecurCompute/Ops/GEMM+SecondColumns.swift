@@ -17,32 +17,53 @@ public struct SecondColumns: Hashable, Sendable {
 }
 
 extension GEMM {
-    /// The product as GEMMs whose operands are each one tensor: itself, or with a second block of
-    /// columns two products for each (so up to four), for a backend that does not read the
-    /// blocks in one pass:
+    /// The product as GEMMs whose operands are each one tensor: itself, or with blocks of columns
+    /// held apart, up to four products (``partsSplitOnce``, repeated), for a backend that does not
+    /// read the blocks in one pass. Each element comes out as one product over whole k, except
+    /// that along k the two halves' sums are added, which rounds differently from one sum.
+    public var singleTensorParts: [GEMM] {
+        let parts = partsSplitOnce
+        return parts.count == 1 ? parts : parts.flatMap(\.singleTensorParts)
+    }
+
+    /// The product as two with one split fewer, or itself when nothing is held apart. C's split
+    /// first, so that each part keeps A's blocks (and a loop's shared rows, ``sharedRowsOfLoop``,
+    /// which are A's):
     ///
+    /// - C's columns split along n: B's columns from the split on (in ``bSecond`` when that holds
+    ///   them);
     /// - A's columns split along k: the two halves of the inner sum, the second added (beta 1),
     ///   its B the rows from the split on (in ``bSecond`` when that holds them);
-    /// - A stored transposed, its columns split along m: C's rows from the split on;
-    /// - C's columns split along n: B's columns from the split on.
-    ///
-    /// Each element comes out as one product over whole k, except that along k the two halves'
-    /// sums are added, which rounds differently from one sum.
-    public var singleTensorParts: [GEMM] {
+    /// - A stored transposed, its columns split along m: C's rows from the split on.
+    public var partsSplitOnce: [GEMM] {
         var first = self, second = self
-        first.sharedRowsOfLoop = nil; second.sharedRowsOfLoop = nil
+        if let split = cSecond {
+            first.cSecond = nil; second.cSecond = nil
+            first.n = split.column
+            second.n = n - split.column
+            second.c = split.tensor; second.ldc = split.ld
+            if let rest = bSecond, !transposeB {
+                first.bSecond = nil; second.bSecond = nil
+                second.b = rest.tensor; second.ldb = rest.ld
+            } else {
+                let offset = transposeB ? split.column * ldb : split.column
+                second.b = b.slice(offset, b.count - offset)
+                // B transposed and split along k: its second block's rows from the split on too.
+                second.bSecond = bSecond.map {
+                    SecondColumns(column: $0.column, tensor: $0.tensor.slice(split.column * $0.ld, $0.tensor.count - split.column * $0.ld),
+                                  ld: $0.ld)
+                }
+            }
+            return [first, second]
+        }
         if let split = aSecond {
-            first.aSecond = nil; first.bSecond = nil
-            second.aSecond = nil; second.bSecond = nil
+            first.aSecond = nil; first.bSecond = nil; first.sharedRowsOfLoop = nil
+            second.aSecond = nil; second.bSecond = nil; second.sharedRowsOfLoop = nil
             second.a = split.tensor; second.lda = split.ld
             if transposeA {
                 first.m = split.column
                 second.m = m - split.column
                 second.c = c.slice(split.column * ldc, c.count - split.column * ldc)
-                second.cSecond = cSecond.map {
-                    SecondColumns(column: $0.column, tensor: $0.tensor.slice(split.column * $0.ld, $0.tensor.count - split.column * $0.ld),
-                                  ld: $0.ld)
-                }
                 // B's column sums do not depend on m: once is enough.
                 second.columnSums = nil
             } else {
@@ -56,15 +77,6 @@ extension GEMM {
                 }
                 second.beta = 1
             }
-            return first.singleTensorParts + second.singleTensorParts
-        }
-        if let split = cSecond {
-            first.cSecond = nil; second.cSecond = nil
-            first.n = split.column
-            second.n = n - split.column
-            second.c = split.tensor; second.ldc = split.ld
-            let offset = transposeB ? split.column * ldb : split.column
-            second.b = b.slice(offset, b.count - offset)
             return [first, second]
         }
         return [self]

@@ -37,11 +37,12 @@ public struct GEMM: OpDescription, Hashable {
     public var aSecond: SecondColumns?
     /// Where C's columns from some column on are held instead of `c`; nil: all in `c`.
     public var cSecond: SecondColumns?
-    /// For `A · Bᵀ` whose A is split along k (``aSecond``): where Bᵀ's columns from the same
-    /// column on — B's rows along k there — are held instead of `b`; nil: all in `b`. The two
-    /// directions of a Bidirectional layer adding their input gradients in one product,
-    /// `[dZ_fwd | dZ_bwd] · [W_fwd | W_bwd]ᵀ`, each direction's gate gradients and kernel where
-    /// they are.
+    /// Where B's columns as stored from some column on are held instead of `b`; nil: all in `b`.
+    /// B transposed (`A · Bᵀ`), those are its rows along k, split where ``aSecond`` splits A:
+    /// a Bidirectional layer's two input gradients in one product, `[dZ_fwd | dZ_bwd] ·
+    /// [W_fwd | W_bwd]ᵀ`. B not transposed, its columns along n, split where ``cSecond`` splits C:
+    /// the two directions' input projections in one, `X · [W_fwd | W_bwd]`. Each direction's
+    /// kernel stays where it is.
     public var bSecond: SecondColumns?
     /// For a product whose A's first block of columns (before ``aSecond``'s) is the output
     /// sequence (`[T, B, ·]`, time-major, `m = T·B`) of a forward loop that may share its rows'
@@ -98,13 +99,16 @@ public struct GEMM: OpDescription, Hashable {
         try check.require(cSecond == nil || columnSums == nil, "cSecond", "cannot come with columnSums")
         if let aSecond { try check.require(!c.overlaps(aSecond.tensor), "aSecond", "must not overlap C") }
         if let bSecond {
-            try check.require(transposeB && !transposeA && aSecond?.column == bSecond.column, "bSecond",
-                              "is for A · Bᵀ with A split along k at the same column (aSecond)")
+            if transposeB {
+                try check.require(!transposeA && aSecond?.column == bSecond.column, "bSecond",
+                                  "is for A · Bᵀ with A split along k at the same column (aSecond)")
+            } else {
+                try check.require(cSecond?.column == bSecond.column, "bSecond", "is for B's columns split where C's are (cSecond)")
+            }
             try check.require(!c.overlaps(bSecond.tensor), "bSecond", "must not overlap C")
         }
         if sharedRowsOfLoop != nil {
             try check.require(aSecond != nil && !transposeA, "sharedRowsOfLoop", "is for A's first block of columns along k (aSecond)")
-            try check.require(cSecond == nil, "sharedRowsOfLoop", "cannot come with cSecond")
         }
         if let cSecond {
             let operands = [a, b] + [aSecond, bSecond].compactMap { $0?.tensor } + [c]

@@ -1,16 +1,16 @@
 extension RecurrentSequence {
     /// The forward ops: the whole-sequence input projection, then per step the recurrent
     /// product and the fused cell. With projected tokens, ``tokenProjectionForward`` runs first.
-    public func forward() -> [Op] {
-        let (b, t, h, g, d) = (shape.batch, shape.time, shape.cell.units, shape.cell.gateWidth, shape.inputWidth)
+    /// `projectingInput` false leaves a sequence input's projection out, for the caller to run
+    /// first (``inputProjection(with:)``).
+    public func forward(projectingInput: Bool = true) -> [Op] {
+        let (b, t, h, g) = (shape.batch, shape.time, shape.cell.units, shape.cell.gateWidth)
         let cell = shape.cell
         var ops: [Op]
         var inputGather: EmbeddingGather?
         switch bindings.input {
         case .sequence, .halves:
-            let x = inputOperand!
-            ops = [.gemm(GEMM(m: t * b, n: g, k: d, a: x.values, b: bindings.kernel, c: work.projectedInputs, lda: x.ld,
-                              aSecond: x.second, sharedRowsOfLoop: x.sharedByLoop))]
+            ops = projectingInput ? inputProjection().map { [$0] } ?? [] : []
         case .tokens(let tokens):
             // The distinct tokens' projection is ``tokenProjectionForward``'s, sized per batch.
             ops = []
@@ -51,5 +51,34 @@ extension RecurrentSequence {
         ops.append(.recurrentLoop(RecurrentLoop(batch: b, steps: steps, inputGather: inputGather,
                                                 paddedPrefix: shape.paddedPrefixSharing)))
         return ops
+    }
+}
+
+extension RecurrentSequence {
+    /// The input sequence's projection for this sequence and `other` — the two directions of a
+    /// Bidirectional layer, reading the same input — in one product, `X · [W | W_other]`, each
+    /// direction's projected inputs written where its loop reads them (``GEMM/bSecond``,
+    /// ``GEMM/cSecond``): the input, 8 MB at stacked-bilstm's second layer, read once instead of
+    /// once per direction. Nil for projected tokens, or when `other` reads another input or has
+    /// another gate width; then each runs its own in ``forward(projectingInput:)``.
+    public func inputProjection(with other: RecurrentSequence) -> Op? {
+        guard other.shape.cell.gateWidth == shape.cell.gateWidth, other.shape.inputWidth == shape.inputWidth,
+              other.shape.time == shape.time, other.shape.batch == shape.batch,
+              let x = inputOperand, let otherX = other.inputOperand, x.values == otherX.values, x.second == otherX.second
+        else { return nil }
+        return projection(alongside: other)
+    }
+
+    /// The input sequence's projection for this sequence alone; nil for projected tokens.
+    public func inputProjection() -> Op? { projection(alongside: nil) }
+
+    private func projection(alongside other: RecurrentSequence?) -> Op? {
+        guard let x = inputOperand else { return nil }
+        let g = shape.cell.gateWidth
+        return .gemm(GEMM(m: shape.time * shape.batch, n: other == nil ? g : 2 * g, k: shape.inputWidth, a: x.values, b: bindings.kernel,
+                          c: work.projectedInputs, lda: x.ld, ldb: g, ldc: g, aSecond: x.second,
+                          cSecond: other.map { SecondColumns(column: g, tensor: $0.work.projectedInputs, ld: g) },
+                          bSecond: other.map { SecondColumns(column: g, tensor: $0.bindings.kernel, ld: g) },
+                          sharedRowsOfLoop: x.sharedByLoop))
     }
 }

@@ -29,8 +29,9 @@ extension KernelCatalog {
     /// Products over a Bidirectional layer's two direction outputs held apart (``SecondColumns``),
     /// at a stacked layer's shapes: the input projection (A split along k), its weight gradient
     /// with the bias's sums (A transposed, split along m), its input gradient added into the two
-    /// directions' gradients (C split along n), and both directions' input gradients as one
-    /// product (A and Bᵀ split along k, C along n).
+    /// directions' gradients (C split along n); and both directions' input projections as one
+    /// product (A split along k, B and C along n), and their input gradients (A and Bᵀ split
+    /// along k, C along n).
     static func secondColumnsGEMM() -> [KernelCheck] {
         let (rows, half, gates) = (2051, 64, 128)
         let projection = KernelCheck("gemm second columns NN", kind: .gemm, shape: "M=\(rows) N=\(gates) K=\(2 * half) A split at \(half)",
@@ -66,7 +67,18 @@ extension KernelCatalog {
                         cSecond: SecondColumns(column: half, tensor: t["dx2"], ld: half),
                         bSecond: SecondColumns(column: gates, tensor: t["w2"], ld: gates)))]
         }
-        return [projection, weightGradient, inputGradient, bothInputGradients]
+        let bothProjections = KernelCheck("gemm second columns NN both directions", kind: .gemm,
+            shape: "M=\(rows) N=\(2 * gates) K=\(2 * half) A split at \(half), B and C at \(gates)",
+            tensors: [TensorSpec("x1", rows * half, .uniform(-1, 1)), TensorSpec("x2", rows * half, .uniform(-1, 1)),
+                      TensorSpec("w1", 2 * half * gates, .uniform(-1, 1)), TensorSpec("w2", 2 * half * gates, .uniform(-1, 1)),
+                      TensorSpec("z1", rows * gates, .poison), TensorSpec("z2", rows * gates, .poison)],
+            compared: ["z1", "z2"], tolerance: .accumulation) { t in
+            [.gemm(GEMM(m: rows, n: 2 * gates, k: 2 * half, a: t["x1"], b: t["w1"], c: t["z1"], lda: half, ldb: gates, ldc: gates,
+                        aSecond: SecondColumns(column: half, tensor: t["x2"], ld: half),
+                        cSecond: SecondColumns(column: gates, tensor: t["z2"], ld: gates),
+                        bSecond: SecondColumns(column: gates, tensor: t["w2"], ld: gates)))]
+        }
+        return [projection, weightGradient, inputGradient, bothProjections, bothInputGradients]
     }
 
     /// Shapes that `gemm_skinny.cl` runs instead of CLBlast on OpenCL (a tall A, op(B) small enough
