@@ -47,6 +47,11 @@ final class GEMMSecondColumnsTests: XCTestCase {
         Case(split: .projections, m: 33, n: 40, k: 300, column: 150, cColumn: 16, oneRowGEMMPass: false),
     ]
 
+    /// A row-major `[rows, width]` matrix's columns before `column` and from it, each a tensor.
+    static func blocks(_ values: [Float], width: Int, at column: Int, on backend: Backend) throws -> (FloatRef, FloatRef) {
+        (try backend.tensor(columns(values, width: width, 0..<column)), try backend.tensor(columns(values, width: width, column..<width)))
+    }
+
     /// Two row-major blocks of columns side by side again.
     static func merged(_ left: [Float], _ right: [Float], rows: Int, leftWidth: Int, rightWidth: Int) -> [Float] {
         var merged: [Float] = []
@@ -92,32 +97,17 @@ final class GEMMSecondColumnsTests: XCTestCase {
                                        beta: c.beta, c: first, ldc: c.column,
                                        cSecond: SecondColumns(column: c.column, tensor: second, ld: c.n - c.column))))
             split = Self.merged(try backend.read(first), try backend.read(second), rows: c.m, leftWidth: c.column, rightWidth: c.n - c.column)
-        case .directions:
-            // Bᵀ is `[n, k]`: its columns split at the same k as A's.
-            let (aFirst, aRest) = (try backend.tensor(Self.columns(a, width: c.k, 0..<c.column)),
-                                   try backend.tensor(Self.columns(a, width: c.k, c.column..<c.k)))
-            let (bFirst, bRest) = (try backend.tensor(Self.columns(b, width: c.k, 0..<c.column)),
-                                   try backend.tensor(Self.columns(b, width: c.k, c.column..<c.k)))
-            let (cFirst, cRest) = (try backend.tensor(Self.columns(c0, width: c.n, 0..<c.cColumn)),
-                                   try backend.tensor(Self.columns(c0, width: c.n, c.cColumn..<c.n)))
-            try backend.run(.gemm(GEMM(transposeB: true, m: c.m, n: c.n, k: c.k, a: aFirst, b: bFirst, beta: c.beta, c: cFirst,
-                                       lda: c.column, ldb: c.column, ldc: c.cColumn,
+        case .directions, .projections:
+            // B split where A is along k (its stored `[n, k]` columns, transposed), or where C is along n.
+            let (bWidth, bColumn) = c.split == .directions ? (c.k, c.column) : (c.n, c.cColumn)
+            let (aFirst, aRest) = try Self.blocks(a, width: c.k, at: c.column, on: backend)
+            let (bFirst, bRest) = try Self.blocks(b, width: bWidth, at: bColumn, on: backend)
+            let (cFirst, cRest) = try Self.blocks(c0, width: c.n, at: c.cColumn, on: backend)
+            try backend.run(.gemm(GEMM(transposeB: c.transposeB, m: c.m, n: c.n, k: c.k, a: aFirst, b: bFirst, beta: c.beta, c: cFirst,
+                                       lda: c.column, ldb: bColumn, ldc: c.cColumn,
                                        aSecond: SecondColumns(column: c.column, tensor: aRest, ld: c.k - c.column),
                                        cSecond: SecondColumns(column: c.cColumn, tensor: cRest, ld: c.n - c.cColumn),
-                                       bSecond: SecondColumns(column: c.column, tensor: bRest, ld: c.k - c.column))))
-            split = Self.merged(try backend.read(cFirst), try backend.read(cRest), rows: c.m, leftWidth: c.cColumn, rightWidth: c.n - c.cColumn)
-        case .projections:
-            let (aFirst, aRest) = (try backend.tensor(Self.columns(a, width: c.k, 0..<c.column)),
-                                   try backend.tensor(Self.columns(a, width: c.k, c.column..<c.k)))
-            let (bFirst, bRest) = (try backend.tensor(Self.columns(b, width: c.n, 0..<c.cColumn)),
-                                   try backend.tensor(Self.columns(b, width: c.n, c.cColumn..<c.n)))
-            let (cFirst, cRest) = (try backend.tensor(Self.columns(c0, width: c.n, 0..<c.cColumn)),
-                                   try backend.tensor(Self.columns(c0, width: c.n, c.cColumn..<c.n)))
-            try backend.run(.gemm(GEMM(m: c.m, n: c.n, k: c.k, a: aFirst, b: bFirst, beta: c.beta, c: cFirst,
-                                       lda: c.column, ldb: c.cColumn, ldc: c.cColumn,
-                                       aSecond: SecondColumns(column: c.column, tensor: aRest, ld: c.k - c.column),
-                                       cSecond: SecondColumns(column: c.cColumn, tensor: cRest, ld: c.n - c.cColumn),
-                                       bSecond: SecondColumns(column: c.cColumn, tensor: bRest, ld: c.n - c.cColumn))))
+                                       bSecond: SecondColumns(column: bColumn, tensor: bRest, ld: bWidth - bColumn))))
             split = Self.merged(try backend.read(cFirst), try backend.read(cRest), rows: c.m, leftWidth: c.cColumn, rightWidth: c.n - c.cColumn)
         }
         return (try backend.read(wholeC), split, try splitSums.map { try backend.read($0) }, try wholeSums.map { try backend.read($0) })

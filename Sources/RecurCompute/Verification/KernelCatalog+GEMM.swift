@@ -56,29 +56,23 @@ extension KernelCatalog {
             [.gemm(GEMM(transposeB: true, m: rows, n: 2 * half, k: gates, a: t["dz"], b: t["w"], beta: 1, c: t["dx1"], ldc: half,
                         cSecond: SecondColumns(column: half, tensor: t["dx2"], ld: half)))]
         }
-        let bothInputGradients = KernelCheck("gemm second columns NT both directions", kind: .gemm,
-            shape: "M=\(rows) N=\(2 * half) K=\(2 * gates) A, Bᵀ split at \(gates), C at \(half)",
-            tensors: [TensorSpec("dz1", rows * gates, .uniform(-1, 1)), TensorSpec("dz2", rows * gates, .uniform(-1, 1)),
-                      TensorSpec("w1", 2 * half * gates, .uniform(-1, 1)), TensorSpec("w2", 2 * half * gates, .uniform(-1, 1)),
-                      TensorSpec("dx1", rows * half, .poison), TensorSpec("dx2", rows * half, .poison)],
-            compared: ["dx1", "dx2"], tolerance: .accumulation) { t in
-            [.gemm(GEMM(transposeB: true, m: rows, n: 2 * half, k: 2 * gates, a: t["dz1"], b: t["w1"], c: t["dx1"], lda: gates, ldb: gates,
-                        ldc: half, aSecond: SecondColumns(column: gates, tensor: t["dz2"], ld: gates),
-                        cSecond: SecondColumns(column: half, tensor: t["dx2"], ld: half),
-                        bSecond: SecondColumns(column: gates, tensor: t["w2"], ld: gates)))]
+        // Both directions at once: their projections (B and C split along n at the gate width),
+        // their input gradients (A and Bᵀ along k at the gate width, C along n at the half).
+        func bothDirections(transposed: Bool) -> KernelCheck {
+            let (n, k, aSplit, cSplit) = transposed ? (2 * half, 2 * gates, gates, half) : (2 * gates, 2 * half, half, gates)
+            let label = "gemm second columns \(transposed ? "NT" : "NN") both directions"
+            return KernelCheck(label, kind: .gemm, shape: "M=\(rows) N=\(n) K=\(k) A split at \(aSplit), B at \(gates), C at \(cSplit)",
+                tensors: [TensorSpec("a1", rows * aSplit, .uniform(-1, 1)), TensorSpec("a2", rows * aSplit, .uniform(-1, 1)),
+                          TensorSpec("w1", 2 * half * gates, .uniform(-1, 1)), TensorSpec("w2", 2 * half * gates, .uniform(-1, 1)),
+                          TensorSpec("c1", rows * cSplit, .poison), TensorSpec("c2", rows * cSplit, .poison)],
+                compared: ["c1", "c2"], tolerance: .accumulation) { t in
+                [.gemm(GEMM(transposeB: transposed, m: rows, n: n, k: k, a: t["a1"], b: t["w1"], c: t["c1"], lda: aSplit, ldb: gates,
+                            ldc: cSplit, aSecond: SecondColumns(column: aSplit, tensor: t["a2"], ld: aSplit),
+                            cSecond: SecondColumns(column: cSplit, tensor: t["c2"], ld: cSplit),
+                            bSecond: SecondColumns(column: gates, tensor: t["w2"], ld: gates)))]
+            }
         }
-        let bothProjections = KernelCheck("gemm second columns NN both directions", kind: .gemm,
-            shape: "M=\(rows) N=\(2 * gates) K=\(2 * half) A split at \(half), B and C at \(gates)",
-            tensors: [TensorSpec("x1", rows * half, .uniform(-1, 1)), TensorSpec("x2", rows * half, .uniform(-1, 1)),
-                      TensorSpec("w1", 2 * half * gates, .uniform(-1, 1)), TensorSpec("w2", 2 * half * gates, .uniform(-1, 1)),
-                      TensorSpec("z1", rows * gates, .poison), TensorSpec("z2", rows * gates, .poison)],
-            compared: ["z1", "z2"], tolerance: .accumulation) { t in
-            [.gemm(GEMM(m: rows, n: 2 * gates, k: 2 * half, a: t["x1"], b: t["w1"], c: t["z1"], lda: half, ldb: gates, ldc: gates,
-                        aSecond: SecondColumns(column: half, tensor: t["x2"], ld: half),
-                        cSecond: SecondColumns(column: gates, tensor: t["z2"], ld: gates),
-                        bSecond: SecondColumns(column: gates, tensor: t["w2"], ld: gates)))]
-        }
-        return [projection, weightGradient, inputGradient, bothProjections, bothInputGradients]
+        return [projection, weightGradient, inputGradient, bothDirections(transposed: false), bothDirections(transposed: true)]
     }
 
     /// Shapes that `gemm_skinny.cl` runs instead of CLBlast on OpenCL (a tall A, op(B) small enough
