@@ -72,16 +72,22 @@ extension RecurrentSequence {
         } else {
             recurrentProductSumsInputBias = false
         }
+        // The sums of dZ by token run after the recurrent-kernel product: that product streams
+        // dZ in order (asking for each chunk ahead), and the sums' reads by token then find much
+        // of it in cache instead of memory. Interleaved, training steps' backward passes:
+        // stacked-bilstm 34.20 → 33.46 and 33.52 → 33.12 ms, bilstm 8.53 → 8.26 (medians of 40);
+        // lstm-imdb unchanged.
+        var tokenOps: [Op] = []
         switch bindings.input {
         case .tokens(let tokens):
             guard let occurrences = tokens.occurrences, let summed = work.tokenGateGradients else {
                 preconditionFailure("projected tokens need their occurrence index (TokenProjection.occurrences) for backward")
             }
-            ops.append(.embeddingGradient(EmbeddingGradient(
+            tokenOps.append(.embeddingGradient(EmbeddingGradient(
                 occurrences: rows, vocabulary: tokens.capacity, width: g, outputGradient: gateGradients,
                 index: (occurrences.sortedRows, occurrences.segmentStarts, occurrences.segmentSlots), tableGradient: summed,
                 zeroRowsOfLoop: zeroRowsOfLoop)))
-            if !recurrentProductSumsInputBias { ops.append(.sumRows(SumRows(rows: rows, columns: g, input: gateGradients, output: inputBias))) }
+            if !recurrentProductSumsInputBias { tokenOps.append(.sumRows(SumRows(rows: rows, columns: g, input: gateGradients, output: inputBias))) }
         case .sequence, .halves:
             let x = inputOperand!
             ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: x.values, b: gateGradients, c: bindings.kernelGradient,
@@ -103,7 +109,7 @@ extension RecurrentSequence {
                                   c: bindings.recurrentKernelGradient, columnSums: sums,
                                   zeroRowsOfLoop: zeroRowsOfLoop)))
         }
-        return ops
+        return ops + tokenOps
     }
 
     /// The input sequence's gradient `dX = dZ · Wᵀ` over all T·B rows into the bound
