@@ -189,18 +189,21 @@ struct LayerStep {
                 let h = bi.layer.units
                 _ = layout.reserve("\(name).forward.outgrad", outRows * h)
                 _ = layout.reserve("\(name).backward.outgrad", outRows * h)
-                if !projectsTokens && !Self.addsInputGradientByProduct(bi, options: options) {
+                if !projectsTokens && !Self.directionsShareInput(bi, options: options) {
                     _ = layout.reserve("\(name).backwardInputGradient", inRows * inputWidth)
                 }
             }
         }
     }
 
-    /// Whether a Bidirectional layer's backward direction adds its input gradient to the forward
-    /// one's by its product (beta 1) after both directions ran, needing no buffer and no add of
-    /// its own: unless its input dropout mask lies between the product and the sum.
-    static func addsInputGradientByProduct(_ bi: BidirectionalConfig, options: ModelExecutor.Options) -> Bool {
-        !(options.dropout && bi.backwardLayer.dropout > 0)
+    /// Whether a Bidirectional layer's two directions read its input as it is, with no input
+    /// dropout mask in between (the backward layer mirrors the forward one: both drop or
+    /// neither). Then their input projections are one product before both run and their input
+    /// gradients one product after (``RecurrentSequence/inputProjection(with:)``,
+    /// ``RecurrentSequence/inputGradientProduct(with:)``), and the second direction's input
+    /// gradient needs no buffer of its own.
+    static func directionsShareInput(_ bi: BidirectionalConfig, options: ModelExecutor.Options) -> Bool {
+        !(options.dropout && bi.layer.dropout > 0)
     }
 
     /// The distinct tokens' table rows (``TokenProjection``) and, when the table trains, their

@@ -240,46 +240,37 @@ extension ModelExecutor {
         }
         let count = step.layer.parameters.count / 2
         let (source, tokens, target) = try recurrentInput(of: step, input: input)
-        // The backward direction's input gradient is added to the forward one's after both ran.
-        let addsByProduct = LayerStep.addsInputGradientByProduct(bi, options: options)
-        let scratch = target == nil || addsByProduct ? nil : arena["\(step.name).backwardInputGradient"]
-        // And with no input mask on either, both directions' input gradients are one product
-        // after both ran (``RecurrentSequence/inputGradientProduct(with:)``).
-        let fusesInputGradients = addsByProduct && !(options.dropout && bi.forwardLayer.dropout > 0)
-        // Likewise their input projections, one product before both run
-        // (``RecurrentSequence/inputProjection(with:)``), when both read the same sequence.
-        let readsOneSequence: Bool
-        if case .tokens = source { readsOneSequence = false } else {
-            readsOneSequence = !(options.dropout && (bi.forwardLayer.dropout > 0 || bi.backwardLayer.dropout > 0))
-        }
+        // Without input masks both directions' projections, and their input gradients, are one
+        // product each; with them each direction has its own, the second's added after both ran.
+        let sharesInput = LayerStep.directionsShareInput(bi, options: options)
+        let scratch = target == nil || sharesInput ? nil : arena["\(step.name).backwardInputGradient"]
         let forwardDirection = try direction(bi.forwardLayer, prefix: "\(step.name).forward", parameters: Array(step.layer.parameters[..<count]),
                                              step: step, input: source, inputGradientTarget: target,
-                                             defersInputGradient: fusesInputGradients, projectsInput: !readsOneSequence, nextStream: nextStream)
+                                             sharesInputWithOtherDirection: sharesInput, nextStream: nextStream)
         let backwardDirection = try direction(bi.backwardLayer, prefix: "\(step.name).backward", parameters: Array(step.layer.parameters[count...]),
                                               step: step, input: source, inputGradientTarget: scratch ?? target,
-                                              defersInputGradient: addsByProduct, projectsInput: !readsOneSequence, nextStream: nextStream)
+                                              sharesInputWithOtherDirection: sharesInput, nextStream: nextStream)
+        let (forwardSequence, backwardSequence) = (forwardDirection.sequence, backwardDirection.sequence)
         let pick: (RecurrentSequence) -> FloatRef = { step.outputIsSequence ? $0.sequenceOutput : $0.finalState }
         let merge = BidirectionalMerge(bi.mergeMode, rows: outRows, width: bi.layer.units)
         var plan = Plan()
         // The distinct tokens' table rows are gathered once, for both directions.
         for gather in tokens?.gatherRows ?? [] { try plan.append(gather) }
-        if readsOneSequence {
-            if let product = forwardDirection.sequence.inputProjection(with: backwardDirection.sequence) {
+        // Both directions' input projections (none for projected tokens: each loop reads its table).
+        if sharesInput {
+            for product in forwardSequence.inputProjection(with: backwardSequence).map({ [$0] })
+                ?? [forwardSequence.inputProjection(), backwardSequence.inputProjection()].compactMap({ $0 }) {
                 try plan.append(product)
-            } else {
-                for sequence in [forwardDirection.sequence, backwardDirection.sequence] {
-                    if let product = sequence.inputProjection() { try plan.append(product) }
-                }
             }
         }
         both(&plan, forwardDirection.forward, backwardDirection.forward)
         let output: LayerOutput
         if step.handsOnHalves {
-            output = .halves(.init(pick(forwardDirection.sequence), pick(backwardDirection.sequence),
-                                   firstSharedByLoop: forwardDirection.sequence.paddedPrefixLoop))
+            output = .halves(.init(pick(forwardSequence), pick(backwardSequence),
+                                   firstSharedByLoop: forwardSequence.paddedPrefixLoop))
         } else {
             let out = arena["\(step.name).out"]
-            try plan.append(contentsOf: merge.forward(forward: pick(forwardDirection.sequence), backward: pick(backwardDirection.sequence), output: out))
+            try plan.append(contentsOf: merge.forward(forward: pick(forwardSequence), backward: pick(backwardSequence), output: out))
             output = .tensor(out)
         }
         return (plan, output, { [self] _ in
@@ -289,8 +280,8 @@ extension ModelExecutor {
             var plan = Plan()
             let (forwardGradient, backwardGradient): (FloatRef, FloatRef)
             if let outgrad {
-                try plan.append(contentsOf: merge.backward(outputGradient: outgrad, forward: pick(forwardDirection.sequence),
-                                                           backward: pick(backwardDirection.sequence), forwardGradient: fg, backwardGradient: bg))
+                try plan.append(contentsOf: merge.backward(outputGradient: outgrad, forward: pick(forwardSequence),
+                                                           backward: pick(backwardSequence), forwardGradient: fg, backwardGradient: bg))
                 switch bi.mergeMode {
                 case .sum: (forwardGradient, backwardGradient) = (outgrad, outgrad)
                 case .ave: (forwardGradient, backwardGradient) = (fg, fg)
@@ -300,20 +291,15 @@ extension ModelExecutor {
                 (forwardGradient, backwardGradient) = (fg, bg)
             }
             both(&plan, try forwardDirection.backward(forwardGradient), try backwardDirection.backward(backwardGradient))
-            let (forwardSequence, backwardSequence) = (forwardDirection.sequence, backwardDirection.sequence)
-            if fusesInputGradients {
-                if let product = forwardSequence.inputGradientProduct(with: backwardSequence) {
-                    try plan.append(product)
-                } else {
-                    if let product = forwardSequence.inputGradientProduct(accumulating: false) { try plan.append(product) }
-                    if let product = backwardSequence.inputGradientProduct(accumulating: true) { try plan.append(product) }
-                }
-            } else if let product = backwardSequence.inputGradientProduct(accumulating: true), addsByProduct {
-                try plan.append(product)
+            if sharesInput {
+                let products = forwardSequence.inputGradientProduct(with: backwardSequence).map { [$0] }
+                    ?? [forwardSequence.inputGradientProduct(accumulating: false), backwardSequence.inputGradientProduct(accumulating: true)]
+                        .compactMap { $0 }
+                for product in products { try plan.append(product) }
             } else if let target, let scratch {
                 try plan.append(.axpby(Axpby(alpha: 1, x: scratch, beta: 1, y: target)))
             }
-            if let tokens { plan.append(try tokens.tableGradientPlan([forwardDirection.sequence, backwardDirection.sequence])) }
+            if let tokens { plan.append(try tokens.tableGradientPlan([forwardSequence, backwardSequence])) }
             return plan
         })
     }
@@ -324,11 +310,11 @@ extension ModelExecutor {
     /// One recurrent direction: its input and recurrent dropout, the projection of its tokens
     /// (unless it is the executor's ``ModelExecutor/plannedVocabularyProjection``), the sequence
     /// op, and a backward that leaves the input gradient in `inputGradientTarget` (through the
-    /// input mask), or the kernel's gradient over the distinct tokens. `defersInputGradient`
-    /// (only without an input mask) leaves the input gradient's product out of the backward, for
-    /// the caller to run (``RecurrentSequence/inputGradientProduct(accumulating:)``); `projectsInput`
-    /// false (only without input dropout) leaves out the input sequence's projection, which the
-    /// caller runs first (``RecurrentSequence/inputProjection(with:)``).
+    /// input mask), or the kernel's gradient over the distinct tokens.
+    /// `sharesInputWithOtherDirection` (only without an input mask) leaves out the input
+    /// sequence's projection and the input gradient's product, which the caller runs for both
+    /// directions at once (``RecurrentSequence/inputProjection(with:)``,
+    /// ``RecurrentSequence/inputGradientProduct(with:)``).
     struct DirectionOps {
         let sequence: RecurrentSequence
         let forward: Plan
@@ -336,7 +322,7 @@ extension ModelExecutor {
     }
 
     func direction(_ r: RecurrentConfig, prefix: String, parameters: [ParameterSpec], step: LayerStep, input: RecurrentSequence.Bindings.Input,
-                   inputGradientTarget: FloatRef?, defersInputGradient: Bool = false, projectsInput: Bool = true,
+                   inputGradientTarget: FloatRef?, sharesInputWithOtherDirection: Bool = false,
                    nextStream: () -> UInt32) throws -> DirectionOps {
         let shape = step.sequenceShape(r, options: options)
         let t = options.time
@@ -372,7 +358,7 @@ extension ModelExecutor {
             recurrentMask = mask
         }
         // With input dropout the op's input gradient is for the dropped input; the mask maps it back.
-        precondition(!defersInputGradient || inputMask == nil, "an input mask lies between the deferred product and its target")
+        precondition(!sharesInputWithOtherDirection || inputMask == nil, "an input mask lies between the shared products and this direction")
         let sequenceInputGradient = inputGradientTarget.map { inputMask == nil ? $0 : arena["\(prefix).ingrad"] }
         let bindings = RecurrentSequence.Bindings(
             input: sequenceInput, kernel: try weight(kernelPath), recurrentKernel: try weight(recurrentPath),
@@ -388,12 +374,12 @@ extension ModelExecutor {
         } else {
             forward.append(try sequence.tokenProjectionForward())
         }
-        try forward.append(contentsOf: sequence.forward(projectingInput: projectsInput))
+        try forward.append(contentsOf: sequence.forward(projectingInput: !sharesInputWithOtherDirection))
         let returnsSequences = step.outputIsSequence
         return DirectionOps(sequence: sequence, forward: forward) { outputGradient in
             var plan = try Plan(sequence.backward(outputGradient: returnsSequences ? outputGradient : nil,
                                                   finalStateGradient: returnsSequences ? nil : outputGradient,
-                                                  includingInputGradient: !defersInputGradient))
+                                                  includingInputGradient: !sharesInputWithOtherDirection))
             if let inputMask, let target = inputGradientTarget, let dropped = sequenceInputGradient {
                 try plan.append(.multiplyBroadcast(MultiplyBroadcast(repeats: t, input: dropped, factor: inputMask, output: target)))
             }

@@ -126,12 +126,9 @@ extension RecurrentSequence {
     /// `[dZ | dZ_other] · [W | W_other]ᵀ` (``GEMM/aSecond``, ``GEMM/bSecond``): C is written once
     /// instead of written, then read and written again by the second direction's product (16 MB
     /// of memory traffic a step at stacked-bilstm's second layer). Nil where ``inputGradientProduct(accumulating:)``
-    /// is, or when `other` reads another input or has another gate width.
+    /// is, or unless `other` reads the same input (``readsTheSameInput(as:)``) into the same gradient.
     public func inputGradientProduct(with other: RecurrentSequence) -> Op? {
-        guard other.shape.cell.gateWidth == shape.cell.gateWidth, other.shape.inputWidth == shape.inputWidth,
-              other.shape.time == shape.time, other.shape.batch == shape.batch,
-              let dx = inputGradientOperand, let otherDX = other.inputGradientOperand,
-              dx.values == otherDX.values, dx.second == otherDX.second else { return nil }
+        guard readsTheSameInput(as: other), let dx = inputGradientOperand, other.inputGradientOperand == dx else { return nil }
         return inputGradientProduct(accumulating: false, and: other)
     }
 

@@ -62,11 +62,7 @@ extension RecurrentSequence {
     /// once per direction. Nil for projected tokens, or when `other` reads another input or has
     /// another gate width; then each runs its own in ``forward(projectingInput:)``.
     public func inputProjection(with other: RecurrentSequence) -> Op? {
-        guard other.shape.cell.gateWidth == shape.cell.gateWidth, other.shape.inputWidth == shape.inputWidth,
-              other.shape.time == shape.time, other.shape.batch == shape.batch,
-              let x = inputOperand, let otherX = other.inputOperand, x.values == otherX.values, x.second == otherX.second
-        else { return nil }
-        return projection(alongside: other)
+        readsTheSameInput(as: other) ? projection(alongside: other) : nil
     }
 
     /// The input sequence's projection for this sequence alone; nil for projected tokens.

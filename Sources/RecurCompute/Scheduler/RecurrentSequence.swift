@@ -242,7 +242,7 @@ public struct RecurrentSequence: Sendable {
     /// A sequence as a product's operand: its tensor and row stride; read in halves, where its
     /// second half's columns are (``SecondColumns``) and the loop that may have left rows of the
     /// first equal (``GEMM/sharedRowsOfLoop``).
-    struct SequenceOperand {
+    struct SequenceOperand: Equatable {
         var values: FloatRef
         var ld: Int
         var second: SecondColumns? = nil
@@ -264,6 +264,14 @@ public struct RecurrentSequence: Sendable {
         case .halves(let input, _): return SequenceOperand(input, width: shape.inputWidth)
         case .tokens: return nil
         }
+    }
+
+    /// Whether `other` — a Bidirectional layer's other direction — reads the same input sequence
+    /// into gates as wide, so that one product over that input can serve both.
+    func readsTheSameInput(as other: RecurrentSequence) -> Bool {
+        guard let x = inputOperand else { return false }
+        return other.shape.cell.gateWidth == shape.cell.gateWidth && other.shape.inputWidth == shape.inputWidth
+            && other.shape.time == shape.time && other.shape.batch == shape.batch && other.inputOperand == x
     }
 
     /// Where the input sequence's gradient goes, the same way; nil when none is bound.
