@@ -16,15 +16,18 @@ extension RowGEMM {
     struct Lookahead {
         /// `rows` rows of `width` floats from `base`, `stride` floats apart.
         struct Region {
-            var base: UnsafePointer<Float>
-            var rows: Int, stride: Int, width: Int
-
+            let base: UnsafePointer<Float>
+            let rows: Int, stride: Int, width: Int
             /// Cache lines per row: as many as `width` floats span, and one more where a row may
             /// start inside a line.
-            var linesPerRow: Int {
+            let linesPerRow: Int
+
+            init(base: UnsafePointer<Float>, rows: Int, stride: Int, width: Int) {
+                self.base = base; self.rows = rows; self.stride = stride; self.width = width
                 let aligned = Int(bitPattern: base) & 63 == 0 && stride & 15 == 0
-                return (width + 15) / 16 + (aligned ? 0 : 1)
+                linesPerRow = (width + 15) / 16 + (aligned ? 0 : 1)
             }
+
             var lines: Int { width > 0 ? rows * linesPerRow : 0 }
         }
 
@@ -36,7 +39,8 @@ extension RowGEMM {
         /// Both regions' lines spread over `tiles` (at most as many as the work runs; lines left
         /// over when it runs more are not asked for).
         init(_ first: Region?, _ second: Region? = nil, tiles: Int) {
-            regions = (first, second)
+            // The first present region first: `next()` stops at the first absent one.
+            regions = first == nil ? (second, nil) : (first, second)
             let lines = (first?.lines ?? 0) + (second?.lines ?? 0)
             perTile = (lines + Swift.max(1, tiles) - 1) / Swift.max(1, tiles)
         }
@@ -46,7 +50,6 @@ extension RowGEMM {
         mutating func next() {
             var left = perTile
             while left > 0, let current = region == 0 ? regions.0 : region == 1 ? regions.1 : nil {
-                let perRow = current.linesPerRow
                 if current.width == 0 || row == current.rows {
                     region += 1; row = 0; line = 0
                     continue
@@ -56,7 +59,7 @@ extension RowGEMM {
                 recur_prefetch(Swift.min(start + 16 * line, start + current.width - 1))
                 left -= 1
                 line += 1
-                if line == perRow { line = 0; row += 1 }
+                if line == current.linesPerRow { line = 0; row += 1 }
             }
         }
     }

@@ -44,11 +44,11 @@ extension RowGEMM {
                         if let second { for kk in split..<k { out[kk * width + j] = second.values[(first + j) * second.ld + kk - split] } }
                     }
                 } else {
+                    // The panel's columns before the split from `b`, the rest from `second`.
+                    let fromFirst = Swift.max(0, Swift.min(columns, split - first))
                     for kk in 0..<k {
-                        for j in 0..<columns {
-                            let column = first + j
-                            out[kk * width + j] = column < split ? b[kk * ldb + column] : second!.values[kk * second!.ld + column - split]
-                        }
+                        for j in 0..<fromFirst { out[kk * width + j] = b[kk * ldb + first + j] }
+                        if let second { for j in fromFirst..<columns { out[kk * width + j] = second.values[kk * second.ld + first + j - split] } }
                     }
                 }
                 if columns < width { for kk in 0..<k { for j in columns..<width { out[kk * width + j] = 0 } } }

@@ -13,10 +13,13 @@ public enum RowGEMM {
 
     /// `B` as ``PackedB`` panels: what every caller uses, since a product's `B` (a weight) is
     /// small next to the rows that go past it.
+    ///
+    /// This is a recurrent loop's step product, whose A (the step's state or gate gradients) was
+    /// just written and is in cache: its blocks ask for nothing ahead (``Lookahead``).
     public static func multiply(rows: Range<Int>, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: PackedB,
                                 beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
         blocks(rows: rows, n: b.n, k: b.k, alpha: alpha, a: Rows(a, rowStride: lda, kStride: 1), b: b.values, ldb: panelWidth,
-               panelStride: b.panelStride, beta: beta, c: c, ldc: ldc)
+               panelStride: b.panelStride, beta: beta, c: c, ldc: ldc, readsAhead: false)
     }
 
     /// ``multiply(rows:alpha:a:lda:b:beta:c:ldc:)`` with A's columns from `aSecond.column` on
@@ -140,15 +143,16 @@ public enum RowGEMM {
     @inline(__always)
     static func blocks(rows: Range<Int>, n: Int, k: Int, alpha: Float, a: Rows,
                        b: UnsafePointer<Float>, ldb: Int, panelStride: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
-                       cSecond: (values: UnsafeMutablePointer<Float>, column: Int, ld: Int)? = nil, lookahead: Lookahead? = nil) {
+                       cSecond: (values: UnsafeMutablePointer<Float>, column: Int, ld: Int)? = nil, lookahead: Lookahead? = nil,
+                       readsAhead: Bool = true) {
         // Blocks of rows whose A (≈ 32 KB) stays in L1 while 16-column panels of B go past them,
         // each panel (k × 16) reused by every 6 rows of the block instead of streamed from L2.
         let blockRows = Swift.max(12, (8192 / Swift.max(k, 1)) / 12 * 12)
         let firstColumns = cSecond?.column ?? n
         // The caller's next operand rows, or else the next block's rows of A when A is read along
-        // its rows (``Lookahead``).
+        // its rows (``Lookahead``), unless the caller's operands are in cache (`readsAhead` false).
         var ahead = lookahead
-        let readsAheadByBlock = lookahead == nil && a.kStride == 1 && a.rowStride > 0 && a.initial == nil
+        let readsAheadByBlock = readsAhead && lookahead == nil && a.kStride == 1 && a.rowStride > 0 && a.initial == nil
         var block = rows.lowerBound
         while block < rows.upperBound {
             let end = Swift.min(rows.upperBound, block + blockRows)
