@@ -163,6 +163,32 @@ final class PaddedPrefixSharingTests: XCTestCase {
         XCTAssertEqual(unordered.shared, 0)
     }
 
+    /// A layer above a Bidirectional one whose forward direction shared its rows: its input-kernel
+    /// gradients take each timestep's equal rows of that direction's half once, from the sum of
+    /// their gate gradients. Deep enough (2,160 rows) for the weight gradients' path split along
+    /// k. The gradients are every row's within rounding, and the same bits on one worker as on two.
+    func testALayerAboveASharedDirectionSumsItsEqualRows() throws {
+        let ordered = (0..<180).map { row in 12 * (179 - row) / 179 }
+        let layers: [LayerConfig] = [.bidirectional(BidirectionalConfig(.lstm(16, returnSequences: true))),
+                                     .bidirectional(BidirectionalConfig(.lstm(8)))]
+        let computed = try gradients(layers, sharing: false, leadingPadding: ordered)
+        var results: [(gradients: [String: [Float]], summed: Int)] = []
+        for threads in [2, 1] {
+            let backend = CPUBackend(threads: threads)
+            results.append((try gradients(layers, sharing: true, leadingPadding: ordered, on: backend).gradients, backend.counters.equalRowsSummed))
+        }
+        // At timestep t the rows with more than t leading zeros are equal; each run of them saves
+        // all but one, in both directions' weight gradients.
+        let saved = (0..<Self.time).map { t in Swift.max(0, ordered.count { $0 > t } - 1) }.reduce(0, +)
+        XCTAssertGreaterThan(saved, 900)
+        XCTAssertEqual(results[0].summed, 2 * saved)
+        XCTAssertEqual(results[1].summed, 2 * saved)
+        try assertGradients(results[0].gradients, match: computed.gradients, within: 1e-5, "summed equal rows")
+        for (path, values) in results[0].gradients {
+            XCTAssertEqual(values.map(\.bitPattern), results[1].gradients[path]?.map(\.bitPattern), "\(path): one worker against two")
+        }
+    }
+
     /// The CPU backend keeps each training forward's schedule for its backward; those of plans
     /// gone are forgotten when a new loop runs.
     func testSchedulesOfPlansGoneAreForgotten() throws {

@@ -41,6 +41,9 @@ public struct BackendCounters: Hashable, Sendable {
     /// CPU backend: rows of products whose first block of A they took from their timestep's
     /// first row, being equal there (``GEMM/sharedRowsOfLoop``).
     public var equalRowsShared = 0
+    /// CPU backend: rows of weight gradients whose first block of A was taken once for their
+    /// timestep, their rows of B summed first, being equal there (``GEMM/sharedRowsOfLoop``).
+    public var equalRowsSummed = 0
     public init() {}
 }
 

@@ -45,10 +45,12 @@ public struct GEMM: OpDescription, Hashable {
     /// kernel stays where it is.
     public var bSecond: SecondColumns?
     /// For a product whose A's first block of columns (before ``aSecond``'s) is the output
-    /// sequence (`[T, B, ·]`, time-major, `m = T·B`) of a forward loop that may share its rows'
-    /// padded prefixes (``PaddedPrefixSharing``): that loop's time-0 saved gates, by which a
-    /// backend that shared them finds the rows it left equal at each timestep, and may form
-    /// their first block's part of the product once there. Another backend reads every row.
+    /// sequence (`[T, B, ·]`, time-major, `m = T·B`; `k = T·B` when A is transposed, a weight
+    /// gradient `Xᵀ · dZ`) of a forward loop that may share its rows' padded prefixes
+    /// (``PaddedPrefixSharing``): that loop's time-0 saved gates, by which a backend that shared
+    /// them finds the rows it left equal at each timestep, and may form their first block's part
+    /// of the product once there (transposed: from the sum of their rows of B). Another backend
+    /// reads every row.
     public var sharedRowsOfLoop: FloatRef?
 
     /// A plain product with tight leading dimensions: `A` is `[m, k]` (or `[k, m]` transposed),
@@ -108,7 +110,8 @@ public struct GEMM: OpDescription, Hashable {
             try check.require(!c.overlaps(bSecond.tensor), "bSecond", "must not overlap C")
         }
         if sharedRowsOfLoop != nil {
-            try check.require(aSecond != nil && !transposeA, "sharedRowsOfLoop", "is for A's first block of columns along k (aSecond)")
+            try check.require(aSecond != nil && batch == 1, "sharedRowsOfLoop",
+                              "is for A's first block of columns (aSecond): along k, or along m when A is transposed")
         }
         if let cSecond {
             let operands = [a, b] + [aSecond, bSecond].compactMap { $0?.tensor } + [c]

@@ -91,7 +91,7 @@ extension RecurrentSequence {
         case .sequence, .halves:
             let x = inputOperand!
             ops.append(.gemm(GEMM(transposeA: true, m: d, n: g, k: rows, a: x.values, b: gateGradients, c: bindings.kernelGradient,
-                                  lda: x.ld, columnSums: inputBias, aSecond: x.second)))
+                                  lda: x.ld, columnSums: inputBias, aSecond: x.second, sharedRowsOfLoop: x.sharedByLoop)))
             if includingInputGradient, let product = inputGradientProduct(accumulating: false) { ops.append(product) }
         }
         let operands = recurrentOperands()
