@@ -74,6 +74,10 @@ inline float loop_activate(const int kind, const float x) {
 #define KIND_GRU_RESET_AFTER 2
 #define KIND_GRU_RESET_BEFORE 3
 
+// Saved gate columns per row, in units of H (CellKind.savedWidth): LSTM's four gates and act(c),
+// the reset-after GRU's three and its recurrent candidate term, else one per gate block.
+#define SAVED_BLOCKS(kind, G) ((kind) == KIND_LSTM ? 5 : (kind) == KIND_GRU_RESET_AFTER ? 4 : (G))
+
 // `local_weights` is a constant in each kernel below, so the unused branches are folded away.
 
 // The work-item's place, from kind, G, H and B in scope: unit j of batch row b (row: b < B),
@@ -83,7 +87,7 @@ inline float loop_activate(const int kind, const float x) {
     const int j = get_local_id(0), r = get_local_id(1), R = get_local_size(1); \
     const int b = get_group_id(1) * R + r; \
     const bool row = b < B; \
-    const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H; \
+    const int GH = G * H, SW = SAVED_BLOCKS(kind, G) * H; \
     const int lid = r * H + j, wgs = R * H; \
     const int e = b * H + j
 
@@ -167,8 +171,9 @@ inline void loop_forward(const int kind, const int G, const int local_weights,
             const float cg = loop_activate(act, xs[2 * H + j] + p[2] + bias_[2 * H + j]);
             const float og = loop_activate(ract, xs[3 * H + j] + p[3] + bias_[3 * H + j]);
             c = fg * c + ig * cg;
-            h = og * loop_activate(act, c);
-            gs[j] = ig; gs[H + j] = fg; gs[2 * H + j] = cg; gs[3 * H + j] = og;
+            const float tc = loop_activate(act, c);
+            h = og * tc;
+            gs[j] = ig; gs[H + j] = fg; gs[2 * H + j] = cg; gs[3 * H + j] = og; gs[4 * H + j] = tc;
         } else if (kind == KIND_GRU_RESET_AFTER) {
             __global const float* bx = bias_;
             __global const float* bh = bias_ + 3 * H;
@@ -248,8 +253,7 @@ inline void loop_backward(const int kind, const int G, const int local_weights,
             dz[j] = d; current[j] = d;
             carry = 0.0f;
         } else if (kind == KIND_LSTM) {
-            const float ig = gs[j], fg = gs[H + j], cg = gs[2 * H + j], og = gs[3 * H + j];
-            const float tc = loop_activate(act, at(c_cur, s)[e]);
+            const float ig = gs[j], fg = gs[H + j], cg = gs[2 * H + j], og = gs[3 * H + j], tc = gs[4 * H + j];
             const float dct = dc + dh * og * activate_grad(act, tc);
             const float di = dct * cg * activate_grad(ract, ig);
             const float df = dct * at(c_prev, s)[e] * activate_grad(ract, fg);
@@ -470,8 +474,10 @@ inline __attribute__((always_inline)) void cell_forward_rows8(const int kind, co
         const float8 og = sigmoid8(vload8(0, xs + 3 * H + j) + p3 + vload8(0, bias_ + 3 * H + j));
         const float8 c = fg * vload8(0, cp + j) + ig * cg;
         vstore8(c, 0, cn + j);
-        h = og * tanh8(c);
+        const float8 tc = tanh8(c);
+        h = og * tc;
         vstore8(ig, 0, gs + j); vstore8(fg, 0, gs + H + j); vstore8(cg, 0, gs + 2 * H + j); vstore8(og, 0, gs + 3 * H + j);
+        vstore8(tc, 0, gs + 4 * H + j);
     } else {
         __global const float* bx = bias_;
         __global const float* bh = bias_ + 3 * H;
@@ -581,7 +587,7 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
     const int first = row_item_first();
     if (first >= B) return;
     const int rows = min(ROWS_PER_ITEM, B - first);
-    const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H;
+    const int GH = G * H, SW = SAVED_BLOCKS(kind, G) * H;
     // Shared padded prefixes (`padding` given: a training forward reading token rows in place):
     // the item's rows still in their leading run of token slot 0 at a step have equal states when
     // they started from equal ones, and when they come by decreasing padding they are the first
@@ -673,7 +679,7 @@ typedef struct {
 inline void row_backward_cell8(const int kind, const int G, const int H, const int b, const int j,
         const float8 product, const int has_product, const int carried_output,
         __global const float* rd, __global float* carried, __global float* c_grad, const backward_step t) {
-    const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H;
+    const int GH = G * H, SW = SAVED_BLOCKS(kind, G) * H;
     const bool live = !t.mask || t.mask[b] != 0.0f;
     __global float* carry = carried + b * H;
     __global const float* gs = t.gates + b * SW;
@@ -697,7 +703,7 @@ inline void row_backward_cell8(const int kind, const int G, const int H, const i
     } else if (kind == KIND_LSTM) {
         __global float* dcs = c_grad + b * H;
         const float8 ig = vload8(0, gs + j), fg = vload8(0, gs + H + j), cg = vload8(0, gs + 2 * H + j), og = vload8(0, gs + 3 * H + j);
-        const float8 tc = tanh8(vload8(0, t.c_cur + b * H + j));
+        const float8 tc = vload8(0, gs + 4 * H + j);
         const float8 dct = vload8(0, dcs + j) + dh * og * (1.0f - tc * tc);
         vstore8(dct * cg * (ig * (1.0f - ig)), 0, dz + j);
         vstore8(dct * vload8(0, t.c_prev + b * H + j) * (fg * (1.0f - fg)), 0, dz + H + j);
@@ -746,7 +752,7 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
         const stepped gates, const stepped h_prev, const stepped c_prev, const stepped c_cur,
         const stepped mask, const stepped out_grad, const stepped gate_grad, const stepped rec_gate_grad,
         __global const int* padding, __local float* ut) {
-    const int GH = G * H, SW = (kind == KIND_GRU_RESET_AFTER ? 4 : G) * H;
+    const int GH = G * H, SW = SAVED_BLOCKS(kind, G) * H;
     // Without a recurrent kernel (a one-step backward) there is nothing to copy or read.
     if (wg) {
         for (int i = get_local_id(0); i < H * GH; i += get_local_size(0)) {
@@ -777,7 +783,8 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
             mask.p ? at(mask, s) : 0, out_grad.p ? at(out_grad, s) : 0, at(gates, s), at(gate_grad, s),
             rec_gate_grad.p ? at(rec_gate_grad, s) : 0, kind == KIND_GRU_RESET_AFTER ? at(h_prev, s) : 0,
             kind == KIND_LSTM ? at(c_prev, s) : 0, kind == KIND_LSTM ? at(c_cur, s) : 0 };
-        // The next step's saved gates and cell states, asked for while this one runs: the forward
+        // The next step's saved gates (LSTM's act(c) among them) and cell states, asked for while
+        // this one runs: the forward
         // wrote them long before, so they come from memory (the cell's loads of them were most of
         // lstm-imdb's backward samples on PoCL).
         if (s + 1 < T) {
@@ -786,7 +793,7 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
                 __global const float* g = at(gates, s + 1) + b * SW;
                 for (int l = 0; l < SW; l += 16) PREFETCH_LINE(g + l);
                 for (int l = 0; l < H; l += 16) {
-                    if (kind == KIND_LSTM) { PREFETCH_LINE(at(c_cur, s + 1) + b * H + l); PREFETCH_LINE(at(c_prev, s + 1) + b * H + l); }
+                    if (kind == KIND_LSTM) PREFETCH_LINE(at(c_prev, s + 1) + b * H + l);
                     if (kind == KIND_GRU_RESET_AFTER) PREFETCH_LINE(at(h_prev, s + 1) + b * H + l);
                     if (out_grad.p) PREFETCH_LINE(at(out_grad, s + 1) + b * H + l);
                 }

@@ -40,7 +40,7 @@ extension CellMath {
             activateSum(act, x + 2 * h, r + 2 * h, bias + 2 * h, into: saved + 2 * h, count: h)
             activateSum(ract, x + 3 * h, r + 3 * h, bias + 3 * h, into: saved + 3 * h, count: h)
             let cp = p.previousCellState! + b * h, cn = p.cellState! + b * h, hn = p.state + b * h
-            lstmState(act, gates: UnsafePointer(saved), units: h, previousCellState: cp, cellState: cn, state: hn)
+            lstmState(act, gates: saved, units: h, previousCellState: cp, cellState: cn, state: hn)
             finishRow(b, output: UnsafePointer(hn), units: h, p)
         }
     }
@@ -69,9 +69,11 @@ extension CellMath {
         }
     }
 
-    /// LSTM's `c = f·c₋₁ + i·g` and `h = o·act(c)` from the activated gates `[i, f, g, o]`.
+    /// LSTM's `c = f·c₋₁ + i·g` and `h = o·act(c)` from the activated gates `[i, f, g, o]`, and
+    /// `act(c)` saved after them for the backward, which would otherwise compute it again (a
+    /// tanh per unit and step: see ``CellKind/savedWidth(units:)``).
     @inline(never)
-    static func lstmState(_ act: Activation, gates: UnsafePointer<Float>, units h: Int, previousCellState cp: UnsafePointer<Float>,
+    static func lstmState(_ act: Activation, gates: UnsafeMutablePointer<Float>, units h: Int, previousCellState cp: UnsafePointer<Float>,
                           cellState cn: UnsafeMutablePointer<Float>, state hn: UnsafeMutablePointer<Float>) {
         // Written out, not through `forEachLanes` (nor are `mapSum` and `gruGates` below): the
         // closure form measured slower in these out-of-line passes (this one: LSTM forward 71 →
@@ -80,7 +82,9 @@ extension CellMath {
             let i = load(gates + j, w), f = load(gates + h + j, w), g = load(gates + 2 * h + j, w)
             let c = f * load(cp + j, w) + i * g
             store(c, cn + j, w)
-            store(load(gates + 3 * h + j, w) * activate(act, c), hn + j, w)
+            let tc = activate(act, c)
+            store(tc, gates + 4 * h + j, w)
+            store(load(gates + 3 * h + j, w) * tc, hn + j, w)
         }
         var j = 0
         while j + 8 <= h { lanes(j, 8); j += 8 }

@@ -123,8 +123,9 @@ public enum CellMath {
                     let o = ract.apply(x[3 * h + j] + r[3 * h + j] + p.bias[3 * h + j])
                     let c = f * cp[j] + i * g
                     cn[j] = c
-                    hn[j] = o * act.apply(c)
-                    saved[j] = i; saved[h + j] = f; saved[2 * h + j] = g; saved[3 * h + j] = o
+                    let tc = act.apply(c)
+                    hn[j] = o * tc
+                    saved[j] = i; saved[h + j] = f; saved[2 * h + j] = g; saved[3 * h + j] = o; saved[4 * h + j] = tc
                 }
             case .gru(resetAfter: true):
                 let bx = p.bias, bh = p.bias + 3 * h
@@ -204,11 +205,10 @@ public enum CellMath {
                     carried[j] = 0
                 }
             case .lstm:
-                let cp = p.previousCellState! + b * h, cn = p.cellState! + b * h, dc = p.cellGradient! + b * h
+                let cp = p.previousCellState! + b * h, dc = p.cellGradient! + b * h
                 for j in 0..<h {
                     let dh = carried[j]
-                    let i = saved[j], f = saved[h + j], g = saved[2 * h + j], o = saved[3 * h + j]
-                    let tc = act.apply(cn[j])
+                    let i = saved[j], f = saved[h + j], g = saved[2 * h + j], o = saved[3 * h + j], tc = saved[4 * h + j]
                     let dct = dc[j] + dh * o * act.derivative(output: tc)
                     dz[j] = dct * g * ract.derivative(output: i)
                     dz[h + j] = dct * cp[j] * ract.derivative(output: f)

@@ -24,10 +24,12 @@ public enum CellKind: Hashable, Sendable, Codable {
     }
 
     /// Floats per batch row the forward pass saves for backward (see each cell's kernel header).
+    /// LSTM's `act(c)` is among them although the cell state is kept too: the forward computes
+    /// it anyway, and the backward would otherwise compute it again for every unit and step.
     public func savedWidth(units: Int) -> Int {
         switch self {
         case .simpleRNN: return units                 // activated output before masking
-        case .lstm: return 4 * units                  // i, f, c̃, o (activated)
+        case .lstm: return 5 * units                  // i, f, c̃, o (activated), and act(c)
         case .gru(resetAfter: true): return 4 * units // z, r, h̃ (activated), and U_h·h + b_rh
         case .gru(resetAfter: false): return 3 * units // z, r, h̃ (activated)
         }
