@@ -150,6 +150,8 @@ final class CPUFastPathTests: XCTestCase {
         let whole = product([0..<m])
         XCTAssertEqual(whole, product((0..<m).map { $0..<($0 + 1) }))
         XCTAssertEqual(whole, product([0..<5, 5..<14, 14..<16, 16..<m]))
+        // 7 = 4 + 3, 11 = 4 + 4 + 3, 3, 11: the three-row block in each place.
+        XCTAssertEqual(whole, product([0..<7, 7..<18, 18..<21, 21..<m]))
     }
 
     static let fastCells: [RecurrentCell] = [
