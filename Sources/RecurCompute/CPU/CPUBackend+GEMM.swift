@@ -235,7 +235,7 @@ extension CPUBackend {
 
     /// A weight gradient `Xᵀ · dZ` above a forward direction that shared its rows' padded
     /// prefixes: each timestep's equal rows take their first block's part once, from the sum of
-    /// their rows of dZ (``RowGEMM/multiplyTransposedA(timesteps:batch:n:alpha:a:lda:aSecond:m:b:ldb:beta:c:ldc:columnSums:equalRows:standInSums:standInRows:)``),
+    /// their rows of dZ (``RowGEMM/multiplyTransposedA(timesteps:batch:m:n:alpha:a:lda:aSecond:b:ldb:beta:c:ldc:columnSums:equalRows:standInSums:standInRows:)``),
     /// 29% of the first block's rows at stacked-bilstm's second layer on the bench's batch. As
     /// ``splitInner(_:)``, two halves of the timesteps, cut where half the work is done (the same
     /// cut for any thread count), the second into its own partial C and added after.
@@ -264,9 +264,9 @@ extension CPUBackend {
         func run(_ block: Int) {
             let steps = block == 0 ? 0..<cut : cut..<time
             let row = steps.lowerBound * batch
-            RowGEMM.multiplyTransposedA(timesteps: steps.count, batch: batch, n: o.n, alpha: o.alpha,
+            RowGEMM.multiplyTransposedA(timesteps: steps.count, batch: batch, m: o.m, n: o.n, alpha: o.alpha,
                                         a: o.a.hostPointer + row * o.lda, lda: o.lda,
-                                        aSecond: (UnsafePointer(second.tensor.hostPointer + row * second.ld), split, second.ld), m: o.m,
+                                        aSecond: (UnsafePointer(second.tensor.hostPointer + row * second.ld), split, second.ld),
                                         b: o.b.hostPointer + row * o.ldb, ldb: o.ldb, beta: block == 0 ? o.beta : 0,
                                         c: block == 0 ? o.c.hostPointer : partial, ldc: block == 0 ? o.ldc : o.n,
                                         columnSums: sums.map { block == 0 ? $0 : partialSums }, equalRows: equalRows[steps],

@@ -12,8 +12,8 @@ extension RowGEMM {
     /// at the end. The second block reads every row, as do the column sums.
     /// The sums are grouped differently from a walk over every row, so they round differently
     /// (not bit for bit the same as another backend or this one without sharing).
-    static func multiplyTransposedA(timesteps: Int, batch: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
-                                    aSecond: (values: UnsafePointer<Float>, column: Int, ld: Int), m: Int,
+    static func multiplyTransposedA(timesteps: Int, batch: Int, m: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                                    aSecond: (values: UnsafePointer<Float>, column: Int, ld: Int),
                                     b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
                                     columnSums: UnsafeMutablePointer<Float>?, equalRows: ArraySlice<Int>,
                                     standInSums: UnsafeMutablePointer<Float>, standInRows: UnsafeMutablePointer<Float>) {
