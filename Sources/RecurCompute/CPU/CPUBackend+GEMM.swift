@@ -114,13 +114,16 @@ extension CPUBackend {
     static func sharedRows(ofEqual rows: Int) -> Int { rows / 6 * 6 }
 
     /// For a product whose A's first block is a sharing loop's output sequence
-    /// (``GEMM/sharedRowsOfLoop``), when its last run shared rows: at each timestep, how many
-    /// rows from the first on hold the same first block (``PaddedPrefixSchedule/equalLeadingRows()``).
+    /// (``GEMM/sharedRowsOfLoop``; its rows along m, or along k when A is transposed), when its
+    /// last run shared rows: at each timestep, how many rows from the first on hold the same
+    /// first block (``PaddedPrefixSchedule/equalLeadingRows()``). Nil where no timestep has any
+    /// to take as one: whole 6-row blocks for a row product (``sharedRows(ofEqual:)``), two rows
+    /// for a weight gradient (``equalRowsWeightGradient(_:equalRows:)``).
     func equalLeadingRows(of o: GEMM) -> [Int]? {
         guard let loop = o.sharedRowsOfLoop, o.aSecond != nil, let schedule = sharedRowSchedule(ofLoop: loop),
-              o.m == schedule.time * schedule.batch else { return nil }
+              (o.transposeA ? o.k : o.m) == schedule.time * schedule.batch else { return nil }
         let rows = schedule.equalLeadingRows()
-        return rows.contains { Self.sharedRows(ofEqual: $0) > 0 } ? rows : nil
+        return rows.contains { o.transposeA ? $0 >= 2 : Self.sharedRows(ofEqual: $0) > 0 } ? rows : nil
     }
 
     /// ``rowGEMM(_:)`` over a sharing loop's output: at each timestep the rows from the first on
@@ -197,7 +200,9 @@ extension CPUBackend {
         let a = o.a.hostPointer, b = o.b.hostPointer, c = o.c.hostPointer
         let half = o.k / 2
         let inRowGEMM = Self.runsTransposedAInRowGEMM(o)
-        if inRowGEMM, let equalRows = equalRowsAlongK(of: o) { return equalRowsWeightGradient(o, equalRows: equalRows) }
+        if inRowGEMM, let equalRows = equalLeadingRows(of: o), equalRows.count >= 2 {
+            return equalRowsWeightGradient(o, equalRows: equalRows)
+        }
         let partial = productScratch(upTo: o.m * o.n + o.n)
         // Each half's column sums of B (``GEMM/columnSums``) as RowGEMM reads its rows; the second
         // half's after the partial C.
@@ -223,22 +228,13 @@ extension CPUBackend {
         if sums == nil, case .sumRows(let sums)? = o.columnSumsOp { sumRows(sums) }
     }
 
-    /// For a weight gradient whose transposed A's first block is a sharing loop's output sequence
-    /// (``GEMM/sharedRowsOfLoop``, `k = T·B`), when its last run shared rows: at each timestep,
-    /// how many rows from the first on hold the same first block. Nil where no timestep has two.
-    func equalRowsAlongK(of o: GEMM) -> [Int]? {
-        guard let loop = o.sharedRowsOfLoop, o.transposeA, o.aSecond != nil, let schedule = sharedRowSchedule(ofLoop: loop),
-              schedule.time >= 2, o.k == schedule.time * schedule.batch else { return nil }
-        let rows = schedule.equalLeadingRows()
-        return rows.contains { $0 >= 2 } ? rows : nil
-    }
-
     /// A weight gradient `Xᵀ · dZ` above a forward direction that shared its rows' padded
     /// prefixes: each timestep's equal rows take their first block's part once, from the sum of
     /// their rows of dZ (``RowGEMM/multiplyTransposedA(timesteps:batch:m:n:alpha:a:lda:aSecond:b:ldb:beta:c:ldc:columnSums:equalRows:standInSums:standInRows:)``),
     /// 29% of the first block's rows at stacked-bilstm's second layer on the bench's batch. As
     /// ``splitInner(_:)``, two halves of the timesteps, cut where half the work is done (the same
-    /// cut for any thread count), the second into its own partial C and added after.
+    /// cut for any thread count; two timesteps at least), the second into its own partial C and
+    /// added after.
     ///
     /// Measured there, each of the two products inside training steps (fastest of 60): 2.85 →
     /// 2.63 and 2.83 → 2.64 ms (medians 2.92 → 2.68, 2.88 → 2.69); whole backward passes,

@@ -224,7 +224,7 @@ public enum RowGEMM {
         }
     }
 
-    /// The fewest kernel calls ``blocks(rows:n:k:alpha:a:b:ldb:panelStride:beta:c:ldc:cSecond:lookahead:)``
+    /// The fewest kernel calls ``blocks(rows:n:k:alpha:a:b:ldb:panelStride:beta:c:ldc:cSecond:lookahead:readsAhead:)``
     /// makes over `rows` rows and `n` columns: a six-row block per panel.
     @inline(__always)
     static func tiles(rows: Int, n: Int) -> Int { (n + panelWidth - 1) / panelWidth * ((rows + 5) / 6) }
@@ -323,12 +323,12 @@ public enum RowGEMM {
         finish(s50, alpha: alpha, beta: beta, c5, count: 8); finish(s51, alpha: alpha, beta: beta, c5 + 8, count: 8)
     }
 
-    /// Four rows, or three (`count`, a constant at each call: the fourth row's code folds away),
-    /// by 16 columns and then 8 or a tail.
+    /// Four rows, or three (`rowCount`, a constant at each call: the fourth row's code folds
+    /// away), by 16 columns and then 8 or a tail.
     @inline(__always)
-    static func fewRows(_ r: Int, _ count: Int, columns: Range<Int>, k: Int, alpha: Float, a: Rows,
+    static func fewRows(_ r: Int, _ rowCount: Int, columns: Range<Int>, k: Int, alpha: Float, a: Rows,
                         b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        let four = count == 4
+        let four = rowCount == 4
         let c0 = c + r * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
         let first = Swift.min(k, a.split)
         let n = columns.upperBound
