@@ -42,12 +42,12 @@ __kernel void lstm_forward(const int B, const int H, const int act, const int ra
 }
 
 __kernel void lstm_backward(const int B, const int H, const int act, const int ract, const int carried_output,
-        TENSOR(const float, gates), TENSOR(const float, c_prev), TENSOR(const float, c_cur),
+        TENSOR(const float, gates), TENSOR(const float, c_prev),
         TENSOR(const float, mask), TENSOR(const float, out_grad), TENSOR(const float, rec_grad),
         TENSOR(const float, rd_mask), TENSOR(float, carried), TENSOR(float, c_grad), TENSOR(float, gate_grad)) {
     int i = get_global_id(0);
     if (i >= B * H) return;
-    BIND(const float, gates); BIND(const float, c_prev); BIND(const float, c_cur); BIND(const float, mask);
+    BIND(const float, gates); BIND(const float, c_prev); BIND(const float, mask);
     BIND(const float, out_grad); BIND(const float, rec_grad); BIND(const float, rd_mask);
     BIND(float, carried); BIND(float, c_grad); BIND(float, gate_grad);
     int b = i / H, j = i - b * H;

@@ -204,7 +204,7 @@ inline void loop_forward(const int kind, const int G, const int local_weights,
 inline void loop_backward(const int kind, const int G, const int local_weights,
         const int B, const int H, const int T, const int act, const int ract, const int carried_output,
         __global const float* wg, __global const float* rd, __global float* carried, __global float* c_grad,
-        const stepped gates, const stepped h_prev, const stepped c_prev, const stepped c_cur,
+        const stepped gates, const stepped h_prev, const stepped c_prev,
         const stepped mask, const stepped out_grad, const stepped gate_grad, const stepped rec_gate_grad,
         __local float* scratch) {
     LOOP_WORK_ITEM;
@@ -323,12 +323,12 @@ inline void loop_backward(const int kind, const int G, const int local_weights,
     const token_rows tr = { ids, ids_stride, ids_t0, ids_dt, table_rows, table, zeros };
 #define LOOP_BACKWARD_PARAMETERS const int B, const int H, const int T, const int act, const int ract, const int carried_output, \
         TENSOR(const float, u), TENSOR(const float, rd), TENSOR(float, carried), TENSOR(float, c_grad), \
-        STEPPED(gates), STEPPED(h_prev), STEPPED(c_prev), STEPPED(c_cur), \
+        STEPPED(gates), STEPPED(h_prev), STEPPED(c_prev), \
         STEPPED(mask), STEPPED(out_grad), STEPPED(gate_grad), STEPPED(rec_gate_grad), TENSOR(const int, padding), \
         __local float* scratch
 #define LOOP_BACKWARD_BINDINGS \
     BIND(const float, u); BIND(const float, rd); BIND(float, carried); BIND(float, c_grad); BIND(const int, padding); \
-    BIND_STEPPED(gates); BIND_STEPPED(h_prev); BIND_STEPPED(c_prev); BIND_STEPPED(c_cur); \
+    BIND_STEPPED(gates); BIND_STEPPED(h_prev); BIND_STEPPED(c_prev); \
     BIND_STEPPED(mask); BIND_STEPPED(out_grad); BIND_STEPPED(gate_grad); BIND_STEPPED(rec_gate_grad);
 
 #define LOOP_FORWARD_KERNEL(name, KIND, G, LOCAL_WEIGHTS, ACT, RACT) \
@@ -342,7 +342,7 @@ __kernel void name(LOOP_FORWARD_PARAMETERS) { \
 __kernel void name(LOOP_BACKWARD_PARAMETERS) { \
     LOOP_BACKWARD_BINDINGS; \
     loop_backward(KIND, G, LOCAL_WEIGHTS, B, H, T, ACT, RACT, carried_output, u, rd, carried, c_grad, \
-                  gates, h_prev, c_prev, c_cur, mask, out_grad, gate_grad, rec_gate_grad, scratch); \
+                  gates, h_prev, c_prev, mask, out_grad, gate_grad, rec_gate_grad, scratch); \
 }
 
 // Any activations.
@@ -671,7 +671,7 @@ LOOP_FORWARD_ROWS_KERNEL(gru_loop_forward_rows_tanh_sigmoid, KIND_GRU_RESET_AFTE
 typedef struct {
     __global const float* mask; __global const float* out_grad; __global const float* gates;
     __global float* gate_grad; __global float* rec_gate_grad;
-    __global const float* h_prev; __global const float* c_prev; __global const float* c_cur;
+    __global const float* h_prev; __global const float* c_prev;
 } backward_step;
 
 // The cell backward of row b, units j…j+7, given its recurrent term `product` (zero and unused
@@ -749,7 +749,7 @@ inline void fold_row8(const int kind, const int G, const int H, const int b, con
 
 inline void loop_backward_rows(const int kind, const int G, const int B, const int H, const int T, const int carried_output,
         __global const float* wg, __global const float* rd, __global float* carried, __global float* c_grad,
-        const stepped gates, const stepped h_prev, const stepped c_prev, const stepped c_cur,
+        const stepped gates, const stepped h_prev, const stepped c_prev,
         const stepped mask, const stepped out_grad, const stepped gate_grad, const stepped rec_gate_grad,
         __global const int* padding, __local float* ut) {
     const int GH = G * H, SW = SAVED_BLOCKS(kind, G) * H;
@@ -782,7 +782,7 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
         const backward_step t = {
             mask.p ? at(mask, s) : 0, out_grad.p ? at(out_grad, s) : 0, at(gates, s), at(gate_grad, s),
             rec_gate_grad.p ? at(rec_gate_grad, s) : 0, kind == KIND_GRU_RESET_AFTER ? at(h_prev, s) : 0,
-            kind == KIND_LSTM ? at(c_prev, s) : 0, kind == KIND_LSTM ? at(c_cur, s) : 0 };
+            kind == KIND_LSTM ? at(c_prev, s) : 0 };
         // The next step's saved gates (LSTM's act(c) among them) and cell states, asked for while
         // this one runs: the forward
         // wrote them long before, so they come from memory (the cell's loads of them were most of
@@ -858,7 +858,7 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
 __kernel void name(LOOP_BACKWARD_PARAMETERS) { \
     LOOP_BACKWARD_BINDINGS; \
     loop_backward_rows(KIND, G, B, H, T, carried_output, u, rd, carried, c_grad, \
-                       gates, h_prev, c_prev, c_cur, mask, out_grad, gate_grad, rec_gate_grad, padding, scratch); \
+                       gates, h_prev, c_prev, mask, out_grad, gate_grad, rec_gate_grad, padding, scratch); \
 }
 
 LOOP_BACKWARD_ROWS_KERNEL(simple_rnn_loop_backward_rows_tanh_sigmoid, KIND_SIMPLE_RNN, 1)

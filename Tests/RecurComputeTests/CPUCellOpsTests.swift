@@ -47,7 +47,7 @@ final class CPUCellOpsTests: XCTestCase {
         let gateGradient = try cpu.zeros(b * g), recurrentGateGradient = s.isResetAfter ? try cpu.zeros(b * g) : nil
         try cpu.run(.cellBackward(CellBackward(
             cell: cell, batch: b, gates: gates, previousState: s.isResetAfter || s.isResetBefore ? previous : nil,
-            previousCellState: previousCell, cellState: cellState, mask: mask, outputGradient: try s.outputWeights.map(t),
+            previousCellState: previousCell, mask: mask, outputGradient: try s.outputWeights.map(t),
             recurrentGradient: try s.recurrentWeights.map(t), recurrentDropoutMask: rd, carriedGradient: carried,
             cellGradient: cellGradient, gateGradient: gateGradient, recurrentGateGradient: recurrentGateGradient)))
         if let candidateKernel {

@@ -199,27 +199,27 @@ final class CPUFastPathTests: XCTestCase {
                 for (i, name) in ["state", "cellState", "sequenceOutput", "droppedState", "gates"].enumerated() {
                     assertClose(got[i], want[i], relative: 2e-6, absolute: 2e-6, "\(label) forward \(name)")
                 }
-                let saved = want[4], cn = want[1]
+                let saved = want[4]
                 let carriedIn = random.floats(batch * h), recurrent = random.floats(batch * h), output = random.floats(batch * h)
                 let dcIn = random.floats(batch * h)
                 func backward(_ fast: Bool) -> [[Float]] {
                     var carried = carriedIn, dc = dcIn
                     var dz = [Float](repeating: 0, count: batch * g), rz = dz
                     saved.withUnsafeBufferPointer { saved in hp.withUnsafeBufferPointer { hp in cp.withUnsafeBufferPointer { cp in
-                    cn.withUnsafeBufferPointer { cn in mask.withUnsafeBufferPointer { mask in output.withUnsafeBufferPointer { output in
+                    mask.withUnsafeBufferPointer { mask in output.withUnsafeBufferPointer { output in
                     recurrent.withUnsafeBufferPointer { recurrent in dropout.withUnsafeBufferPointer { dropout in
                     carried.withUnsafeMutableBufferPointer { carried in dc.withUnsafeMutableBufferPointer { dc in
                     dz.withUnsafeMutableBufferPointer { dz in rz.withUnsafeMutableBufferPointer { rz in
                         let lstm = cell.kind == .lstm
                         let p = CellMath.BackwardPointers<Float>(
                             gates: saved.baseAddress!, previousState: hp.baseAddress!, previousCellState: lstm ? cp.baseAddress! : nil,
-                            cellState: lstm ? cn.baseAddress! : nil, mask: extras ? mask.baseAddress! : nil, outputGradient: output.baseAddress!,
+                            mask: extras ? mask.baseAddress! : nil, outputGradient: output.baseAddress!,
                             outputGradientOnMaskedRows: batch == 6, recurrentGradient: recurrent.baseAddress!,
                             recurrentDropoutMask: extras ? dropout.baseAddress! : nil, carriedGradient: carried.baseAddress!,
                             cellGradient: lstm ? dc.baseAddress! : nil, gateGradient: dz.baseAddress!,
                             recurrentGateGradient: cell.kind == .gru(resetAfter: true) ? rz.baseAddress! : nil)
                         if fast { CellMath.backwardFast(cell, rows: 0..<batch, p) } else { CellMath.backward(cell, rows: 0..<batch, p) }
-                    } } } } } } } } } } } }
+                    } } } } } } } } } } }
                     return [carried, dc, dz, rz]
                 }
                 let (wantBack, gotBack) = (backward(false), backward(true))

@@ -146,7 +146,6 @@ final class CellGradientCheckTests: XCTestCase {
         CellMath.backward(s.cell, rows: 0..<b, CellMath.BackwardPointers(
             gates: gates, previousState: s.isResetAfter || s.isResetBefore ? UnsafePointer(previous) : nil,
             previousCellState: s.isLSTM ? UnsafePointer(arena.copy(s.previousCellState)) : nil,
-            cellState: s.isLSTM ? UnsafePointer(arena.copy(f.cellState)) : nil,
             mask: s.mask.map { UnsafePointer(arena.copy($0)) },
             outputGradient: s.outputWeights.map { UnsafePointer(arena.copy($0)) },
             recurrentGradient: s.recurrentWeights.map { UnsafePointer(arena.copy($0)) },
@@ -384,7 +383,6 @@ final class CellGradientCheckTests: XCTestCase {
             CellMath.backward(s.cell, rows: 0..<b, CellMath.BackwardPointers(
                 gates: gates, previousState: gru ? UnsafePointer(previous) : nil,
                 previousCellState: lstm ? UnsafePointer(arena.copy(previousCell)) : nil,
-                cellState: lstm ? UnsafePointer(arena.copy(f.cellStates[t])) : nil,
                 mask: s.mask.map { UnsafePointer(arena.copy(Array($0[t * b..<(t + 1) * b]))) },
                 outputGradient: s.outputWeights.map { UnsafePointer(arena.copy(Array($0[rows]))) },
                 recurrentGradient: recurrentGradient.map { UnsafePointer(arena.copy($0)) },

@@ -23,7 +23,7 @@ extension CPUBackend {
         CellMath.BackwardPointers<Float>(
             gates: o.gates.hostPointer, previousState: o.previousState.map { UnsafePointer($0.hostPointer) },
             previousCellState: o.previousCellState.map { UnsafePointer($0.hostPointer) },
-            cellState: o.cellState.map { UnsafePointer($0.hostPointer) }, mask: o.mask.map { UnsafePointer($0.hostPointer) },
+            mask: o.mask.map { UnsafePointer($0.hostPointer) },
             outputGradient: o.outputGradient.map { UnsafePointer($0.hostPointer) },
             outputGradientOnMaskedRows: o.maskedOutput == .carried,
             recurrentGradient: o.recurrentGradient.map { UnsafePointer($0.hostPointer) },

@@ -58,7 +58,6 @@ public enum CellMath {
         public var gates: UnsafePointer<T>
         public var previousState: UnsafePointer<T>?
         public var previousCellState: UnsafePointer<T>?
-        public var cellState: UnsafePointer<T>?
         public var mask: UnsafePointer<T>?
         public var outputGradient: UnsafePointer<T>?
         /// The output gradient counts on masked rows too (``MaskedOutput/carried``).
@@ -71,12 +70,12 @@ public enum CellMath {
         public var recurrentGateGradient: UnsafeMutablePointer<T>?
 
         public init(gates: UnsafePointer<T>, previousState: UnsafePointer<T>? = nil, previousCellState: UnsafePointer<T>? = nil,
-                    cellState: UnsafePointer<T>? = nil, mask: UnsafePointer<T>? = nil, outputGradient: UnsafePointer<T>? = nil,
+                    mask: UnsafePointer<T>? = nil, outputGradient: UnsafePointer<T>? = nil,
                     outputGradientOnMaskedRows: Bool = false, recurrentGradient: UnsafePointer<T>? = nil, recurrentDropoutMask: UnsafePointer<T>? = nil,
                     carriedGradient: UnsafeMutablePointer<T>, cellGradient: UnsafeMutablePointer<T>? = nil,
                     gateGradient: UnsafeMutablePointer<T>, recurrentGateGradient: UnsafeMutablePointer<T>? = nil) {
             self.gates = gates; self.previousState = previousState; self.previousCellState = previousCellState
-            self.cellState = cellState; self.mask = mask; self.outputGradient = outputGradient
+            self.mask = mask; self.outputGradient = outputGradient
             self.outputGradientOnMaskedRows = outputGradientOnMaskedRows
             self.recurrentGradient = recurrentGradient; self.recurrentDropoutMask = recurrentDropoutMask
             self.carriedGradient = carriedGradient; self.cellGradient = cellGradient

@@ -88,7 +88,6 @@ enum FusedRecurrentLoop {
         var gates: SteppedTensor
         var previousState: SteppedTensor?
         var previousCellState: SteppedTensor?
-        var cellState: SteppedTensor?
         var mask: SteppedTensor?
         var outputGradient: SteppedTensor?
         var gateGradient: SteppedTensor
@@ -281,7 +280,7 @@ enum FusedRecurrentLoop {
             recurrentDropoutMask: head.recurrentDropoutMask, maskedOutput: head.maskedOutput,
             carriedGradient: head.carriedGradient, cellGradient: lstm ? head.cellGradient : nil, gates: gates,
             previousState: gru ? try stepped(\.previousState) : nil,
-            previousCellState: lstm ? try stepped(\.previousCellState) : nil, cellState: lstm ? try stepped(\.cellState) : nil,
+            previousCellState: lstm ? try stepped(\.previousCellState) : nil,
             mask: try stepped(\.mask), outputGradient: try stepped(\.outputGradient), gateGradient: gateGradient,
             recurrentGateGradient: try stepped(\.recurrentGateGradient))
     }

@@ -38,7 +38,7 @@ extension OpenCLBackend {
             try launch("lstm", "lstm_backward", global: global, [
                 .int(o.batch), .int(c.units), .int(Int(c.activation.rawValue)), .int(Int(c.recurrentActivation.rawValue)),
                 .int(Int(o.maskedOutput.rawValue)),
-                .floats(o.gates), .floats(o.previousCellState), .floats(o.cellState), .floats(o.mask),
+                .floats(o.gates), .floats(o.previousCellState), .floats(o.mask),
                 .floats(o.outputGradient), .floats(o.recurrentGradient), .floats(o.recurrentDropoutMask),
                 .floats(o.carriedGradient), .floats(o.cellGradient), .floats(o.gateGradient)], lane: lane)
         case .gru(let resetAfter):

@@ -166,7 +166,7 @@ extension OpenCLBackend {
             try launch("recurrent_loop", plan.kernel, global: global, local: local,
                        [.int(b.batch), .int(h), .int(b.time)] + activations + [.int(Int(b.maskedOutput.rawValue)),
                         .floats(b.recurrentKernel), .floats(b.recurrentDropoutMask), .floats(b.carriedGradient), .floats(b.cellGradient),
-                        .stepped(b.gates), .stepped(b.previousState), .stepped(b.previousCellState), .stepped(b.cellState),
+                        .stepped(b.gates), .stepped(b.previousState), .stepped(b.previousCellState),
                         .stepped(b.mask), .stepped(b.outputGradient), .stepped(b.gateGradient), .stepped(b.recurrentGateGradient),
                         .ints(padding), .local(bytes: plan.localBytes)], lane: lane)
         }

@@ -23,9 +23,8 @@ public struct CellBackward: OpDescription, Hashable {
     public var gates: FloatRef
     /// `[B, H]`: `h_{t-1}` (GRU only; the others do not need it).
     public var previousState: FloatRef?
-    /// LSTM only, `[B, H]`: `c_{t-1}` and `c_t`.
+    /// LSTM only, `[B, H]`: `c_{t-1}`. (`act(c_t)` comes saved in ``gates``.)
     public var previousCellState: FloatRef?
-    public var cellState: FloatRef?
     /// `[B]`, as in forward.
     public var mask: FloatRef?
     /// `[B, H]`: gradient of this step's `return_sequences` output.
@@ -48,12 +47,12 @@ public struct CellBackward: OpDescription, Hashable {
     public var recurrentGateGradient: FloatRef?
 
     public init(cell: RecurrentCell, batch: Int, gates: FloatRef, previousState: FloatRef? = nil,
-                previousCellState: FloatRef? = nil, cellState: FloatRef? = nil, mask: FloatRef? = nil,
+                previousCellState: FloatRef? = nil, mask: FloatRef? = nil,
                 outputGradient: FloatRef? = nil, maskedOutput: MaskedOutput = .zero, recurrentGradient: FloatRef? = nil,
                 recurrentDropoutMask: FloatRef? = nil, carriedGradient: FloatRef, cellGradient: FloatRef? = nil,
                 gateGradient: FloatRef, recurrentGateGradient: FloatRef? = nil) {
         self.cell = cell; self.batch = batch; self.gates = gates; self.previousState = previousState
-        self.previousCellState = previousCellState; self.cellState = cellState; self.mask = mask
+        self.previousCellState = previousCellState; self.mask = mask
         self.outputGradient = outputGradient; self.maskedOutput = maskedOutput; self.recurrentGradient = recurrentGradient
         self.recurrentDropoutMask = recurrentDropoutMask; self.carriedGradient = carriedGradient
         self.cellGradient = cellGradient; self.gateGradient = gateGradient; self.recurrentGateGradient = recurrentGateGradient
@@ -72,12 +71,11 @@ public struct CellBackward: OpDescription, Hashable {
         try check.count(gateGradient, is: b * g, "gateGradient")
         switch cell.kind {
         case .lstm:
-            guard let previousCellState, let cellState, let cellGradient else {
-                throw ComputeError.invalidArgument(op: Self.kind.rawValue, argument: "cellState",
-                                                   reason: "previousCellState, cellState and cellGradient are required for LSTM")
+            guard let previousCellState, let cellGradient else {
+                throw ComputeError.invalidArgument(op: Self.kind.rawValue, argument: "previousCellState",
+                                                   reason: "previousCellState and cellGradient are required for LSTM")
             }
             try check.count(previousCellState, is: b * h, "previousCellState")
-            try check.count(cellState, is: b * h, "cellState")
             try check.count(cellGradient, is: b * h, "cellGradient")
         case .gru(let resetAfter):
             guard let previousState else {

@@ -27,7 +27,7 @@ extension RecurrentSequence {
             steps.append(.cellBackward(CellBackward(
                 cell: cell, batch: b, gates: savedGates(time),
                 previousState: stateRow(previousRow(time)),
-                previousCellState: cellStateRow(previousRow(time)), cellState: cellStateRow(nextRow(time)),
+                previousCellState: cellStateRow(previousRow(time)),
                 mask: bindings.mask?.row(time, width: b), outputGradient: outputGradient?.row(time, width: b * h),
                 maskedOutput: shape.maskedOutput,
                 recurrentGradient: index == 0 ? nil : recurrentGradient,

@@ -82,8 +82,7 @@ extension KernelCatalog {
         ]
         var compared = ["carried", "dz"]
         if cell.kind == .lstm {
-            tensors += [TensorSpec("c0", b * h, .uniform(-1, 1)), TensorSpec("c1", b * h, .uniform(-1, 1)),
-                        TensorSpec("dc", b * h, .uniform(-1, 1))]
+            tensors += [TensorSpec("c0", b * h, .uniform(-1, 1)), TensorSpec("dc", b * h, .uniform(-1, 1))]
             compared.append("dc")
         }
         if resetAfter {
@@ -101,7 +100,7 @@ extension KernelCatalog {
                            shape: "B=\(b) H=\(h)", tensors: tensors, compared: compared) { t in
             var ops: [Op] = [.cellBackward(CellBackward(
                 cell: cell, batch: b, gates: t["gates"], previousState: t["h0"],
-                previousCellState: t.optional("c0"), cellState: t.optional("c1"), mask: t.optional("mask"),
+                previousCellState: t.optional("c0"), mask: t.optional("mask"),
                 outputGradient: t["out"], maskedOutput: maskedOutput, recurrentGradient: t["recurrent"],
                 recurrentDropoutMask: t.optional("rd"),
                 carriedGradient: t["carried"], cellGradient: t.optional("dc"), gateGradient: t["dz"],

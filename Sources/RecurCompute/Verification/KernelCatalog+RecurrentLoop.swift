@@ -130,8 +130,7 @@ extension KernelCatalog {
         ]
         var compared = ["carried", "dz"]
         if cell.kind == .lstm {
-            tensors += [TensorSpec("cprev", t * b * h, .uniform(-1, 1)), TensorSpec("cells", t * b * h, .uniform(-1, 1)),
-                        TensorSpec("dc", b * h, .uniform(-1, 1))]
+            tensors += [TensorSpec("cprev", t * b * h, .uniform(-1, 1)), TensorSpec("dc", b * h, .uniform(-1, 1))]
             compared.append("dc")
         }
         if resetAfter {
@@ -154,7 +153,7 @@ extension KernelCatalog {
                 let previous = tt["hprev"].row(time, width: b * h)
                 steps.append(.cellBackward(CellBackward(
                     cell: cell, batch: b, gates: gates, previousState: previous,
-                    previousCellState: tt.optional("cprev")?.row(time, width: b * h), cellState: tt.optional("cells")?.row(time, width: b * h),
+                    previousCellState: tt.optional("cprev")?.row(time, width: b * h),
                     mask: tt.optional("mask")?.row(time, width: b), outputGradient: tt["out"].row(time, width: b * h),
                     maskedOutput: maskedOutput, recurrentGradient: index == 0 ? nil : tt["rg"], recurrentDropoutMask: rd,
                     carriedGradient: tt["carried"], cellGradient: tt.optional("dc"), gateGradient: dz, recurrentGateGradient: dzh)))
