@@ -21,7 +21,7 @@ extension CPUBackend {
         var segments = o.occurrences
         while segments > 0 && tokens[segments - 1] < 0 { segments -= 1 }
         let summed = Int(starts[segments])
-        let chunks = summed * e >= parallelThreshold ? threads : 1
+        let chunks = summed * e >= parallelThreshold ? Self.embeddingGradientChunksPerThread * threads : 1
         /// The first segment starting at or after occurrence `position` (`starts` never decreases).
         func firstSegment(startingAt position: Int) -> Int {
             var low = 0, high = segments
@@ -59,6 +59,14 @@ extension CPUBackend {
         if chunks == 1 { sum(0) } else { pool.perform(iterations: chunks, sum) }
         counters.zeroRowsSkipped += skipped.reduce(0, +)
     }
+
+    /// The segments are cut into this many chunks per worker, which the workers take as they
+    /// finish: occurrences are a poor measure of a chunk's work (a chunk of many one-row segments
+    /// zeroes and writes a row of the table per segment; the padding token's rows left zero by a
+    /// shared backward are skipped), and with one chunk each the second worker finished last by
+    /// 0.15–0.28 ms in stacked-bilstm's steps. Four per worker, each gradient inside training
+    /// steps (median/fastest of 80, interleaved): 0.42/0.35 → 0.32/0.28 and 0.42/0.36 → 0.39/0.34 ms.
+    static let embeddingGradientChunksPerThread = 4
 
     /// How many rows ahead the segment sum asks for: enough to keep several rows' lines in
     /// flight while one is added.

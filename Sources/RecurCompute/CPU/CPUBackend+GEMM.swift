@@ -94,7 +94,7 @@ extension CPUBackend {
             return
         }
         let a = UnsafePointer(o.a.hostPointer), c = o.c.hostPointer
-        let chunks = o.flops >= Self.parallelGEMMFlops ? Swift.max(1, Swift.min(threads, o.m / 4)) : 1
+        let chunks = o.flops >= Self.parallelGEMMFlops ? Swift.max(1, Swift.min(rowChunks(o), o.m / 4)) : 1
         let run = { (chunk: Int) in
             // Chunk bounds on multiples of 4 rows keep the 4-row blocks whole.
             let quads = (o.m + 3) / 4
@@ -105,6 +105,20 @@ extension CPUBackend {
         }
         if chunks == 1 { run(0) } else { pool.perform(iterations: chunks, run) }
     }
+
+    /// How many blocks of rows a product in ``RowGEMM`` is cut into: one per worker, or two per
+    /// worker from ``rowChunksDoublingFlops`` on. The workers take blocks as they finish, so on a
+    /// shared host a worker that loses its core for a while takes fewer; a row's result does not
+    /// depend on its block. Measured on stacked-bilstm's products inside training steps, 80–100
+    /// runs each, interleaved (median/fastest, ms): the projection above the first BiLSTM
+    /// 4.88/4.76 → 4.76/4.66 quiet and 6.02/4.86 → 5.73/4.76 loaded; the input gradient below the
+    /// second 5.14/5.02 → 5.16/5.04 quiet and 6.48/5.18 → 5.97/5.10 loaded. Below about 1 ms of
+    /// work the second block costs more than it saves (the token-table gradients' 0.40 → 0.44).
+    func rowChunks(_ o: GEMM) -> Int {
+        o.flops >= Self.rowChunksDoublingFlops ? 2 * threads : threads
+    }
+
+    static let rowChunksDoublingFlops = 2e8
 
     /// How many of a timestep's equal rows a product takes as one (``GEMM/sharedRowsOfLoop``):
     /// whole 6-row blocks, so that neither they nor the rest leave single rows for RowGEMM's
@@ -141,7 +155,7 @@ extension CPUBackend {
         let shared = equalRows.map(Self.sharedRows(ofEqual:))
         var work = [0]
         for rows in shared { work.append(work.last! + batch * o.k - (rows > 0 ? (rows - 1) * split : 0)) }
-        let chunks = o.flops >= Self.parallelGEMMFlops ? Swift.max(1, Swift.min(threads, time)) : 1
+        let chunks = o.flops >= Self.parallelGEMMFlops ? Swift.max(1, Swift.min(rowChunks(o), time)) : 1
         // Chunk `i` starts at the first timestep with `i / chunks` of the work before it.
         let starts = (0...chunks).map { chunk in work.firstIndex { $0 * chunks >= work.last! * chunk } ?? time }
         let run = { (chunk: Int) in
