@@ -784,9 +784,8 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
             rec_gate_grad.p ? at(rec_gate_grad, s) : 0, kind == KIND_GRU_RESET_AFTER ? at(h_prev, s) : 0,
             kind == KIND_LSTM ? at(c_prev, s) : 0 };
         // The next step's saved gates (LSTM's act(c) among them) and cell states, asked for while
-        // this one runs: the forward
-        // wrote them long before, so they come from memory (the cell's loads of them were most of
-        // lstm-imdb's backward samples on PoCL).
+        // this one runs: the forward wrote them long before, so they come from memory (the
+        // cell's loads of them were most of lstm-imdb's backward samples on PoCL).
         if (s + 1 < T) {
             for (int r = max(rows_in_padding(pad, rows, T - 2 - s) - 1, 0); r < rows; ++r) {
                 const int b = first + r;
