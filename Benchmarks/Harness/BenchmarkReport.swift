@@ -80,6 +80,7 @@ public struct SGEMMPeak: Sendable, Codable, Hashable {
 /// A peer framework's run of the same configuration (the peers script's answer).
 public struct PeerRecord: Sendable, Codable, Hashable {
     public var preset: String
+    /// The peer as tables name it (``PeerRunner/Peer/name``): `keras`, `keras+xla`, `torch`.
     public var framework: String
     public var available: Bool
     public var frameworkVersion: String?

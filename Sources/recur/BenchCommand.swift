@@ -25,7 +25,7 @@ struct BenchCommand: ParsableCommand {
           recur bench --quick                              every preset, every device, few steps
           recur bench --preset lstm-imdb --device cpu --json lstm.json
           recur bench --preset bilstm --device opencl:0 --steps 30
-          recur bench --quick --peers                      also Keras and PyTorch, interleaved
+          recur bench --quick --peers                      also Keras (plain, XLA) and PyTorch, interleaved
           recur bench --peers --rounds 3                   three interleaved rounds, pooled
           recur bench --sweep t --device cpu               cost against sequence length, JSON + SVG
           recur bench --sweep deepbench --device opencl    DeepBench's training shapes (GPU hosts)
@@ -63,7 +63,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Write no report file (--json still writes its file).")
     var noSave = false
 
-    @Flag(name: .long, help: "Also time the same configurations in Keras (TensorFlow) and PyTorch when installed (Benchmarks/peers/peers.py).")
+    @Flag(name: .long, help: "Also time the same configurations in Keras (TensorFlow; plain and compiled with XLA) and PyTorch when installed (Benchmarks/peers/peers.py).")
     var peers = false
 
     @Option(name: .long, help: "Sweep t, b, h, deepbench or all (instead of the presets unless --preset is given).")

@@ -74,7 +74,7 @@ struct BenchRun {
             peerRunner = runner
             if let runner {
                 let versions = runner.probe()
-                print("peers: " + PeerRunner.frameworks.map { "\($0) \(versions[$0] ?? "not installed")" }.joined(separator: ", ")
+                print("peers: " + PeerRunner.peers.map { "\($0.name) \(versions[$0.framework] ?? "not installed")" }.joined(separator: ", ")
                       + (versions.isEmpty ? " (pip install tensorflow-cpu torch)" : ""))
             }
         }
@@ -89,7 +89,7 @@ struct BenchRun {
             defer { batchFile.map { try? FileManager.default.removeItem(at: $0) } }
             var rounds = targets.map { _ in [CaseMeasurement.Round]() }
             var phases = targets.map { _ in [PhaseTime]?.none }
-            var peerRounds = PeerRunner.frameworks.map { _ in [PeerRecord]() }
+            var peerRounds = PeerRunner.peers.map { _ in [PeerRecord]() }
             for round in 0..<options.rounds {
                 if options.rounds > 1 { progress("\(benchmark.name): round \(round + 1) of \(options.rounds)") }
                 for (index, target) in targets.enumerated() {
@@ -105,9 +105,9 @@ struct BenchRun {
                     }
                 }
                 guard let peerRunner else { continue }
-                for (index, framework) in PeerRunner.frameworks.enumerated() {
-                    progress("\(preset.rawValue) in \(framework) …")
-                    peerRounds[index].append(peerRunner.run(framework: framework, preset: preset.rawValue, batch: benchmark.batch, plan: plan,
+                for (index, peer) in PeerRunner.peers.enumerated() {
+                    progress("\(preset.rawValue) in \(peer.name) …")
+                    peerRounds[index].append(peerRunner.run(peer, preset: preset.rawValue, batch: benchmark.batch, plan: plan,
                                                             batchFile: batchFile))
                 }
             }
