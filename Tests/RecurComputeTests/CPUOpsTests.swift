@@ -156,9 +156,9 @@ final class CPUOpsTests: XCTestCase {
         XCTAssertEqual(index.segmentTokens, [0, 1, 3, -1, -1, -1])
     }
 
-    /// The counting sort (vocabulary up to 8× the occurrences) and the comparison sort (larger
+    /// The counting sort (vocabulary up to 8× the occurrences) and the radix sort (larger
     /// vocabularies) build the same index: the ids are the same, only the vocabulary bound differs.
-    func testEmbeddingGradientIndexIsTheSameFromCountingAndComparisonSorts() {
+    func testEmbeddingGradientIndexIsTheSameFromCountingAndRadixSorts() {
         var random = SplitMix64(seed: 77)
         for (batch, time) in [(1, 1), (3, 7), (16, 40)] {
             let ids = random.ints(batch * time, in: -2...40)
@@ -166,6 +166,34 @@ final class CPUOpsTests: XCTestCase {
             let counted = EmbeddingGradientIndex(tokenIDs: ids, batch: batch, time: time, vocabulary: 41)
             let sorted = EmbeddingGradientIndex(tokenIDs: ids, batch: batch, time: time, vocabulary: 41 + 8 * batch * time)
             XCTAssertEqual(counted, sorted, "B=\(batch) T=\(time)")
+        }
+    }
+
+    /// Keys of many digits (input dropout's (sequence, token) pairs reach millions): the radix
+    /// sort's passes leave the occurrences grouped by key in ascending order, rows ascending
+    /// within a key, the slots naming each occurrence's group in batch-major order.
+    func testEmbeddingGradientIndexOverALargeVocabularyOrdersByKeyThenRow() {
+        var random = SplitMix64(seed: 79)
+        for (batch, time, vocabulary) in [(3, 7, 5_000_000), (16, 40, 1 << 30), (9, 33, 2_049)] {
+            // Few distinct keys, so that keys repeat, spread over every digit of the vocabulary.
+            let palette = random.ints(12, in: 0...Int32(vocabulary - 1)) + [-1, Int32(vocabulary)]
+            let ids = random.ints(batch * time, in: 0...Int32(palette.count - 1)).map { palette[Int($0)] }
+            let index = EmbeddingGradientIndex(tokenIDs: ids, batch: batch, time: time, vocabulary: vocabulary)
+            var expected: [(key: Int32, row: Int)] = []
+            for t in 0..<time {
+                for b in 0..<batch where ids[b * time + t] >= 0 && Int(ids[b * time + t]) < vocabulary {
+                    expected.append((ids[b * time + t], t * batch + b))
+                }
+            }
+            expected.sort { $0.key != $1.key ? $0.key < $1.key : $0.row < $1.row }
+            XCTAssertEqual(Array(index.sortedRows.prefix(expected.count)), expected.map { Int32($0.row) }, "V=\(vocabulary)")
+            let keys: [Int32] = Array(Set(expected.map { $0.key })).sorted()
+            XCTAssertEqual(index.distinctTokens, keys.count)
+            XCTAssertEqual(Array(index.segmentTokens.prefix(keys.count)), keys)
+            XCTAssertEqual(index.tokenSlots, ids.map { Int32(keys.firstIndex(of: $0) ?? -1) }, "V=\(vocabulary)")
+            let starts = keys.map { key in Int32(expected.firstIndex { $0.key == key }!) }
+            XCTAssertEqual(Array(index.segmentStarts.prefix(keys.count)), starts)
+            XCTAssertTrue(index.segmentStarts.dropFirst(keys.count).allSatisfy { $0 == Int32(expected.count) })
         }
     }
 

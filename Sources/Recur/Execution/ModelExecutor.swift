@@ -264,7 +264,11 @@ public final class ModelExecutor {
             let index: EmbeddingGradientIndex
             if let distinctPairs {
                 // One key per (sequence, token); an id outside the vocabulary stays outside.
-                let keys = ids.enumerated().map { i, id in id >= 0 && Int(id) < vocabulary ? Int32((i / t) * vocabulary + Int(id)) : -1 }
+                var keys = [Int32](repeating: -1, count: ids.count)
+                for sequence in 0..<b {
+                    let base = Int32(sequence * vocabulary)
+                    for i in (sequence * t)..<((sequence + 1) * t) where ids[i] >= 0 && Int(ids[i]) < vocabulary { keys[i] = base + ids[i] }
+                }
                 index = EmbeddingGradientIndex(tokenIDs: keys, batch: b, time: t, vocabulary: b * vocabulary)
                 let pairs = index.segmentTokens.prefix(distinctPairs.tokens.count)
                 let pairTokens = pairs.map { $0 < 0 ? -1 : $0 % Int32(vocabulary) }
