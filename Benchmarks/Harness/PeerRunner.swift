@@ -3,20 +3,24 @@ import Foundation
 /// Runs `Benchmarks/peers/peers.py` (Keras on TensorFlow, PyTorch) for the same configuration
 /// as Recur, and reads the JSON object on the last line of its output.
 public struct PeerRunner {
-    /// One contender: a framework, and for Keras whether it compiles the step with XLA.
-    public struct Peer: Sendable, Hashable {
-        public var framework: String
-        public var xla: Bool
-        /// As the tables and reports name it: `keras`, `keras+xla`, `torch`.
-        public var name: String { framework + (xla ? "+xla" : "") }
+    /// One contender: a framework, Keras also compiled with XLA.
+    public enum Peer: String, CaseIterable, Sendable {
+        case keras
+        case kerasXLA = "keras+xla"
+        case torch
+
+        /// The peers script's `--framework`.
+        public var framework: String { self == .torch ? "torch" : "keras" }
+        public var xla: Bool { self == .kerasXLA }
+        /// As the tables and reports name it.
+        public var name: String { rawValue }
     }
 
     /// Every peer a run times. Keras with XLA is a contender of its own: on this 2-core host it
-    /// trains the unidirectional presets up to twice as fast as plain Keras (simplernn-dropout
-    /// 34 against 69 ms, stacked-simplernn 15 against 20; stacked-bilstm and bigru-w2v slower),
-    /// so "the fastest peer" is not known without it.
-    public static let peers = [Peer(framework: "keras", xla: false), Peer(framework: "keras", xla: true),
-                               Peer(framework: "torch", xla: false)]
+    /// trains four of the presets faster than plain Keras and PyTorch (simplernn-dropout 32
+    /// against 51 ms, lstm-imdb 80 against 97; stacked-bilstm and bigru-w2v slower), so "the
+    /// fastest peer" is not known without it.
+    public static let peers = Peer.allCases
     public let script: URL
     public let python: String
 

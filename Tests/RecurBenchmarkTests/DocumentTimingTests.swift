@@ -43,43 +43,41 @@ final class SweepAndPeerTests: XCTestCase {
         XCTAssertNil(SweepKind.parse("x"))
     }
 
-    private let keras = PeerRunner.Peer(framework: "keras", xla: false), torch = PeerRunner.Peer(framework: "torch", xla: false)
-
     func testPeerAnswersAreRead() {
         let ok = PeerRunner.parse(#"{"available": true, "framework": "keras", "framework_version": "3.15.0", "preset": "bilstm", "batch": 32, "time": 200, "threads": 2, "train_ms": [30.0, 10.0, 20.0], "infer_ms": [5.0], "first_loss": 0.6931}"#,
-                                  preset: "bilstm", peer: keras)
+                                  preset: "bilstm", peer: .keras)
         XCTAssertTrue(ok.available)
         XCTAssertEqual(ok.trainMsMedian, 20)
         XCTAssertEqual(ok.inferMsMedian, 5)
         XCTAssertEqual(ok.frameworkVersion, "3.15.0")
         XCTAssertEqual(ok.threads, 2)
         XCTAssertEqual(ok.rounds, 1)
-        let noSteps = PeerRunner.parse(#"{"available": true, "framework": "keras", "train_ms": []}"#, preset: "bilstm", peer: keras)
+        let noSteps = PeerRunner.parse(#"{"available": true, "framework": "keras", "train_ms": []}"#, preset: "bilstm", peer: .keras)
         XCTAssertFalse(noSteps.available)
         XCTAssertNil(noSteps.rounds, "a round without steps is not one it answered in")
         let missing = PeerRunner.parse(#"{"available": false, "framework": "torch", "preset": "bilstm", "reason": "torch is not installed"}"#,
-                                       preset: "bilstm", peer: torch)
+                                       preset: "bilstm", peer: .torch)
         XCTAssertFalse(missing.available)
         XCTAssertEqual(missing.reason, "torch is not installed")
-        XCTAssertFalse(PeerRunner.parse("Traceback (most recent call last):", preset: "bilstm", peer: torch).available)
+        XCTAssertFalse(PeerRunner.parse("Traceback (most recent call last):", preset: "bilstm", peer: .torch).available)
     }
 
     /// Keras with XLA is its own peer; an answer where Keras fell back to its plain step is not one.
     func testAnXLAPeerCountsOnlyWhenKerasCompiledWithXLA() {
-        let xla = PeerRunner.Peer(framework: "keras", xla: true)
         let line = { (used: Bool) in
             #"{"available": true, "framework": "keras", "framework_version": "3.15.1", "xla": \#(used), "threads": 2, "train_ms": [30.0], "infer_ms": [5.0], "first_loss": 0.69}"#
         }
-        let compiled = PeerRunner.parse(line(true), preset: "lstm-imdb", peer: xla)
+        let compiled = PeerRunner.parse(line(true), preset: "lstm-imdb", peer: .kerasXLA)
         XCTAssertTrue(compiled.available)
         XCTAssertEqual(compiled.framework, "keras+xla")
         XCTAssertEqual(compiled.trainMsMedian, 30)
-        let fellBack = PeerRunner.parse(line(false), preset: "lstm-imdb", peer: xla)
+        let fellBack = PeerRunner.parse(line(false), preset: "lstm-imdb", peer: .kerasXLA)
         XCTAssertFalse(fellBack.available)
         XCTAssertNil(fellBack.rounds)
         XCTAssertNotNil(fellBack.reason)
-        XCTAssertTrue(PeerRunner.parse(line(false), preset: "lstm-imdb", peer: keras).available, "plain Keras reports xla false")
+        XCTAssertTrue(PeerRunner.parse(line(false), preset: "lstm-imdb", peer: .keras).available, "plain Keras reports xla false")
         XCTAssertEqual(PeerRunner.peers.map(\.name), ["keras", "keras+xla", "torch"])
+        XCTAssertEqual(PeerRunner.peers.map(\.framework), ["keras", "keras", "torch"])
     }
 
     /// `--rounds`: a framework's rounds become one record whose medians are of every answered
@@ -87,7 +85,7 @@ final class SweepAndPeerTests: XCTestCase {
     func testPeerRoundsPoolTheirSteps() {
         func answer(_ train: [Double], _ infer: [Double]) -> PeerRecord {
             PeerRunner.parse(#"{"available": true, "framework": "keras", "framework_version": "3.15.0", "threads": 2, "train_ms": \#(train), "infer_ms": \#(infer), "first_loss": 0.69}"#,
-                             preset: "bilstm", peer: keras)
+                             preset: "bilstm", peer: .keras)
         }
         let crashed = PeerRecord(preset: "bilstm", framework: "keras", available: false, reason: "exited with status 9")
         let pooled = PeerRunner.pooled([answer([30, 10, 20], [5, 7]), crashed, answer([40, 50, 60], [6])])
