@@ -139,49 +139,48 @@ inline void store_tile_row(__global float* out, const float8 lo, const float8 hi
     c20 = TILE_FMA((float8)(x2), b0, c20); c21 = TILE_FMA((float8)(x2), b1, c21); \
     c30 = TILE_FMA((float8)(x3), b0, c30); c31 = TILE_FMA((float8)(x3), b1, c31)
 
-// C = α·A·op(B) + β·C as gemm_skinny, for CPU devices. B is read where it is, its rows
-// contiguous; a transposed B is first copied to local memory as [K, N] once per group. (Every
-// group copied B before: for a short A, such as the distinct tokens' projection, sixteen copies
-// of B cost more than the product.)
+// C = α·A·B + β·C as gemm_skinny, for CPU devices, B [K, N] read where it is (its rows are
+// contiguous). A transposed B is first written out as [K, N] once (transpose_rows below): every
+// group copied op(B) into local memory before, and for a short A — the batch's distinct tokens,
+// ~1,000 rows in 16 groups — the sixteen copies cost more than the product.
 // Launch: 1-D, local 1, global ⌈M / rows_per_group⌉; group g computes rows
 // g·rows_per_group … (rows_per_group a multiple of 4). β = 0 does not read C.
-#define SKINNY_ROWS_TILES(B, LDB) \
-    for (int r0 = first; r0 < last; r0 += ROW_TILE) { \
-        /* A tile's rows past the group's last are computed (on row M−1 past the matrix) and not written. */ \
-        __global const float* a0 = a + min(r0, M - 1) * lda; \
-        __global const float* a1 = a + min(r0 + 1, M - 1) * lda; \
-        __global const float* a2 = a + min(r0 + 2, M - 1) * lda; \
-        __global const float* a3 = a + min(r0 + 3, M - 1) * lda; \
-        for (int n0 = 0; n0 < N; n0 += COLUMN_TILE) { \
-            const int col = min(n0, N - COLUMN_TILE); \
-            float8 c00 = (float8)(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00; \
-            for (int k = 0; k < K; ++k) { \
-                const float8 b0 = vload8(0, B + k * (LDB) + col), b1 = vload8(1, B + k * (LDB) + col); \
-                TILE_MAD(a0[k], a1[k], a2[k], a3[k], b0, b1); \
-            } \
-            const int from = n0 - col; \
-            __global float* out = c + r0 * ldc + col; \
-            store_tile_row(out, c00, c01, from, alpha, beta); \
-            if (r0 + 1 < last) store_tile_row(out + ldc, c10, c11, from, alpha, beta); \
-            if (r0 + 2 < last) store_tile_row(out + 2 * ldc, c20, c21, from, alpha, beta); \
-            if (r0 + 3 < last) store_tile_row(out + 3 * ldc, c30, c31, from, alpha, beta); \
-        } \
-    }
-
 __kernel void gemm_skinny_rows(const int M, const int N, const int K, const int rows_per_group,
         const float alpha, const float beta, TENSOR(const float, a), const int lda, TENSOR(const float, b), const int ldb,
-        const int transpose_b, TENSOR(float, c), const int ldc, __local float* bl) {
+        TENSOR(float, c), const int ldc) {
     BIND(const float, a); BIND(const float, b); BIND(float, c);
     const int first = get_group_id(0) * rows_per_group, last = min(M, first + rows_per_group);
-    if (!transpose_b) {
-        SKINNY_ROWS_TILES(b, ldb)
-        return;
+    for (int r0 = first; r0 < last; r0 += ROW_TILE) {
+        // A tile's rows past the group's last are computed (on row M−1 past the matrix) and not written.
+        __global const float* a0 = a + min(r0, M - 1) * lda;
+        __global const float* a1 = a + min(r0 + 1, M - 1) * lda;
+        __global const float* a2 = a + min(r0 + 2, M - 1) * lda;
+        __global const float* a3 = a + min(r0 + 3, M - 1) * lda;
+        for (int n0 = 0; n0 < N; n0 += COLUMN_TILE) {
+            const int col = min(n0, N - COLUMN_TILE);
+            float8 c00 = (float8)(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+            for (int k = 0; k < K; ++k) {
+                const float8 b0 = vload8(0, b + k * ldb + col), b1 = vload8(1, b + k * ldb + col);
+                TILE_MAD(a0[k], a1[k], a2[k], a3[k], b0, b1);
+            }
+            const int from = n0 - col;
+            __global float* out = c + r0 * ldc + col;
+            store_tile_row(out, c00, c01, from, alpha, beta);
+            if (r0 + 1 < last) store_tile_row(out + ldc, c10, c11, from, alpha, beta);
+            if (r0 + 2 < last) store_tile_row(out + 2 * ldc, c20, c21, from, alpha, beta);
+            if (r0 + 3 < last) store_tile_row(out + 3 * ldc, c30, c31, from, alpha, beta);
+        }
     }
-    for (int k = 0; k < K; ++k)
-        for (int n = 0; n < N; ++n) bl[k * N + n] = b[n * ldb + k];
-    SKINNY_ROWS_TILES(bl, N)
 }
-#undef SKINNY_ROWS_TILES
+
+// `b` [N, K] at stride ldb as `bt` [K, N]: a transposed B for gemm_skinny_rows.
+// Launch: 1-D, local 1, global K; work-item k writes row k of bt.
+__kernel void transpose_rows(const int N, const int K, TENSOR(const float, b), const int ldb, TENSOR(float, bt)) {
+    BIND(const float, b); BIND(float, bt);
+    const int k = get_global_id(0);
+    if (k >= K) return;
+    for (int n = 0; n < N; ++n) bt[k * N + n] = b[n * ldb + k];
+}
 
 // gemm_at_b_partial for CPU devices: one work-item per slice of K computes the whole [M, N]
 // partial over its slice, in blocks of AT_B_BLOCK rows (each tile reloads its partial sums

@@ -9,7 +9,7 @@ extension OpenCLBackend {
     func sumRows(_ o: SumRows, lane: Int) throws {
         if !limits.isGPU, o.columns % 8 == 0, o.rows >= 1024 {
             let (splits, slice) = Self.slices(of: o.rows, into: min(4 * limits.computeUnits, o.rows / 256))
-            let partial = try splitKScratch.buffer(lane: lane, floats: splits * o.columns, on: self)
+            let partial = try laneScratch.buffer(lane: lane, floats: splits * o.columns, on: self)
             try launch("reduce", "sum_rows_partial", global: [splits], local: [1], [
                 .int(o.rows), .int(o.columns), .int(slice), .floats(o.input), .floats(partial)], lane: lane)
             try launch("gemm_skinny", "gemm_at_b_reduce", global: [o.columns], [

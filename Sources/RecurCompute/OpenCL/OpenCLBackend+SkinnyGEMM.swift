@@ -2,9 +2,9 @@ extension OpenCLBackend {
     /// Rows of A below which CLBlast keeps the GEMM: the skinny kernel pays for loading op(B)
     /// once per work-group, which only a tall A amortises.
     static let skinnyGEMMMinimumRows = 2048
-    /// The same on a CPU device, whose row kernel (``usesRowTiles(n:)``) copies op(B) once per
-    /// group of at least 64 rows: CLBlast's GPU-tuned kernels run at 15–20 GFLOP/s there, so
-    /// from a few groups on the row kernel wins. A projection of a batch's distinct tokens is
+    /// The same on a CPU device, whose row kernel (``usesRowTiles(n:)``) reads B where it is
+    /// (a transposed one written out once): CLBlast's GPU-tuned kernels run at 15–20 GFLOP/s
+    /// there, so from a few groups on the row kernel wins. A projection of a batch's distinct tokens is
     /// this short on real text (bilstm on IMDB: 1,477 rows, 12.8 ms in CLBlast).
     static let rowTilesMinimumRows = 256
     /// The most floats of op(B) a GPU work-group holds (32 KiB: fits every GPU's local memory and
@@ -37,16 +37,25 @@ extension OpenCLBackend {
     }
 
     func skinnyGEMM(_ o: GEMM, rowsPerGroup r: Int, lane: Int) throws {
-        let operands: [KernelArgument] = [.float(o.alpha), .float(o.beta), .floats(o.a), .int(o.lda), .floats(o.b), .int(o.ldb),
-                                          .int(o.transposeB ? 1 : 0), .floats(o.c), .int(o.ldc), .local(bytes: o.n * o.k * 4)]
         if usesRowTiles(n: o.n) {
+            // A transposed B written out once as [K, N] (the lane's scratch: its queue runs in
+            // order, so the product has read it before anything else there writes it).
+            var (b, ldb) = (o.b, o.ldb)
+            if o.transposeB {
+                b = try laneScratch.buffer(lane: lane, floats: o.n * o.k, on: self)
+                try launch("gemm_skinny", "transpose_rows", global: [o.k], local: [1],
+                           [.int(o.n), .int(o.k), .floats(o.b), .int(o.ldb), .floats(b)], lane: lane)
+                ldb = o.n
+            }
             try launch("gemm_skinny", "gemm_skinny_rows", global: [(o.m + r - 1) / r], local: [1],
-                       [.int(o.m), .int(o.n), .int(o.k), .int(r)] + operands, lane: lane)
+                       [.int(o.m), .int(o.n), .int(o.k), .int(r), .float(o.alpha), .float(o.beta), .floats(o.a), .int(o.lda),
+                        .floats(b), .int(ldb), .floats(o.c), .int(o.ldc)], lane: lane)
         } else {
             let rowsPerItem = 8   // SKINNY_ROWS in gemm_skinny.cl
             let groups = (o.m + r * rowsPerItem - 1) / (r * rowsPerItem)
             try launch("gemm_skinny", "gemm_skinny", global: [o.n / 4, groups * r], local: [o.n / 4, r],
-                       [.int(o.m), .int(o.n), .int(o.k)] + operands, lane: lane)
+                       [.int(o.m), .int(o.n), .int(o.k), .float(o.alpha), .float(o.beta), .floats(o.a), .int(o.lda), .floats(o.b),
+                        .int(o.ldb), .int(o.transposeB ? 1 : 0), .floats(o.c), .int(o.ldc), .local(bytes: o.n * o.k * 4)], lane: lane)
         }
         skinnyGEMMs += 1
     }

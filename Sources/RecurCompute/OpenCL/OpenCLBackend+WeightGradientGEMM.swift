@@ -1,18 +1,3 @@
-/// Per lane, the partial sums of ``OpenCLBackend/weightGradientGEMM(_:splits:slice:lane:)``: a lane's
-/// queue runs in order, so one buffer per lane is never used by two GEMMs at once.
-final class SplitKScratch {
-    private var buffers: [Int: FloatRef] = [:]
-
-    func buffer(lane: Int, floats: Int, on backend: OpenCLBackend) throws -> FloatRef {
-        if let known = buffers[lane], known.count >= floats { return known }
-        // Releasing a smaller one is safe: OpenCL keeps it alive until enqueued commands finish.
-        let storage = try backend.allocate(.float32, count: floats)
-        let made = FloatRef(storage: storage, offset: 0, count: floats)
-        buffers[lane] = made
-        return made
-    }
-}
-
 extension OpenCLBackend {
     /// K below which CLBlast keeps a transposed-A GEMM: on a GPU, and on a CPU device, where
     /// CLBlast's helper kernels around a small product cost more than the product
@@ -63,7 +48,7 @@ extension OpenCLBackend {
         let rows = usesRowTiles(n: o.n)
         let sums = rows ? o.columnSums : nil
         let partialRows = sums == nil ? o.m : o.m + 1
-        let partial = try splitKScratch.buffer(lane: lane, floats: splits * partialRows * o.n, on: self)
+        let partial = try laneScratch.buffer(lane: lane, floats: splits * partialRows * o.n, on: self)
         let arguments: [KernelArgument] = [.int(o.m), .int(o.n), .int(o.k), .int(slice), .floats(o.a), .int(o.lda), .floats(o.b),
                                            .int(o.ldb), .floats(partial)]
         if rows {

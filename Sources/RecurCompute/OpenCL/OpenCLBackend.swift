@@ -35,7 +35,7 @@ public final class OpenCLBackend: Backend {
     let limits: OpenCLDeviceLimits
     /// GEMMs run by `gemm_skinny.cl` instead of CLBlast (tests check the shapes they target do).
     public internal(set) var skinnyGEMMs = 0
-    let splitKScratch = SplitKScratch()
+    let laneScratch = LaneScratch()
     let zeroRows = ZeroRows()
     /// The paddings each training loop's forward shared by, for its backward
     /// (``sharedPadding(_:_:_:)``), under their saved gates.
