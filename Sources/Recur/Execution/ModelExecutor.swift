@@ -270,10 +270,15 @@ public final class ModelExecutor {
                     for i in (sequence * t)..<((sequence + 1) * t) where ids[i] >= 0 && Int(ids[i]) < vocabulary { keys[i] = base + ids[i] }
                 }
                 index = EmbeddingGradientIndex(tokenIDs: keys, batch: b, time: t, vocabulary: b * vocabulary)
-                let pairs = index.segmentTokens.prefix(distinctPairs.tokens.count)
-                let pairTokens = pairs.map { $0 < 0 ? -1 : $0 % Int32(vocabulary) }
+                // Each distinct pair's key back into its sequence and token, in one pass.
+                var pairTokens = [Int32](repeating: -1, count: distinctPairs.tokens.count)
+                var pairSequences = pairTokens
+                for (p, key) in index.segmentTokens.prefix(index.distinctTokens).enumerated() {
+                    let (sequence, token) = key.quotientAndRemainder(dividingBy: Int32(vocabulary))
+                    pairSequences[p] = sequence; pairTokens[p] = token
+                }
                 try backend.upload(pairTokens, to: distinctPairs.tokens, lane: lane)
-                try backend.upload(pairs.map { $0 < 0 ? -1 : $0 / Int32(vocabulary) }, to: distinctPairs.sequences, lane: lane)
+                try backend.upload(pairSequences, to: distinctPairs.sequences, lane: lane)
                 if let pairTokenIndex {
                     try upload(EmbeddingGradientIndex(tokenIDs: pairTokens, batch: 1, time: pairTokens.count, vocabulary: vocabulary),
                                to: pairTokenIndex, lane: lane)

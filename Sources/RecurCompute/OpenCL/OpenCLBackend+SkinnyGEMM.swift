@@ -11,10 +11,10 @@ extension OpenCLBackend {
     /// leaves room for a second group per compute unit).
     static let skinnyGEMMMaximumBOnGPU = 8192
 
-    /// The most floats of op(B) a work-group holds on this device. A CPU device's local memory
-    /// is ordinary cached memory (PoCL: 1 MiB) and it runs one group per core at a time, so there
-    /// op(B) may fill it: bigru-w2v's input projection ([18176, 300] × [300, 384], 450 KiB of B)
-    /// then runs here instead of CLBlast, which took about a second for it on PoCL.
+    /// The most floats of op(B) a product here takes on this device. On a CPU device the bound
+    /// is its local memory (PoCL: 1 MiB) though the row kernel no longer copies B there: it
+    /// reads B in place. bigru-w2v's input projection ([18176, 300] × [300, 384], 450 KiB of B)
+    /// runs here instead of CLBlast, which took about a second for it on PoCL.
     var skinnyGEMMMaximumB: Int { limits.isGPU ? Self.skinnyGEMMMaximumBOnGPU : limits.localMemoryBytes / 4 }
 
     /// Rows per work-group for `gemm_skinny.cl` (its `gemm_skinny_rows` where ``usesRowTiles(n:)``,
@@ -27,7 +27,7 @@ extension OpenCLBackend {
               programs.programs["gemm_skinny"] != nil else { return nil }
         if usesRowTiles(n: o.n) {
             // Several groups per core so that the cores finish together, each a whole number of
-            // 4-row tiles and enough rows to pay for its copy of op(B).
+            // 4-row tiles and at least 64 rows.
             return max(64, ((o.m + cpuWorkItems - 1) / cpuWorkItems + 3) / 4 * 4)
         }
         guard let available = try? programs.maxWorkGroupSize("gemm_skinny", in: "gemm_skinny") else { return nil }
