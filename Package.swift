@@ -12,6 +12,10 @@ let targetsHaswell = ProcessInfo.processInfo.environment["RECUR_PORTABLE"] == ni
 let targetsHaswell = false
 #endif
 let computeReleaseFlags = ["-Ounchecked"] + (targetsHaswell ? ["-target-cpu", "haswell", "-DRECUR_FMA"] : [])
+// The C cell kernels (Sources/CCellKernels) mirror the Swift math bit for bit, so they fuse a
+// multiply-add exactly where Swift does (RECUR_FMA) and nowhere else (-ffp-contract=off).
+let cellKernelFlags = ["-O2", "-ffp-contract=off", "-Wno-psabi"]
+let cellKernelReleaseFlags = cellKernelFlags + (targetsHaswell ? ["-march=haswell", "-DRECUR_FMA"] : [])
 
 let package = Package(
     name: "Recur",
@@ -55,9 +59,14 @@ let package = Package(
             ]
         ),
         .target(
+            name: "CCellKernels",
+            cSettings: [.unsafeFlags(cellKernelReleaseFlags, .when(configuration: .release)),
+                        .unsafeFlags(cellKernelFlags, .when(configuration: .debug))]
+        ),
+        .target(
             name: "RecurCompute",
             dependencies: [
-                "COpenCL", "CBLAS", "CVectorMath", "RecurKernels",
+                "COpenCL", "CBLAS", "CVectorMath", "CCellKernels", "RecurKernels",
                 .product(name: "Logging", package: "swift-log"),
             ],
             // Debug builds optimize the compute core too (with every check kept): unoptimized SIMD

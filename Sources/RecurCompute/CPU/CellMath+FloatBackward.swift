@@ -2,7 +2,9 @@
 /// its units. Keras's default activations (tanh, sigmoid) get their own copy of the loop with
 /// the derivatives inlined; any other pair goes through the same loop with the activation
 /// switch inside. Same operations in the same order as before (cycles per eight units: LSTM H32
-/// 58 → 42, GRU H128 25 → 17, SimpleRNN H64 12.6 → 6.8).
+/// 58 → 42, GRU H128 25 → 17, SimpleRNN H64 12.6 → 6.8). LSTM's default copy runs in C
+/// (``CellKernels``), 16 lanes wide where the CPU has AVX-512; the Swift loop stays the
+/// reference it is tested against and runs every other activation pair.
 extension CellMath {
     public static func backwardFast(_ cell: RecurrentCell, rows: Range<Int>, _ p: BackwardPointers<Float>) {
         let h = cell.units, sw = cell.savedWidth, gw = cell.gateWidth
@@ -18,7 +20,7 @@ extension CellMath {
             case .lstm:
                 let cp = p.previousCellState! + b * h, dc = p.cellGradient! + b * h
                 if defaults {
-                    lstmBackwardRow(.tanh, .sigmoid, row, previousCellState: cp, cellGradient: dc)
+                    CellKernels.lstmBackwardRow(row, previousCellState: cp, cellGradient: dc)
                 } else {
                     lstmBackwardRow(cell.activation, cell.recurrentActivation, row, previousCellState: cp, cellGradient: dc)
                 }

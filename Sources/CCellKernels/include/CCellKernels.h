@@ -1,0 +1,40 @@
+#ifndef RECUR_CELL_KERNELS_H
+#define RECUR_CELL_KERNELS_H
+
+// The cell passes of the CPU backend, each compiled twice: `_avx512` for CPUs with AVX-512
+// (16 lanes a vector; call it only where `recur_cpu_has_avx512()`), `_baseline` for the build's
+// instruction set (cell_kernels.c says why). Each computes, lane for lane, the operations
+// `VectorMath` and `CellMath` compute in Swift, in the same order, so a value is the same bits
+// whichever copy runs.
+
+// out[j] = sigmoid(x[j] + r[j] + bias[j]), j < count.
+void recur_sigmoid_sum_baseline(const float *x, const float *r, const float *bias, float *out, long count);
+void recur_sigmoid_sum_avx512(const float *x, const float *r, const float *bias, float *out, long count);
+
+// out[j] = tanh(x[j] + r[j] + bias[j]), j < count.
+void recur_tanh_sum_baseline(const float *x, const float *r, const float *bias, float *out, long count);
+void recur_tanh_sum_avx512(const float *x, const float *r, const float *bias, float *out, long count);
+
+// One LSTM row with Keras's activations (tanh, recurrent sigmoid): the gates [i, f, g, o]
+// (`units` each) = σ, σ, tanh, σ of x + r + bias, written to `gates` with tanh(c) after them;
+// c = f·c₋₁ + i·g to `cell_state`, h = o·tanh(c) to `state`.
+void recur_lstm_forward_row_baseline(const float *x, const float *r, const float *bias, float *gates, long units,
+                                     const float *previous_cell_state, float *cell_state, float *state);
+void recur_lstm_forward_row_avx512(const float *x, const float *r, const float *bias, float *gates, long units,
+                                   const float *previous_cell_state, float *cell_state, float *state);
+
+// One LSTM row's backward with Keras's activations: the state gradient dh = carried +
+// recurrent·dropout (when `recurrent`; the mask when `dropout`) + output (when `output`); from
+// the saved [i, f, g, o, tanh(c)] and c₋₁, the gate gradients into `dz` ([4·units]) and the cell
+// gradient carried back in `dc`; `carried` zeroed.
+void recur_lstm_backward_row_baseline(const float *saved, long units, float *carried, const float *recurrent,
+                                      const float *dropout, const float *output, const float *previous_cell_state,
+                                      float *cell_gradient, float *gate_gradient);
+void recur_lstm_backward_row_avx512(const float *saved, long units, float *carried, const float *recurrent,
+                                    const float *dropout, const float *output, const float *previous_cell_state,
+                                    float *cell_gradient, float *gate_gradient);
+
+// Whether this CPU (and its OS) runs AVX-512F.
+int recur_cpu_has_avx512(void);
+
+#endif

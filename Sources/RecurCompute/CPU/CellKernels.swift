@@ -1,0 +1,66 @@
+import CCellKernels
+import Foundation
+
+/// The cell passes the CPU backend runs in C (`Sources/CCellKernels`): the sigmoid and tanh
+/// passes over a row's gate pre-activations and an LSTM row forward and backward, each built for AVX-512
+/// and for the build's baseline, the same bits either way. Which one runs is settled once per
+/// process: AVX-512 where the CPU has it, unless `RECUR_CPU_AVX512=0` (to compare the two, or
+/// to rule the wide copy out on a host that misbehaves).
+enum CellKernels {
+    /// The instruction set the passes run with in this process.
+    enum Width {
+        case baseline, avx512
+    }
+
+    static let width: Width = {
+        let allowed = ProcessInfo.processInfo.environment["RECUR_CPU_AVX512"] != "0"
+        return allowed && recur_cpu_has_avx512() != 0 ? .avx512 : .baseline
+    }()
+
+    /// `out = σ(x + r + bias)` over `count` values.
+    @inline(__always)
+    static func sigmoidSum(_ x: UnsafePointer<Float>, _ r: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
+                           into out: UnsafeMutablePointer<Float>, count: Int, width: Width = width) {
+        switch width {
+        case .avx512: recur_sigmoid_sum_avx512(x, r, bias, out, count)
+        case .baseline: recur_sigmoid_sum_baseline(x, r, bias, out, count)
+        }
+    }
+
+    /// `out = tanh(x + r + bias)` over `count` values.
+    @inline(__always)
+    static func tanhSum(_ x: UnsafePointer<Float>, _ r: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
+                        into out: UnsafeMutablePointer<Float>, count: Int, width: Width = width) {
+        switch width {
+        case .avx512: recur_tanh_sum_avx512(x, r, bias, out, count)
+        case .baseline: recur_tanh_sum_baseline(x, r, bias, out, count)
+        }
+    }
+
+    /// One LSTM row with Keras's activations: `[i, f, g, o] = [σ, σ, tanh, σ](x + r + bias)`
+    /// into `gates`, `tanh(c)` after them, `c = f·c₋₁ + i·g` into `cellState`, `h = o·tanh(c)`
+    /// into `state`.
+    @inline(__always)
+    static func lstmForwardRow(_ x: UnsafePointer<Float>, _ r: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
+                               gates: UnsafeMutablePointer<Float>, units: Int, previousCellState: UnsafePointer<Float>,
+                               cellState: UnsafeMutablePointer<Float>, state: UnsafeMutablePointer<Float>, width: Width = width) {
+        switch width {
+        case .avx512: recur_lstm_forward_row_avx512(x, r, bias, gates, units, previousCellState, cellState, state)
+        case .baseline: recur_lstm_forward_row_baseline(x, r, bias, gates, units, previousCellState, cellState, state)
+        }
+    }
+
+    /// One LSTM row's backward with Keras's activations (``CellMath/lstmBackwardRow(_:_:_:previousCellState:cellGradient:)``).
+    @inline(__always)
+    static func lstmBackwardRow(_ row: CellMath.BackwardRow, previousCellState: UnsafePointer<Float>,
+                                cellGradient: UnsafeMutablePointer<Float>, width: Width = width) {
+        switch width {
+        case .avx512:
+            recur_lstm_backward_row_avx512(row.saved, row.units, row.carried, row.recurrentGradient, row.recurrentDropoutMask,
+                                           row.outputGradient, previousCellState, cellGradient, row.gateGradient)
+        case .baseline:
+            recur_lstm_backward_row_baseline(row.saved, row.units, row.carried, row.recurrentGradient, row.recurrentDropoutMask,
+                                             row.outputGradient, previousCellState, cellGradient, row.gateGradient)
+        }
+    }
+}
