@@ -174,6 +174,49 @@ DEFINE_WIDTHS(AVX512, avx512)
         LSTM_BACKWARD(f8, NAME##8_load_partial, NAME##8_store_partial, , w)                        \
     }
 
+// One GRU row (reset after the product) with Keras's activations, lanes j..: z and r were
+// written by the gate pass; ĥ = tanh((x + bx) + r·(ρ + bh)), h = z·h̄ + (1 − z)·ĥ with h̄ the
+// previous state (times the recurrent dropout mask, when `dropout`); ĥ and ρ + bh saved.
+#define GRU_STATE(V, W, LOAD, STORE, ...)                                                          \
+    {                                                                                              \
+        V z = LOAD(gates + j __VA_ARGS__), rr = LOAD(gates + h + j __VA_ARGS__);                   \
+        V ph = LOAD(r + 2 * h + j __VA_ARGS__) + LOAD(bh + 2 * h + j __VA_ARGS__);                 \
+        V hh = W##_tanh(LOAD(x + 2 * h + j __VA_ARGS__) + LOAD(bx + 2 * h + j __VA_ARGS__) + rr * ph); \
+        V hbar = LOAD(hp + j __VA_ARGS__);                                                         \
+        if (dropout) hbar = hbar * LOAD(dropout + j __VA_ARGS__);                                  \
+        STORE(z * hbar + ((V)1.0f - z) * hh, hn + j __VA_ARGS__);                                  \
+        STORE(hh, gates + 2 * h + j __VA_ARGS__);                                                  \
+        STORE(ph, gates + 3 * h + j __VA_ARGS__);                                                  \
+    }
+
+// σ(((x + bx) + r) + bh) over the z and r gates, as `CellMath.gruGates`.
+#define GRU_GATES(NAME)                                                                            \
+    {                                                                                              \
+        long j = 0, count = 2 * h;                                                                 \
+        for (; j + 16 <= count; j += 16)                                                           \
+            NAME##16_store(NAME##16_sigmoid(NAME##16_load(x + j) + NAME##16_load(bx + j) + NAME##16_load(r + j) \
+                                            + NAME##16_load(bh + j)), gates + j);                  \
+        for (; j + 8 <= count; j += 8)                                                             \
+            NAME##8_store(NAME##8_sigmoid(NAME##8_load(x + j) + NAME##8_load(bx + j) + NAME##8_load(r + j) \
+                                          + NAME##8_load(bh + j)), gates + j);                     \
+        if (j < count) {                                                                           \
+            long w = count - j;                                                                    \
+            f8 sum = NAME##8_load_partial(x + j, w) + NAME##8_load_partial(bx + j, w) + NAME##8_load_partial(r + j, w) \
+                     + NAME##8_load_partial(bh + j, w);                                            \
+            NAME##8_store_partial(NAME##8_sigmoid(sum), gates + j, w);                             \
+        }                                                                                          \
+    }
+
+#define GRU_ROW(NAME)                                                                              \
+    GRU_GATES(NAME)                                                                                \
+    long j = 0;                                                                                    \
+    for (; j + 16 <= h; j += 16) GRU_STATE(f16, NAME##16, NAME##16_load, NAME##16_store)           \
+    for (; j + 8 <= h; j += 8) GRU_STATE(f8, NAME##8, NAME##8_load, NAME##8_store)                 \
+    if (j < h) {                                                                                   \
+        long w = h - j;                                                                            \
+        GRU_STATE(f8, NAME##8, NAME##8_load_partial, NAME##8_store_partial, , w)                   \
+    }
+
 #define DEFINE_PASSES(ATTR, NAME)                                                                  \
     INLINE ATTR void NAME##_sigmoid_sum(const float *x, const float *r, const float *bias, float *out, long count) { \
         ACTIVATE_SUM(sigmoid, NAME)                                                                \
@@ -196,6 +239,10 @@ DEFINE_WIDTHS(AVX512, avx512)
         NAME##_tanh_sum(x + 2 * h, r + 2 * h, bias + 2 * h, gates + 2 * h, h);                     \
         NAME##_sigmoid_sum(x + 3 * h, r + 3 * h, bias + 3 * h, gates + 3 * h, h);                  \
         NAME##_lstm_state(gates, h, cp, cn, hn);                                                   \
+    }                                                                                              \
+    ATTR void recur_gru_forward_row_##NAME(const float *x, const float *bx, const float *r, const float *bh, \
+                                           float *gates, long h, const float *hp, const float *dropout, float *hn) { \
+        GRU_ROW(NAME)                                                                              \
     }                                                                                              \
     ATTR void recur_lstm_backward_row_##NAME(const float *saved, long h, float *carried, const float *recurrent, \
                                              const float *dropout, const float *output, const float *cp, float *dc, \

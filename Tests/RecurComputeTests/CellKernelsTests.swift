@@ -75,6 +75,35 @@ final class CellKernelsTests: XCTestCase {
         }
     }
 
+    func testGRURowGivesTheSwiftMathsBits() {
+        var random = SplitMix64(seed: 17)
+        for h in [1, 7, 8, 16, 24, 33, 64, 128] {
+            for dropout in [false, true] {
+                let x = inputs(3 * h, &random), r = random.floats(3 * h, in: -1...1)
+                let bx = random.floats(3 * h, in: -0.2...0.2), bh = random.floats(3 * h, in: -0.2...0.2)
+                let hp = random.floats(h, in: -1...1)
+                let mask = random.floats(h, in: 0...1).map { $0 < 0.3 ? 0 : Float(1 / 0.7) }
+                let gateSums = (0..<(2 * h)).map { ((x[$0] + bx[$0]) + r[$0]) + bh[$0] }
+                let zr = lanes(gateSums, VectorMath.sigmoid)
+                let ph = (0..<h).map { r[2 * h + $0] + bh[2 * h + $0] }
+                let hh = lanes((0..<h).map { (x[2 * h + $0] + bx[2 * h + $0]) + zr[h + $0] * ph[$0] }, VectorMath.tanh)
+                let state = (0..<h).map { j -> Float in
+                    let hbar = dropout ? hp[j] * mask[j] : hp[j]
+                    return zr[j] * hbar + (1 - zr[j]) * hh[j]
+                }
+                for width in widths {
+                    var gates = [Float](repeating: .nan, count: 4 * h), hn = [Float](repeating: .nan, count: h)
+                    mask.withUnsafeBufferPointer { mask in
+                        CellKernels.gruForwardRow(x, bx, r, bh, gates: &gates, units: h, previousState: hp,
+                                                  recurrentDropoutMask: dropout ? mask.baseAddress! : nil, state: &hn, width: width)
+                    }
+                    assertSameBits(gates, zr + hh + ph, "GRU H=\(h) dropout=\(dropout) gates, \(width)")
+                    assertSameBits(hn, state, "GRU H=\(h) dropout=\(dropout) state, \(width)")
+                }
+            }
+        }
+    }
+
     func testLSTMBackwardRowGivesTheSwiftLoopsBits() {
         var random = SplitMix64(seed: 13)
         for h in [1, 7, 8, 16, 24, 32, 33, 64] {

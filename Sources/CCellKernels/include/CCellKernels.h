@@ -1,7 +1,7 @@
 #ifndef RECUR_CELL_KERNELS_H
 #define RECUR_CELL_KERNELS_H
 
-// The cell passes of the CPU backend, each compiled twice: `_avx512` for CPUs with AVX-512
+// The CPU backend's cell passes, each compiled twice: `_avx512` for CPUs with AVX-512
 // (16 lanes a vector; call it only where `recur_cpu_has_avx512()`), `_baseline` for the build's
 // instruction set (cell_kernels.c says why). Each computes, lane for lane, the operations
 // `VectorMath` and `CellMath` compute in Swift, in the same order, so a value is the same bits
@@ -22,6 +22,15 @@ void recur_lstm_forward_row_baseline(const float *x, const float *r, const float
                                      const float *previous_cell_state, float *cell_state, float *state);
 void recur_lstm_forward_row_avx512(const float *x, const float *r, const float *bias, float *gates, long units,
                                    const float *previous_cell_state, float *cell_state, float *state);
+
+// One GRU row (reset_after, Keras's activations): z, r = σ(((x + bx) + r) + bh) into `gates`,
+// then ĥ = tanh((x + bx) + r·(ρ + bh)) and ρ + bh saved after them, h = z·h̄ + (1 − z)·ĥ into
+// `state`, h̄ the previous state times `dropout` when given. x, r: [3·units]; bx, bh: the two
+// bias rows.
+void recur_gru_forward_row_baseline(const float *x, const float *bx, const float *r, const float *bh, float *gates, long units,
+                                    const float *previous_state, const float *dropout, float *state);
+void recur_gru_forward_row_avx512(const float *x, const float *bx, const float *r, const float *bh, float *gates, long units,
+                                  const float *previous_state, const float *dropout, float *state);
 
 // One LSTM row's backward with Keras's activations: the state gradient dh = carried +
 // recurrent·dropout (when `recurrent`; the mask when `dropout`) + output (when `output`); from

@@ -2,10 +2,11 @@ import CCellKernels
 import Foundation
 
 /// The cell passes the CPU backend runs in C (`Sources/CCellKernels`): the sigmoid and tanh
-/// passes over a row's gate pre-activations and an LSTM row forward and backward, each built for AVX-512
-/// and for the build's baseline, the same bits either way. Which one runs is settled once per
-/// process: AVX-512 where the CPU has it, unless `RECUR_CPU_AVX512=0` (to compare the two, or
-/// to rule the wide copy out on a host that misbehaves).
+/// passes over a row's gate pre-activations, LSTM rows forward and backward and GRU rows
+/// forward, each built for AVX-512 and for the build's baseline, the same bits either way.
+/// Which one runs is settled once per process: AVX-512 where the CPU has it, unless
+/// `RECUR_CPU_AVX512=0` (to compare the two, or to rule the wide copy out on a host that
+/// misbehaves).
 enum CellKernels {
     /// The instruction set the passes run with in this process.
     enum Width {
@@ -47,6 +48,20 @@ enum CellKernels {
         switch width {
         case .avx512: recur_lstm_forward_row_avx512(x, r, bias, gates, units, previousCellState, cellState, state)
         case .baseline: recur_lstm_forward_row_baseline(x, r, bias, gates, units, previousCellState, cellState, state)
+        }
+    }
+
+    /// One GRU row (`reset_after`) with Keras's activations: `[z, r] = σ(((x + bx) + r) + bh)`
+    /// into `gates`, then `ĥ = tanh((x + bx) + r·(ρ + bh))` and `ρ + bh` after them, and
+    /// `h = z·h̄ + (1 − z)·ĥ` into `state`, `h̄` the previous state times the recurrent dropout mask.
+    @inline(__always)
+    static func gruForwardRow(_ x: UnsafePointer<Float>, _ bx: UnsafePointer<Float>, _ r: UnsafePointer<Float>,
+                              _ bh: UnsafePointer<Float>, gates: UnsafeMutablePointer<Float>, units: Int,
+                              previousState: UnsafePointer<Float>, recurrentDropoutMask: UnsafePointer<Float>?,
+                              state: UnsafeMutablePointer<Float>, width: Width = width) {
+        switch width {
+        case .avx512: recur_gru_forward_row_avx512(x, bx, r, bh, gates, units, previousState, recurrentDropoutMask, state)
+        case .baseline: recur_gru_forward_row_baseline(x, bx, r, bh, gates, units, previousState, recurrentDropoutMask, state)
         }
     }
 
