@@ -107,18 +107,26 @@ typedef int i8 __attribute__((ext_vector_type(8)));
 DEFINE_WIDTHS(, baseline)
 DEFINE_WIDTHS(AVX512, avx512)
 
-// out = ACT((x + r) + bias), as Swift's left-to-right `x + r + bias`.
-#define ACTIVATE_SUM(ACT, NAME)                                                                    \
-    long j = 0;                                                                                    \
-    for (; j + 16 <= count; j += 16)                                                               \
-        NAME##16_store(NAME##16_##ACT(NAME##16_load(x + j) + NAME##16_load(r + j) + NAME##16_load(bias + j)), out + j); \
-    for (; j + 8 <= count; j += 8)                                                                 \
-        NAME##8_store(NAME##8_##ACT(NAME##8_load(x + j) + NAME##8_load(r + j) + NAME##8_load(bias + j)), out + j); \
-    if (j < count) {                                                                               \
-        long w = count - j;                                                                        \
-        f8 sum = NAME##8_load_partial(x + j, w) + NAME##8_load_partial(r + j, w) + NAME##8_load_partial(bias + j, w); \
-        NAME##8_store_partial(NAME##8_##ACT(sum), out + j, w);                                     \
+// BODY over lanes 0..<COUNT: 16 at a time, then 8, then the last `w` (< 8) through partial
+// loads and stores. BODY(V, W, LOAD, STORE, …) works on lanes j…, reading with LOAD(p …) and
+// writing with STORE(v, p …), its math from W (NAME16 or NAME8): the trailing `, w` of the tail
+// goes to every LOAD and STORE.
+#define OVER_LANES(NAME, COUNT, BODY)                                                              \
+    {                                                                                              \
+        long j = 0, count_ = (COUNT);                                                              \
+        for (; j + 16 <= count_; j += 16) BODY(f16, NAME##16, NAME##16_load, NAME##16_store)       \
+        for (; j + 8 <= count_; j += 8) BODY(f8, NAME##8, NAME##8_load, NAME##8_store)             \
+        if (j < count_) {                                                                          \
+            long w = count_ - j;                                                                   \
+            BODY(f8, NAME##8, NAME##8_load_partial, NAME##8_store_partial, , w)                    \
+        }                                                                                          \
     }
+
+// out = act((x + r) + bias), as Swift's left-to-right `x + r + bias`.
+#define SIGMOID_SUM(V, W, LOAD, STORE, ...)                                                        \
+    STORE(W##_sigmoid(LOAD(x + j __VA_ARGS__) + LOAD(r + j __VA_ARGS__) + LOAD(bias + j __VA_ARGS__)), out + j __VA_ARGS__);
+#define TANH_SUM(V, W, LOAD, STORE, ...)                                                           \
+    STORE(W##_tanh(LOAD(x + j __VA_ARGS__) + LOAD(r + j __VA_ARGS__) + LOAD(bias + j __VA_ARGS__)), out + j __VA_ARGS__);
 
 // c = f·c₋₁ + i·g (the two products, then their sum), tanh(c) saved after the gates, h = o·tanh(c).
 #define LSTM_STATE(V, W, LOAD, STORE, ...)                                                         \
@@ -132,20 +140,11 @@ DEFINE_WIDTHS(AVX512, avx512)
         STORE(LOAD(gates + 3 * h + j __VA_ARGS__) * tc, hn + j __VA_ARGS__);                       \
     }
 
-#define LSTM_STATE_TANH(NAME)                                                                      \
-    long j = 0;                                                                                    \
-    for (; j + 16 <= h; j += 16) LSTM_STATE(f16, NAME##16, NAME##16_load, NAME##16_store)          \
-    for (; j + 8 <= h; j += 8) LSTM_STATE(f8, NAME##8, NAME##8_load, NAME##8_store)                \
-    if (j < h) {                                                                                   \
-        long w = h - j;                                                                            \
-        LSTM_STATE(f8, NAME##8, NAME##8_load_partial, NAME##8_store_partial, , w)                  \
-    }
-
-// One LSTM row's backward with Keras's activations, lanes j..: the state gradient (carried, then
-// the recurrent one times its dropout mask, then the output's), the gate gradients, the carried
+// One LSTM row's backward with Keras's activations: the state gradient (carried, then the
+// recurrent one times its dropout mask, then the output's), the gate gradients, the carried
 // cell gradient; the carried state gradient zeroed. `VectorMath.derivative`'s forms: tanh
 // 1 − y·y, sigmoid y·(1 − y).
-#define LSTM_BACKWARD(V, LOAD, STORE, ...)                                                         \
+#define LSTM_BACKWARD(V, W, LOAD, STORE, ...)                                                      \
     {                                                                                              \
         V dh = LOAD(carried + j __VA_ARGS__);                                                      \
         if (recurrent) {                                                                           \
@@ -165,18 +164,14 @@ DEFINE_WIDTHS(AVX512, avx512)
         STORE((V)0.0f, carried + j __VA_ARGS__);                                                   \
     }
 
-#define LSTM_BACKWARD_ROW(NAME)                                                                    \
-    long j = 0;                                                                                    \
-    for (; j + 16 <= h; j += 16) LSTM_BACKWARD(f16, NAME##16_load, NAME##16_store)                 \
-    for (; j + 8 <= h; j += 8) LSTM_BACKWARD(f8, NAME##8_load, NAME##8_store)                      \
-    if (j < h) {                                                                                   \
-        long w = h - j;                                                                            \
-        LSTM_BACKWARD(f8, NAME##8_load_partial, NAME##8_store_partial, , w)                        \
-    }
+// GRU's update and reset gates: σ(((x + bx) + r) + bh), as `CellMath.gruGates`.
+#define GRU_GATES(V, W, LOAD, STORE, ...)                                                          \
+    STORE(W##_sigmoid(LOAD(x + j __VA_ARGS__) + LOAD(bx + j __VA_ARGS__) + LOAD(r + j __VA_ARGS__) \
+                      + LOAD(bh + j __VA_ARGS__)), gates + j __VA_ARGS__);
 
-// One GRU row (reset after the product) with Keras's activations, lanes j..: z and r were
-// written by the gate pass; ĥ = tanh((x + bx) + r·(ρ + bh)), h = z·h̄ + (1 − z)·ĥ with h̄ the
-// previous state (times the recurrent dropout mask, when `dropout`); ĥ and ρ + bh saved.
+// A GRU row's state (reset after the product) from its z and r: ĥ = tanh((x + bx) + r·(ρ + bh)),
+// h = z·h̄ + (1 − z)·ĥ with h̄ the previous state (times the recurrent dropout mask, when
+// `dropout`); ĥ and ρ + bh saved after the gates.
 #define GRU_STATE(V, W, LOAD, STORE, ...)                                                          \
     {                                                                                              \
         V z = LOAD(gates + j __VA_ARGS__), rr = LOAD(gates + h + j __VA_ARGS__);                   \
@@ -189,43 +184,12 @@ DEFINE_WIDTHS(AVX512, avx512)
         STORE(ph, gates + 3 * h + j __VA_ARGS__);                                                  \
     }
 
-// σ(((x + bx) + r) + bh) over the z and r gates, as `CellMath.gruGates`.
-#define GRU_GATES(NAME)                                                                            \
-    {                                                                                              \
-        long j = 0, count = 2 * h;                                                                 \
-        for (; j + 16 <= count; j += 16)                                                           \
-            NAME##16_store(NAME##16_sigmoid(NAME##16_load(x + j) + NAME##16_load(bx + j) + NAME##16_load(r + j) \
-                                            + NAME##16_load(bh + j)), gates + j);                  \
-        for (; j + 8 <= count; j += 8)                                                             \
-            NAME##8_store(NAME##8_sigmoid(NAME##8_load(x + j) + NAME##8_load(bx + j) + NAME##8_load(r + j) \
-                                          + NAME##8_load(bh + j)), gates + j);                     \
-        if (j < count) {                                                                           \
-            long w = count - j;                                                                    \
-            f8 sum = NAME##8_load_partial(x + j, w) + NAME##8_load_partial(bx + j, w) + NAME##8_load_partial(r + j, w) \
-                     + NAME##8_load_partial(bh + j, w);                                            \
-            NAME##8_store_partial(NAME##8_sigmoid(sum), gates + j, w);                             \
-        }                                                                                          \
-    }
-
-#define GRU_ROW(NAME)                                                                              \
-    GRU_GATES(NAME)                                                                                \
-    long j = 0;                                                                                    \
-    for (; j + 16 <= h; j += 16) GRU_STATE(f16, NAME##16, NAME##16_load, NAME##16_store)           \
-    for (; j + 8 <= h; j += 8) GRU_STATE(f8, NAME##8, NAME##8_load, NAME##8_store)                 \
-    if (j < h) {                                                                                   \
-        long w = h - j;                                                                            \
-        GRU_STATE(f8, NAME##8, NAME##8_load_partial, NAME##8_store_partial, , w)                   \
-    }
-
 #define DEFINE_PASSES(ATTR, NAME)                                                                  \
     INLINE ATTR void NAME##_sigmoid_sum(const float *x, const float *r, const float *bias, float *out, long count) { \
-        ACTIVATE_SUM(sigmoid, NAME)                                                                \
+        OVER_LANES(NAME, count, SIGMOID_SUM)                                                       \
     }                                                                                              \
     INLINE ATTR void NAME##_tanh_sum(const float *x, const float *r, const float *bias, float *out, long count) { \
-        ACTIVATE_SUM(tanh, NAME)                                                                   \
-    }                                                                                              \
-    INLINE ATTR void NAME##_lstm_state(float *gates, long h, const float *cp, float *cn, float *hn) { \
-        LSTM_STATE_TANH(NAME)                                                                      \
+        OVER_LANES(NAME, count, TANH_SUM)                                                          \
     }                                                                                              \
     ATTR void recur_sigmoid_sum_##NAME(const float *x, const float *r, const float *bias, float *out, long count) { \
         NAME##_sigmoid_sum(x, r, bias, out, count);                                                \
@@ -238,16 +202,17 @@ DEFINE_WIDTHS(AVX512, avx512)
         NAME##_sigmoid_sum(x, r, bias, gates, 2 * h);                                              \
         NAME##_tanh_sum(x + 2 * h, r + 2 * h, bias + 2 * h, gates + 2 * h, h);                     \
         NAME##_sigmoid_sum(x + 3 * h, r + 3 * h, bias + 3 * h, gates + 3 * h, h);                  \
-        NAME##_lstm_state(gates, h, cp, cn, hn);                                                   \
+        OVER_LANES(NAME, h, LSTM_STATE)                                                            \
     }                                                                                              \
     ATTR void recur_gru_forward_row_##NAME(const float *x, const float *bx, const float *r, const float *bh, \
                                            float *gates, long h, const float *hp, const float *dropout, float *hn) { \
-        GRU_ROW(NAME)                                                                              \
+        OVER_LANES(NAME, 2 * h, GRU_GATES)                                                         \
+        OVER_LANES(NAME, h, GRU_STATE)                                                             \
     }                                                                                              \
     ATTR void recur_lstm_backward_row_##NAME(const float *saved, long h, float *carried, const float *recurrent, \
                                              const float *dropout, const float *output, const float *cp, float *dc, \
                                              float *dz) {                                          \
-        LSTM_BACKWARD_ROW(NAME)                                                                    \
+        OVER_LANES(NAME, h, LSTM_BACKWARD)                                                         \
     }
 
 DEFINE_PASSES(, baseline)

@@ -45,8 +45,8 @@ final class CellKernelsTests: XCTestCase {
             let wantSigmoid = lanes(sums, VectorMath.sigmoid), wantTanh = lanes(sums, VectorMath.tanh)
             for width in widths {
                 var sigmoid = [Float](repeating: .nan, count: count), tanh = sigmoid
-                CellKernels.sigmoidSum(x, r, bias, into: &sigmoid, count: count, width: width)
-                CellKernels.tanhSum(x, r, bias, into: &tanh, count: count, width: width)
+                CellKernels.activationSum(.sigmoid, x, r, bias, into: &sigmoid, count: count, width: width)
+                CellKernels.activationSum(.tanh, x, r, bias, into: &tanh, count: count, width: width)
                 assertSameBits(sigmoid, wantSigmoid, "sigmoid, \(count) values, \(width)")
                 assertSameBits(tanh, wantTanh, "tanh, \(count) values, \(width)")
             }

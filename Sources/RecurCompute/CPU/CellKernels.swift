@@ -18,23 +18,16 @@ enum CellKernels {
         return allowed && recur_cpu_has_avx512() != 0 ? .avx512 : .baseline
     }()
 
-    /// `out = σ(x + r + bias)` over `count` values.
+    /// `out = f(x + r + bias)` over `count` values, `f` the sigmoid or tanh.
     @inline(__always)
-    static func sigmoidSum(_ x: UnsafePointer<Float>, _ r: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
-                           into out: UnsafeMutablePointer<Float>, count: Int, width: Width = width) {
-        switch width {
-        case .avx512: recur_sigmoid_sum_avx512(x, r, bias, out, count)
-        case .baseline: recur_sigmoid_sum_baseline(x, r, bias, out, count)
-        }
-    }
-
-    /// `out = tanh(x + r + bias)` over `count` values.
-    @inline(__always)
-    static func tanhSum(_ x: UnsafePointer<Float>, _ r: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
-                        into out: UnsafeMutablePointer<Float>, count: Int, width: Width = width) {
-        switch width {
-        case .avx512: recur_tanh_sum_avx512(x, r, bias, out, count)
-        case .baseline: recur_tanh_sum_baseline(x, r, bias, out, count)
+    static func activationSum(_ activation: Activation, _ x: UnsafePointer<Float>, _ r: UnsafePointer<Float>,
+                              _ bias: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int, width: Width = width) {
+        switch (activation, width) {
+        case (.sigmoid, .avx512): recur_sigmoid_sum_avx512(x, r, bias, out, count)
+        case (.sigmoid, .baseline): recur_sigmoid_sum_baseline(x, r, bias, out, count)
+        case (.tanh, .avx512): recur_tanh_sum_avx512(x, r, bias, out, count)
+        case (.tanh, .baseline): recur_tanh_sum_baseline(x, r, bias, out, count)
+        default: preconditionFailure("the C passes compute the sigmoid and tanh only, not \(activation)")
         }
     }
 

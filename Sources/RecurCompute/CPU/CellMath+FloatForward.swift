@@ -115,8 +115,7 @@ extension CellMath {
     static func activateSum(_ activation: Activation, _ x: UnsafePointer<Float>, _ r: UnsafePointer<Float>,
                             _ bias: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
         switch activation {
-        case .tanh: CellKernels.tanhSum(x, r, bias, into: out, count: count)
-        case .sigmoid: CellKernels.sigmoidSum(x, r, bias, into: out, count: count)
+        case .tanh, .sigmoid: CellKernels.activationSum(activation, x, r, bias, into: out, count: count)
         default:
             forEachLanes(count) { j, w in
                 store(VectorMath.apply(activation, load(x + j, w) + load(r + j, w) + load(bias + j, w)), out + j, w)
