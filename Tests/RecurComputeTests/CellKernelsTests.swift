@@ -2,9 +2,9 @@ import XCTest
 @testable import RecurCompute
 
 /// The C cell passes (``CellKernels``) against the Swift math they were written from
-/// (`VectorMath`, the Swift backward loop), bit for bit: each copy the CPU runs (the baseline always, AVX-512 where the
-/// CPU has it), over row widths that take every loop (16 lanes, 8, the tail) and inputs across
-/// the clamps and the tanh's small-argument branch.
+/// (`VectorMath`, the Swift backward loop), bit for bit: each copy the CPU runs (the baseline
+/// always, AVX-512 where the CPU has it), over row widths that take every loop (16 lanes, 8,
+/// the tail) and inputs across the clamps and the tanh's small-argument branch.
 final class CellKernelsTests: XCTestCase {
     typealias Vector = SIMD8<Float>
 

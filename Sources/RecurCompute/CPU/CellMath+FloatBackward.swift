@@ -9,6 +9,7 @@ extension CellMath {
     public static func backwardFast(_ cell: RecurrentCell, rows: Range<Int>, _ p: BackwardPointers<Float>) {
         let h = cell.units, sw = cell.savedWidth, gw = cell.gateWidth
         let defaults = cell.activation == .tanh && cell.recurrentActivation == .sigmoid
+        let width = CellKernels.width
         for b in rows {
             if let mask = p.mask, mask[b] == 0 { backward(cell, rows: b..<(b + 1), p); continue }
             let row = BackwardRow(units: h, saved: p.gates + b * sw, carried: p.carriedGradient + b * h, gateGradient: p.gateGradient + b * gw,
@@ -20,7 +21,7 @@ extension CellMath {
             case .lstm:
                 let cp = p.previousCellState! + b * h, dc = p.cellGradient! + b * h
                 if defaults {
-                    CellKernels.lstmBackwardRow(row, previousCellState: cp, cellGradient: dc)
+                    CellKernels.lstmBackwardRow(row, previousCellState: cp, cellGradient: dc, width: width)
                 } else {
                     lstmBackwardRow(cell.activation, cell.recurrentActivation, row, previousCellState: cp, cellGradient: dc)
                 }

@@ -24,11 +24,12 @@ extension CellMath {
     }
 
     static func simpleRNNForwardFast(_ cell: RecurrentCell, rows: Range<Int>, _ p: ForwardPointers<Float>) {
-        let h = cell.units
+        let h = cell.units, width = CellKernels.width
         for b in rows {
             if let mask = p.mask, mask[b] == 0 { forward(cell, rows: b..<(b + 1), p); continue }
             let saved = p.gates + b * cell.savedWidth
-            activateSum(cell.activation, p.projectedInput(row: b, width: h), p.projectedState + b * h, p.bias, into: saved, count: h)
+            activateSum(cell.activation, p.projectedInput(row: b, width: h), p.projectedState + b * h, p.bias, into: saved, count: h,
+                        width: width)
             finishRow(b, output: UnsafePointer(saved), units: h, p)
         }
     }
@@ -36,20 +37,21 @@ extension CellMath {
     static func lstmForwardFast(_ cell: RecurrentCell, rows: Range<Int>, _ p: ForwardPointers<Float>) {
         let h = cell.units, gw = cell.gateWidth
         let act = cell.activation, ract = cell.recurrentActivation
-        // Keras's activations run as one C call a row (``CellKernels``).
-        let keras = act == .tanh && ract == .sigmoid
+        // Keras's activations run as one C call a row (``CellKernels``), its width read once here.
+        let keras = act == .tanh && ract == .sigmoid, width = CellKernels.width
         for b in rows {
             if let mask = p.mask, mask[b] == 0 { forward(cell, rows: b..<(b + 1), p); continue }
             let x = p.projectedInput(row: b, width: gw), r = p.projectedState + b * gw, bias = p.bias
             let saved = p.gates + b * cell.savedWidth
             let cp = p.previousCellState! + b * h, cn = p.cellState! + b * h, hn = p.state + b * h
             if keras {
-                CellKernels.lstmForwardRow(x, r, bias, gates: saved, units: h, previousCellState: cp, cellState: cn, state: hn)
+                CellKernels.lstmForwardRow(x, r, bias, gates: saved, units: h, previousCellState: cp, cellState: cn, state: hn,
+                                           width: width)
             } else {
                 // i and f share the recurrent activation and sit side by side: one pass over 2H.
-                activateSum(ract, x, r, bias, into: saved, count: 2 * h)
-                activateSum(act, x + 2 * h, r + 2 * h, bias + 2 * h, into: saved + 2 * h, count: h)
-                activateSum(ract, x + 3 * h, r + 3 * h, bias + 3 * h, into: saved + 3 * h, count: h)
+                activateSum(ract, x, r, bias, into: saved, count: 2 * h, width: width)
+                activateSum(act, x + 2 * h, r + 2 * h, bias + 2 * h, into: saved + 2 * h, count: h, width: width)
+                activateSum(ract, x + 3 * h, r + 3 * h, bias + 3 * h, into: saved + 3 * h, count: h, width: width)
                 lstmState(act, gates: saved, units: h, previousCellState: cp, cellState: cn, state: hn)
             }
             finishRow(b, output: UnsafePointer(hn), units: h, p)
@@ -60,8 +62,8 @@ extension CellMath {
         let h = cell.units, gw = cell.gateWidth
         let act = cell.activation, ract = cell.recurrentActivation
         let bx = p.bias, bh = p.bias + 3 * h
-        // Keras's activations run as one C call a row (``CellKernels``).
-        let keras = act == .tanh && ract == .sigmoid
+        // Keras's activations run as one C call a row (``CellKernels``), its width read once here.
+        let keras = act == .tanh && ract == .sigmoid, width = CellKernels.width
         for b in rows {
             if let mask = p.mask, mask[b] == 0 { forward(cell, rows: b..<(b + 1), p); continue }
             let x = p.projectedInput(row: b, width: gw), r = p.projectedState + b * gw
@@ -69,19 +71,19 @@ extension CellMath {
             let hp = p.previousState + b * h, hn = p.state + b * h
             let rd = p.recurrentDropoutMask.map { $0 + b * h }
             if keras {
-                CellKernels.gruForwardRow(x, bx, r, bh, gates: saved, units: h, previousState: hp, recurrentDropoutMask: rd, state: hn)
-                finishRow(b, output: UnsafePointer(hn), units: h, p)
-                continue
-            }
-            gruGates(ract, x, bx, r, bh, into: saved, count: 2 * h)
-            forEachLanes(h) { j, w in
-                let z = load(saved + j, w), rr = load(saved + h + j, w)
-                let ph = load(r + 2 * h + j, w) + load(bh + 2 * h + j, w)
-                let hh = activate(act, load(x + 2 * h + j, w) + load(bx + 2 * h + j, w) + rr * ph)
-                var hbar = load(hp + j, w)
-                if let rd { hbar *= load(rd + j, w) }
-                store(z * hbar + (1 - z) * hh, hn + j, w)
-                store(hh, saved + 2 * h + j, w); store(ph, saved + 3 * h + j, w)
+                CellKernels.gruForwardRow(x, bx, r, bh, gates: saved, units: h, previousState: hp, recurrentDropoutMask: rd, state: hn,
+                                          width: width)
+            } else {
+                gruGates(ract, x, bx, r, bh, into: saved, count: 2 * h)
+                forEachLanes(h) { j, w in
+                    let z = load(saved + j, w), rr = load(saved + h + j, w)
+                    let ph = load(r + 2 * h + j, w) + load(bh + 2 * h + j, w)
+                    let hh = activate(act, load(x + 2 * h + j, w) + load(bx + 2 * h + j, w) + rr * ph)
+                    var hbar = load(hp + j, w)
+                    if let rd { hbar *= load(rd + j, w) }
+                    store(z * hbar + (1 - z) * hh, hn + j, w)
+                    store(hh, saved + 2 * h + j, w); store(ph, saved + 3 * h + j, w)
+                }
             }
             finishRow(b, output: UnsafePointer(hn), units: h, p)
         }
@@ -109,13 +111,14 @@ extension CellMath {
         if j < h { lanes(j, h - j) }
     }
 
-    /// `out = f(x + r + bias)` over `count` contiguous values, the activation chosen once. The
-    /// passes are out of line: small loops on their own compile to tighter code than inlined
-    /// into the row loop (measured).
+    /// `out = f(x + r + bias)` over `count` contiguous values, the activation chosen once; the
+    /// sigmoid and tanh in ``CellKernels`` at `width`. The passes are out of line: small loops
+    /// on their own compile to tighter code than inlined into the row loop (measured).
     static func activateSum(_ activation: Activation, _ x: UnsafePointer<Float>, _ r: UnsafePointer<Float>,
-                            _ bias: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
+                            _ bias: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int,
+                            width: CellKernels.Width) {
         switch activation {
-        case .tanh, .sigmoid: CellKernels.activationSum(activation, x, r, bias, into: out, count: count)
+        case .tanh, .sigmoid: CellKernels.activationSum(activation, x, r, bias, into: out, count: count, width: width)
         default:
             forEachLanes(count) { j, w in
                 store(VectorMath.apply(activation, load(x + j, w) + load(r + j, w) + load(bias + j, w)), out + j, w)
