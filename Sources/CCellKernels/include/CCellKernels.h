@@ -43,6 +43,23 @@ void recur_lstm_backward_row_avx512(const float *saved, long units, float *carri
                                     const float *dropout, const float *output, const float *previous_cell_state,
                                     float *cell_gradient, float *gate_gradient);
 
+// RowGEMM's six-row block, AVX-512 only (six_rows.c): rows r…r+5 of C (at `c`, `ldc` apart) by
+// the 16 columns of one B panel (at `b`, its rows `ldb` apart), as `RowGEMM.sixRows` computes
+// them; A's element (i, kk) at a[i·row_stride + kk·k_stride] for kk < first, then at
+// second[i·second_row_stride + kk − first] for second_count more; `initial` (16 floats), when
+// not NULL, the sums over the first part instead.
+void recur_six_rows_avx512(const float *a, long row_stride, long k_stride, long first,
+                           const float *second, long second_row_stride, long second_count,
+                           const float *initial, const float *b, long ldb,
+                           float alpha, float beta, float *c, long ldc);
+
+// The same over two panels: the second's B at `b + panel_stride`, its C columns the 16 after the
+// first's (and `initial`'s 32 floats).
+void recur_six_rows_two_panels_avx512(const float *a, long row_stride, long k_stride, long first,
+                                      const float *second, long second_row_stride, long second_count,
+                                      const float *initial, const float *b, long ldb, long panel_stride,
+                                      float alpha, float beta, float *c, long ldc);
+
 // Whether this CPU (and its OS) runs AVX-512F.
 int recur_cpu_has_avx512(void);
 

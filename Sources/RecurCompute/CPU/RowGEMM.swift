@@ -148,6 +148,7 @@ public enum RowGEMM {
         // Blocks of rows whose A (≈ 32 KB) stays in L1 while 16-column panels of B go past them,
         // each panel (k × 16) reused by every 6 rows of the block instead of streamed from L2.
         let blockRows = Swift.max(12, (8192 / Swift.max(k, 1)) / 12 * 12)
+        let wide = CellKernels.width == .avx512
         let firstColumns = cSecond?.column ?? n
         // The caller's next operand rows, or else the next block's rows of A when A is read along
         // its rows (``Lookahead``), unless the caller's operands are in cache (`readsAhead` false).
@@ -173,27 +174,45 @@ public enum RowGEMM {
                 let (c, ldc) = j < firstColumns ? (c, ldc) : (cSecond!.values - firstColumns, cSecond!.ld)
                 var r = block
                 let (six, four, three) = columns.count == panelWidth ? rowBlocks(end - block) : (0, (end - block) / 4, 0)
+                // With AVX-512 the six-row blocks take two panels at once where both are whole and
+                // on the same side of C's split; the rows after them go panel by panel.
+                let pairs = wide && j + 2 * panelWidth <= n && (j >= firstColumns || j + 2 * panelWidth <= firstColumns)
                 for _ in 0..<six {
-                    sixRows(r, column: j, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                    if pairs {
+                        sixRowsTwoPanelsWide(r, column: j, k: k, alpha: alpha, a: a, b: b, ldb: ldb, panelStride: panelStride,
+                                             beta: beta, c: c, ldc: ldc)
+                        ahead?.next()  // one per panel, as ``tiles(rows:n:)`` counts them
+                    } else if wide {
+                        sixRowsWide(r, column: j, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                    } else {
+                        sixRows(r, column: j, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                    }
                     ahead?.next()
                     r += 6
                 }
-                for _ in 0..<four {
-                    fewRows(r, 4, columns: columns, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-                    ahead?.next()
-                    r += 4
+                let restFrom = r
+                for panel in 0..<(pairs ? 2 : 1) {
+                    let j = j + panel * panelWidth
+                    let columns = j..<(j + columns.count)
+                    let b = b + panel * (panelStride - panelWidth)
+                    var r = restFrom
+                    for _ in 0..<four {
+                        fewRows(r, 4, columns: columns, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                        ahead?.next()
+                        r += 4
+                    }
+                    for _ in 0..<three {
+                        fewRows(r, 3, columns: columns, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                        ahead?.next()
+                        r += 3
+                    }
+                    while r < end {
+                        oneRow(r, columns: columns, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                        ahead?.next()
+                        r += 1
+                    }
                 }
-                for _ in 0..<three {
-                    fewRows(r, 3, columns: columns, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-                    ahead?.next()
-                    r += 3
-                }
-                while r < end {
-                    oneRow(r, columns: columns, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-                    ahead?.next()
-                    r += 1
-                }
-                j = columns.upperBound
+                j = columns.upperBound + (pairs ? panelWidth : 0)
             }
             block = end
         }
