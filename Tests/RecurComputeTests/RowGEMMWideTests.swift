@@ -1,8 +1,9 @@
 import XCTest
 @testable import RecurCompute
 
-/// RowGEMM's AVX-512 six-row blocks (``RowGEMM/sixRowsWide(_:column:k:alpha:a:b:ldb:beta:c:ldc:)``
-/// and its two-panel form) against the AVX2 block they stand in for, bit for bit: A read along
+/// RowGEMM's AVX-512 blocks of six, four and three rows, over one panel or two
+/// (``RowGEMM/wideRows(_:panels:_:column:k:alpha:a:b:ldb:panelStride:beta:c:ldc:)``), against the
+/// AVX2 blocks they stand in for, bit for bit: A read along
 /// its rows and down its columns, split into a second block, or started from shared partial
 /// sums; B packed or in place; every alpha and beta branch.
 final class RowGEMMWideTests: XCTestCase {
@@ -79,25 +80,26 @@ final class RowGEMMWideTests: XCTestCase {
         var random = SplitMix64(seed: 31)
         for c in cases {
             let label = "\(c.layout), k \(c.k), \(c.packed ? "packed" : "in place"), alpha \(c.alpha), beta \(c.beta)"
-            // One panel at a time, each of the two.
-            withOperands(c, &random) { a, b, ldb, panelStride, want, got, ldc in
-                for j in [0, RowGEMM.panelWidth] {
-                    // As the blocks call them: column j of a row read at `b + j`.
-                    let panel = UnsafePointer(b) + (j / RowGEMM.panelWidth) * panelStride - j
-                    RowGEMM.sixRows(2, column: j, k: c.k, alpha: c.alpha, a: a, b: panel, ldb: ldb, beta: c.beta, c: want, ldc: ldc)
-                    RowGEMM.sixRowsWide(2, column: j, k: c.k, alpha: c.alpha, a: a, b: panel, ldb: ldb, beta: c.beta, c: got, ldc: ldc)
+            for rowCount in [6, 4, 3] {
+                for panels in [1, 2] {
+                    withOperands(c, &random) { a, b, ldb, panelStride, want, got, ldc in
+                        // As the blocks call them: column j of a row read at `b + j`.
+                        func panel(_ j: Int) -> UnsafePointer<Float> { UnsafePointer(b) + (j / RowGEMM.panelWidth) * panelStride - j }
+                        for j in stride(from: 0, to: 2 * RowGEMM.panelWidth, by: RowGEMM.panelWidth) {
+                            if rowCount == 6 {
+                                RowGEMM.sixRows(2, column: j, k: c.k, alpha: c.alpha, a: a, b: panel(j), ldb: ldb, beta: c.beta, c: want, ldc: ldc)
+                            } else {
+                                RowGEMM.fewRows(2, rowCount, columns: j..<(j + RowGEMM.panelWidth), k: c.k, alpha: c.alpha, a: a, b: panel(j),
+                                                ldb: ldb, beta: c.beta, c: want, ldc: ldc)
+                            }
+                        }
+                        for j in stride(from: 0, to: 2 * RowGEMM.panelWidth, by: panels * RowGEMM.panelWidth) {
+                            RowGEMM.wideRows(rowCount, panels: panels, 2, column: j, k: c.k, alpha: c.alpha, a: a, b: panel(j), ldb: ldb,
+                                             panelStride: panelStride, beta: c.beta, c: got, ldc: ldc)
+                        }
+                        assertSameBits(got, want, count: 8 * ldc, "\(rowCount) rows, \(panels) panel(s) a call, \(label)")
+                    }
                 }
-                assertSameBits(got, want, count: 8 * ldc, "one panel, \(label)")
-            }
-            // Both panels in one call.
-            withOperands(c, &random) { a, b, ldb, panelStride, want, got, ldc in
-                for j in [0, RowGEMM.panelWidth] {
-                    let panel = UnsafePointer(b) + (j / RowGEMM.panelWidth) * panelStride - j
-                    RowGEMM.sixRows(2, column: j, k: c.k, alpha: c.alpha, a: a, b: panel, ldb: ldb, beta: c.beta, c: want, ldc: ldc)
-                }
-                RowGEMM.sixRowsTwoPanelsWide(2, column: 0, k: c.k, alpha: c.alpha, a: a, b: b, ldb: ldb, panelStride: panelStride,
-                                             beta: c.beta, c: got, ldc: ldc)
-                assertSameBits(got, want, count: 8 * ldc, "two panels, \(label)")
             }
         }
     }

@@ -43,22 +43,24 @@ void recur_lstm_backward_row_avx512(const float *saved, long units, float *carri
                                     const float *dropout, const float *output, const float *previous_cell_state,
                                     float *cell_gradient, float *gate_gradient);
 
-// RowGEMM's six-row block, AVX-512 only (six_rows.c): rows r…r+5 of C (at `c`, `ldc` apart) by
-// the 16 columns of one B panel (at `b`, its rows `ldb` apart), as `RowGEMM.sixRows` computes
-// them; A's element (i, kk) at a[i·row_stride + kk·k_stride] for kk < first, then at
-// second[i·second_row_stride + kk − first] for second_count more; `initial` (16 floats), when
-// not NULL, the sums over the first part instead.
-void recur_six_rows_avx512(const float *a, long row_stride, long k_stride, long first,
-                           const float *second, long second_row_stride, long second_count,
-                           const float *initial, const float *b, long ldb,
-                           float alpha, float beta, float *c, long ldc);
-
-// The same over two panels: the second's B at `b + panel_stride`, its C columns the 16 after the
-// first's (and `initial`'s 32 floats).
-void recur_six_rows_two_panels_avx512(const float *a, long row_stride, long k_stride, long first,
-                                      const float *second, long second_row_stride, long second_count,
-                                      const float *initial, const float *b, long ldb, long panel_stride,
-                                      float alpha, float beta, float *c, long ldc);
+// RowGEMM's blocks of R = 6, 4 or 3 rows, AVX-512 only (row_blocks.c): rows r…r+R−1 of C (at
+// `c`, `ldc` apart) by the 16 columns of one B panel (at `b`, its rows `ldb` apart), as
+// `RowGEMM.sixRows` and `RowGEMM.fewRows` compute them; A's element (i, kk) at
+// a[i·row_stride + kk·k_stride] for kk < first, then at second[i·second_row_stride + kk − first]
+// for second_count more; `initial` (16 floats), when not NULL, the sums over the first part
+// instead. The `_two_panels` forms also compute the next panel, its B at `b + panel_stride` and
+// its C columns (and `initial`'s) the 16 after the first's; the others ignore `panel_stride`.
+#define RECUR_ROW_BLOCK(NAME)                                                                      \
+    void NAME(const float *a, long row_stride, long k_stride, long first, const float *second,     \
+              long second_row_stride, long second_count, const float *initial, const float *b, long ldb, \
+              long panel_stride, float alpha, float beta, float *c, long ldc);
+RECUR_ROW_BLOCK(recur_rows6_avx512)
+RECUR_ROW_BLOCK(recur_rows6_two_panels_avx512)
+RECUR_ROW_BLOCK(recur_rows4_avx512)
+RECUR_ROW_BLOCK(recur_rows4_two_panels_avx512)
+RECUR_ROW_BLOCK(recur_rows3_avx512)
+RECUR_ROW_BLOCK(recur_rows3_two_panels_avx512)
+#undef RECUR_ROW_BLOCK
 
 // Whether this CPU (and its OS) runs AVX-512F.
 int recur_cpu_has_avx512(void);

@@ -7,7 +7,8 @@ import Foundation
 /// Which one runs is settled once per process (``width``): AVX-512 where the CPU has it, unless
 /// `RECUR_CPU_AVX512=0` (to compare the two, or to rule the wide copy out on a host that
 /// misbehaves). Callers read it once per batch of rows and pass it: read in each row's call,
-/// it was a `swift_once` call per row.
+/// it was a `swift_once` call per row. ``RowGEMM`` reads it once per product for its AVX-512
+/// blocks (``RowGEMM/wideRows(_:panels:_:column:k:alpha:a:b:ldb:panelStride:beta:c:ldc:)``).
 enum CellKernels {
     /// The instruction set the passes run with in this process.
     enum Width {

@@ -174,45 +174,49 @@ public enum RowGEMM {
                 let (c, ldc) = j < firstColumns ? (c, ldc) : (cSecond!.values - firstColumns, cSecond!.ld)
                 var r = block
                 let (six, four, three) = columns.count == panelWidth ? rowBlocks(end - block) : (0, (end - block) / 4, 0)
-                // With AVX-512 the six-row blocks take two panels at once where both are whole and
-                // on the same side of C's split; the rows after them go panel by panel.
-                let pairs = wide && j + 2 * panelWidth <= n && (j >= firstColumns || j + 2 * panelWidth <= firstColumns)
-                for _ in 0..<six {
-                    if pairs {
-                        sixRowsTwoPanelsWide(r, column: j, k: k, alpha: alpha, a: a, b: b, ldb: ldb, panelStride: panelStride,
-                                             beta: beta, c: c, ldc: ldc)
-                        ahead?.next()  // one per panel, as ``tiles(rows:n:)`` counts them
-                    } else if wide {
-                        sixRowsWide(r, column: j, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-                    } else {
-                        sixRows(r, column: j, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                if wide && columns.count == panelWidth {
+                    // Two panels at once where both are whole and on the same side of C's split.
+                    let panels = j + 2 * panelWidth <= n && (j >= firstColumns || j + 2 * panelWidth <= firstColumns) ? 2 : 1
+                    for (count, rowCount) in [(six, 6), (four, 4), (three, 3)] {
+                        for _ in 0..<count {
+                            wideRows(rowCount, panels: panels, r, column: j, k: k, alpha: alpha, a: a, b: b, ldb: ldb,
+                                     panelStride: panelStride, beta: beta, c: c, ldc: ldc)
+                            for _ in 0..<panels { ahead?.next() }  // one per panel, as ``tiles(rows:n:)`` counts them
+                            r += rowCount
+                        }
                     }
+                    for panel in 0..<panels {
+                        let j = j + panel * panelWidth
+                        let b = b + panel * (panelStride - panelWidth)
+                        for r in r..<end {
+                            oneRow(r, columns: j..<(j + panelWidth), k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                            ahead?.next()
+                        }
+                    }
+                    j += panels * panelWidth
+                    continue
+                }
+                for _ in 0..<six {
+                    sixRows(r, column: j, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
                     ahead?.next()
                     r += 6
                 }
-                let restFrom = r
-                for panel in 0..<(pairs ? 2 : 1) {
-                    let j = j + panel * panelWidth
-                    let columns = j..<(j + columns.count)
-                    let b = b + panel * (panelStride - panelWidth)
-                    var r = restFrom
-                    for _ in 0..<four {
-                        fewRows(r, 4, columns: columns, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-                        ahead?.next()
-                        r += 4
-                    }
-                    for _ in 0..<three {
-                        fewRows(r, 3, columns: columns, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-                        ahead?.next()
-                        r += 3
-                    }
-                    while r < end {
-                        oneRow(r, columns: columns, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-                        ahead?.next()
-                        r += 1
-                    }
+                for _ in 0..<four {
+                    fewRows(r, 4, columns: columns, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                    ahead?.next()
+                    r += 4
                 }
-                j = columns.upperBound + (pairs ? panelWidth : 0)
+                for _ in 0..<three {
+                    fewRows(r, 3, columns: columns, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                    ahead?.next()
+                    r += 3
+                }
+                while r < end {
+                    oneRow(r, columns: columns, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                    ahead?.next()
+                    r += 1
+                }
+                j = columns.upperBound
             }
             block = end
         }
