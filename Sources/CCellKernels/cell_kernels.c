@@ -16,24 +16,7 @@
 
 #include "CCellKernels.h"
 #include <string.h>
-
-typedef float f16 __attribute__((ext_vector_type(16)));
-typedef int i16 __attribute__((ext_vector_type(16)));
-typedef float f8 __attribute__((ext_vector_type(8)));
-typedef int i8 __attribute__((ext_vector_type(8)));
-
-#ifdef RECUR_FMA
-#define MADD(a, b, c) __builtin_elementwise_fma((a), (b), (c))
-#else
-#define MADD(a, b, c) ((a) * (b) + (c))
-#endif
-
-#if defined(__x86_64__)
-#define AVX512 __attribute__((target("avx512f")))
-#else
-#define AVX512
-#endif
-#define INLINE static inline __attribute__((always_inline))
+#include "kernel_build.h"
 
 // The math on vectors of type V (integer lanes I), as functions NAME_exp, NAME_tanh, … carrying
 // ATTR: each copy of a pass calls helpers built for its own instruction set (clang refuses a

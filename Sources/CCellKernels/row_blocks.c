@@ -8,21 +8,7 @@
 // + kk]` for `second_count` more; B's row kk is `ldb` floats after row kk − 1, in both parts.
 #include "CCellKernels.h"
 #include <string.h>
-
-typedef float f16 __attribute__((ext_vector_type(16)));
-
-#ifdef RECUR_FMA
-#define MADD(a, b, c) __builtin_elementwise_fma((a), (b), (c))
-#else
-#define MADD(a, b, c) ((a) * (b) + (c))
-#endif
-
-#if defined(__x86_64__)
-#define AVX512 __attribute__((target("avx512f")))
-#else
-#define AVX512
-#endif
-#define INLINE static inline __attribute__((always_inline))
+#include "kernel_build.h"
 
 INLINE AVX512 f16 load16(const float *p) { f16 v; memcpy(&v, p, sizeof v); return v; }
 INLINE AVX512 void store16(f16 v, float *p) { memcpy(p, &v, sizeof v); }
