@@ -43,24 +43,40 @@ void recur_lstm_backward_row_avx512(const float *saved, long units, float *carri
                                     const float *dropout, const float *output, const float *previous_cell_state,
                                     float *cell_gradient, float *gate_gradient);
 
-// RowGEMM's blocks of R = 6, 4 or 3 rows, AVX-512 only (row_blocks.c): rows r…r+R−1 of C (at
-// `c`, `ldc` apart) by the 16 columns of one B panel (at `b`, its rows `ldb` apart), as
+// RowGEMM's block of `rows` = 6, 4 or 3 rows, AVX-512 only (row_blocks.c): rows r…r+rows−1 of C
+// (at `c`, `ldc` apart) by the 16 columns of one B panel (at `b`, its rows `ldb` apart), as
 // `RowGEMM.sixRows` and `RowGEMM.fewRows` compute them; A's element (i, kk) at
 // a[i·row_stride + kk·k_stride] for kk < first, then at second[i·second_row_stride + kk − first]
 // for second_count more; `initial` (16 floats), when not NULL, the sums over the first part
-// instead. The `_two_panels` forms also compute the next panel, its B at `b + panel_stride` and
-// its C columns (and `initial`'s) the 16 after the first's; the others ignore `panel_stride`.
-#define RECUR_ROW_BLOCK(NAME)                                                                      \
-    void NAME(const float *a, long row_stride, long k_stride, long first, const float *second,     \
-              long second_row_stride, long second_count, const float *initial, const float *b, long ldb, \
-              long panel_stride, float alpha, float beta, float *c, long ldc);
-RECUR_ROW_BLOCK(recur_rows6_avx512)
-RECUR_ROW_BLOCK(recur_rows6_two_panels_avx512)
-RECUR_ROW_BLOCK(recur_rows4_avx512)
-RECUR_ROW_BLOCK(recur_rows4_two_panels_avx512)
-RECUR_ROW_BLOCK(recur_rows3_avx512)
-RECUR_ROW_BLOCK(recur_rows3_two_panels_avx512)
+// instead. With `panels` = 2 also the next panel, its B at `b + panel_stride` and its C columns
+// (and `initial`'s) the 16 after the first's; with 1 `panel_stride` is not read. One function
+// per row and panel count (row_blocks.c says why); `recur_row_block_avx512` picks one.
+#define RECUR_ROW_BLOCK(R, P)                                                                      \
+    void recur_rows##R##_panels##P##_avx512(const float *a, long row_stride, long k_stride, long first, \
+                                           const float *second, long second_row_stride, long second_count, \
+                                           const float *initial, const float *b, long ldb, long panel_stride, \
+                                           float alpha, float beta, float *c, long ldc);
+RECUR_ROW_BLOCK(6, 1)
+RECUR_ROW_BLOCK(6, 2)
+RECUR_ROW_BLOCK(4, 1)
+RECUR_ROW_BLOCK(4, 2)
+RECUR_ROW_BLOCK(3, 1)
+RECUR_ROW_BLOCK(3, 2)
 #undef RECUR_ROW_BLOCK
+
+static inline void recur_row_block_avx512(long rows, long panels, const float *a, long row_stride, long k_stride,
+                                          long first, const float *second, long second_row_stride, long second_count,
+                                          const float *initial, const float *b, long ldb, long panel_stride,
+                                          float alpha, float beta, float *c, long ldc) {
+#define RECUR_CALL(R, P) recur_rows##R##_panels##P##_avx512(a, row_stride, k_stride, first, second, second_row_stride, \
+                                                          second_count, initial, b, ldb, panel_stride, alpha, beta, c, ldc)
+    if (panels == 2) {
+        if (rows == 6) RECUR_CALL(6, 2); else if (rows == 4) RECUR_CALL(4, 2); else RECUR_CALL(3, 2);
+    } else {
+        if (rows == 6) RECUR_CALL(6, 1); else if (rows == 4) RECUR_CALL(4, 1); else RECUR_CALL(3, 1);
+    }
+#undef RECUR_CALL
+}
 
 // Whether this CPU (and its OS) runs AVX-512F.
 int recur_cpu_has_avx512(void);

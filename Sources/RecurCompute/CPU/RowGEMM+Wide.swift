@@ -19,17 +19,8 @@ extension RowGEMM {
     static func wideRows(_ rowCount: Int, panels: Int, _ r: Int, column j: Int, k: Int, alpha: Float, a: Rows,
                          b: UnsafePointer<Float>, ldb: Int, panelStride: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         let first = Swift.min(k, a.split)
-        let block: @convention(c) (UnsafePointer<Float>?, Int, Int, Int, UnsafePointer<Float>?, Int, Int, UnsafePointer<Float>?,
-                                   UnsafePointer<Float>?, Int, Int, Float, Float, UnsafeMutablePointer<Float>?, Int) -> Void
-        switch (rowCount, panels) {
-        case (6, 2): block = recur_rows6_two_panels_avx512
-        case (6, _): block = recur_rows6_avx512
-        case (4, 2): block = recur_rows4_two_panels_avx512
-        case (4, _): block = recur_rows4_avx512
-        case (3, 2): block = recur_rows3_two_panels_avx512
-        default: block = recur_rows3_avx512
-        }
-        block(a.base + r * a.rowStride, a.rowStride, a.kStride, first, a.second + r * a.secondRowStride, a.secondRowStride,
-              k - first, a.initial.map { $0 + j }, b + j, ldb, panelStride, alpha, beta, c + r * ldc + j, ldc)
+        recur_row_block_avx512(rowCount, panels, a.base + r * a.rowStride, a.rowStride, a.kStride, first,
+                               a.second + r * a.secondRowStride, a.secondRowStride, k - first, a.initial.map { $0 + j },
+                               b + j, ldb, panelStride, alpha, beta, c + r * ldc + j, ldc)
     }
 }

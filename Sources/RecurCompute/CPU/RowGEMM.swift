@@ -177,7 +177,7 @@ public enum RowGEMM {
                 if wide && columns.count == panelWidth {
                     // Two panels at once where both are whole and on the same side of C's split.
                     let panels = j + 2 * panelWidth <= n && (j >= firstColumns || j + 2 * panelWidth <= firstColumns) ? 2 : 1
-                    for (count, rowCount) in [(six, 6), (four, 4), (three, 3)] {
+                    @inline(__always) func wideBlocks(_ count: Int, of rowCount: Int) {
                         for _ in 0..<count {
                             wideRows(rowCount, panels: panels, r, column: j, k: k, alpha: alpha, a: a, b: b, ldb: ldb,
                                      panelStride: panelStride, beta: beta, c: c, ldc: ldc)
@@ -185,6 +185,9 @@ public enum RowGEMM {
                             r += rowCount
                         }
                     }
+                    wideBlocks(six, of: 6)
+                    wideBlocks(four, of: 4)
+                    wideBlocks(three, of: 3)
                     for panel in 0..<panels {
                         let j = j + panel * panelWidth
                         let b = b + panel * (panelStride - panelWidth)
