@@ -29,14 +29,6 @@ final class CellKernelsTests: XCTestCase {
         return out
     }
 
-    func assertSameBits(_ got: [Float], _ want: [Float], _ label: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(got.count, want.count, label, file: file, line: line)
-        for (i, (g, w)) in zip(got, want).enumerated() where g.bitPattern != w.bitPattern {
-            XCTFail("\(label): element \(i) is \(g), the Swift math gives \(w)", file: file, line: line)
-            return
-        }
-    }
-
     func testActivationPassesGiveTheSwiftMathsBits() {
         var random = SplitMix64(seed: 7)
         for count in [1, 5, 8, 13, 16, 24, 31, 32, 40, 64, 71] {
@@ -47,8 +39,8 @@ final class CellKernelsTests: XCTestCase {
                 var sigmoid = [Float](repeating: .nan, count: count), tanh = sigmoid
                 CellKernels.activationSum(.sigmoid, x, r, bias, into: &sigmoid, count: count, width: width)
                 CellKernels.activationSum(.tanh, x, r, bias, into: &tanh, count: count, width: width)
-                assertSameBits(sigmoid, wantSigmoid, "sigmoid, \(count) values, \(width)")
-                assertSameBits(tanh, wantTanh, "tanh, \(count) values, \(width)")
+                assertBitwiseEqual(sigmoid, wantSigmoid, "sigmoid, \(count) values, \(width)")
+                assertBitwiseEqual(tanh, wantTanh, "tanh, \(count) values, \(width)")
             }
         }
     }
@@ -68,9 +60,9 @@ final class CellKernelsTests: XCTestCase {
                 var gates = [Float](repeating: .nan, count: 5 * h), cellState = [Float](repeating: .nan, count: h), hn = cellState
                 CellKernels.lstmForwardRow(x, r, bias, gates: &gates, units: h, previousCellState: cp, cellState: &cellState,
                                            state: &hn, width: width)
-                assertSameBits(gates, i + f + g + o + tc, "LSTM H=\(h) gates, \(width)")
-                assertSameBits(cellState, c, "LSTM H=\(h) cell state, \(width)")
-                assertSameBits(hn, state, "LSTM H=\(h) state, \(width)")
+                assertBitwiseEqual(gates, i + f + g + o + tc, "LSTM H=\(h) gates, \(width)")
+                assertBitwiseEqual(cellState, c, "LSTM H=\(h) cell state, \(width)")
+                assertBitwiseEqual(hn, state, "LSTM H=\(h) state, \(width)")
             }
         }
     }
@@ -97,8 +89,8 @@ final class CellKernelsTests: XCTestCase {
                         CellKernels.gruForwardRow(x, bx, r, bh, gates: &gates, units: h, previousState: hp,
                                                   recurrentDropoutMask: dropout ? mask.baseAddress! : nil, state: &hn, width: width)
                     }
-                    assertSameBits(gates, zr + hh + ph, "GRU H=\(h) dropout=\(dropout) gates, \(width)")
-                    assertSameBits(hn, state, "GRU H=\(h) dropout=\(dropout) state, \(width)")
+                    assertBitwiseEqual(gates, zr + hh + ph, "GRU H=\(h) dropout=\(dropout) gates, \(width)")
+                    assertBitwiseEqual(hn, state, "GRU H=\(h) dropout=\(dropout) state, \(width)")
                 }
             }
         }
@@ -132,9 +124,9 @@ final class CellKernelsTests: XCTestCase {
                 for width in widths {
                     let got = run { CellKernels.lstmBackwardRow($0, previousCellState: $1, cellGradient: $2, width: width) }
                     let label = "LSTM backward H=\(h) recurrent=\(recurrent) dropout=\(dropout) output=\(output), \(width)"
-                    assertSameBits(got[0], want[0], label + " carried")
-                    assertSameBits(got[1], want[1], label + " cell gradient")
-                    assertSameBits(got[2], want[2], label + " gate gradient")
+                    assertBitwiseEqual(got[0], want[0], label + " carried")
+                    assertBitwiseEqual(got[1], want[1], label + " cell gradient")
+                    assertBitwiseEqual(got[2], want[2], label + " gate gradient")
                 }
             }
         }
