@@ -25,27 +25,36 @@
 #define PREFETCH_LINE(p)
 #endif
 
-// vload8 / vstore8 as one unaligned 32-byte access on a CPU device (clang on x86-64 or AArch64):
-// PoCL's kernel library builds them from narrower pieces (four 8-byte loads, two 16-byte
-// stores), and a load of a row just stored in halves misses store forwarding. A vector type of
-// float alignment is what clang lowers to a single unaligned access. Elsewhere the builtins.
+// vload8 / vstore8 (and vload16 / vstore16) as one unaligned 32-byte (64-byte) access on a CPU
+// device (clang on x86-64 or AArch64): PoCL's kernel library builds them from narrower pieces
+// (four 8-byte loads, two 16-byte stores), and a load of a row just stored in halves misses
+// store forwarding. A vector type of float alignment is what clang lowers to a single unaligned
+// access. Elsewhere the builtins.
 #if defined(__clang__) && (defined(__x86_64__) || defined(__aarch64__))
 typedef float float8_unaligned __attribute__((ext_vector_type(8), aligned(4)));
-#define RECUR_VECTOR8_ACCESS(AS) \
-inline __attribute__((overloadable, always_inline)) float8 recur_vload8(const size_t i, AS const float* p) { \
-    return *(AS const float8_unaligned*)(p + 8 * i); \
+typedef float float16_unaligned __attribute__((ext_vector_type(16), aligned(4)));
+#define RECUR_VECTOR_ACCESS(AS, N) \
+inline __attribute__((overloadable, always_inline)) float##N recur_vload##N(const size_t i, AS const float* p) { \
+    return *(AS const float##N##_unaligned*)(p + N * i); \
 } \
-inline __attribute__((overloadable, always_inline)) void recur_vstore8(const float8 v, const size_t i, AS float* p) { \
-    *(AS float8_unaligned*)(p + 8 * i) = v; \
+inline __attribute__((overloadable, always_inline)) void recur_vstore##N(const float##N v, const size_t i, AS float* p) { \
+    *(AS float##N##_unaligned*)(p + N * i) = v; \
 }
-RECUR_VECTOR8_ACCESS(__global)
-RECUR_VECTOR8_ACCESS(__local)
-RECUR_VECTOR8_ACCESS(__private)
-#undef RECUR_VECTOR8_ACCESS
+RECUR_VECTOR_ACCESS(__global, 8)
+RECUR_VECTOR_ACCESS(__local, 8)
+RECUR_VECTOR_ACCESS(__private, 8)
+RECUR_VECTOR_ACCESS(__global, 16)
+RECUR_VECTOR_ACCESS(__local, 16)
+RECUR_VECTOR_ACCESS(__private, 16)
+#undef RECUR_VECTOR_ACCESS
 #undef vload8
 #undef vstore8
+#undef vload16
+#undef vstore16
 #define vload8(i, p) recur_vload8((size_t)(i), p)
 #define vstore8(v, i, p) recur_vstore8(v, (size_t)(i), p)
+#define vload16(i, p) recur_vload16((size_t)(i), p)
+#define vstore16(v, i, p) recur_vstore16(v, (size_t)(i), p)
 #endif
 
 // Rows a work-item of recurrent_loop.cl's row kernels carries (OpenCLBackend.rowsPerRowKernelItem):

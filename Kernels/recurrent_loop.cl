@@ -387,14 +387,53 @@ LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_global_tanh_sigmoid, KIND_GR
 // A work-item carries ROWS_PER_ITEM batch rows through every timestep with no barrier in the
 // loop: per step the rows' recurrent products in register tiles (U read along its rows,
 // [H, G·H], from the cache; each vector of it serves all the rows), then each row's cell on
-// float8. A CPU device (PoCL) runs a work-group's work-items one after another between barriers,
-// so the unit-per-work-item kernels above pay a switch of context per unit per step, and their
-// scalar activations; here a step is straight-line vector code. A GPU keeps the kernels above (a
-// few rows per work-item would leave most of it idle). The Keras-default activations, H a
-// multiple of 8, no reset-before GRU; the same formulas and the same masked-row rules as
-// loop_forward, each dot product summed in ascending k. The previous state is read back from the
-// row the previous step wrote (h and c stay in memory, not registers: their size is H).
+// vectors of ROW_LANES units. A CPU device (PoCL) runs a work-group's work-items one after
+// another between barriers, so the unit-per-work-item kernels above pay a switch of context per
+// unit per step, and their scalar activations; here a step is straight-line vector code. A GPU
+// keeps the kernels above (a few rows per work-item would leave most of it idle). The
+// Keras-default activations, H a multiple of 8, no reset-before GRU; the same formulas and the
+// same masked-row rules as loop_forward, each dot product summed in ascending k. The previous
+// state is read back from the row the previous step wrote (h and c stay in memory, not
+// registers: their size is H).
 // Launch: 1-D, global ≥ ⌈B / ROWS_PER_ITEM⌉ (rows ≥ B write nothing); any local size.
+
+// The row kernels' vector: sixteen lanes where the device compiles for AVX-512 (PoCL on such a
+// CPU does, and keeps a float16 in one register), else eight. Each lane's arithmetic is the same
+// either way (same bits); sixteen halve the instructions of a step, which the activations' long
+// chains are bound by (PoCL, lstm-imdb: inference 6.2 → 5.1 ms with the forward cell alone on
+// sixteen). Eight lanes where a vector of sixteen would be two: the register tiles below hold
+// sixteen accumulators, which AVX2's sixteen registers could not hold twice over.
+#if defined(__AVX512F__)
+#define ROW_LANES 16
+typedef float16 lanes;
+typedef int16 int_lanes;
+typedef float8 half_lanes;
+#define as_lanes as_float16
+#define as_int_lanes as_int16
+#define vload_lanes vload16
+#define vstore_lanes vstore16
+#define vload_half_lanes vload8
+#define vstore_half_lanes vstore8
+#else
+#define ROW_LANES 8
+typedef float8 lanes;
+typedef int8 int_lanes;
+typedef float4 half_lanes;
+#define as_lanes as_float8
+#define as_int_lanes as_int8
+#define vload_lanes vload8
+#define vstore_lanes vstore8
+#define vload_half_lanes vload4
+#define vstore_half_lanes vstore4
+#endif
+
+// `count` columns from p as one vector: ROW_LANES (count ≥ ROW_LANES), or the first half with
+// zeros after it (the eight-unit tail of an H that is a multiple of 8 but not of 16, which only
+// sixteen lanes have); a constant `count` in every caller. Stores write the columns read.
+#define LOAD_COLUMNS(p, count) ((count) >= ROW_LANES ? vload_lanes(0, p) : (lanes)(vload_half_lanes(0, p), (half_lanes)(0.0f)))
+#define STORE_COLUMNS(v, p, count) do { \
+    if ((count) >= ROW_LANES) vstore_lanes(v, 0, p); else vstore_half_lanes((v).lo, 0, p); \
+} while (0)
 
 // Each of a work-item's ROWS_PER_ITEM rows (common.cl), as ROW_EACH(r) for r = 0…7: the rows'
 // accumulators and pointers are named variables, not arrays (PoCL kept a private array of
@@ -421,122 +460,148 @@ inline int rows_in_padding(const int* pad, const int rows, const int t) {
     return padded;
 }
 
-// One k (forward) or column (backward) of one row's products over 16 columns (8 when not
-// `wide`): the row's accumulators gain x · u.
+// The columns of a register tile: 2·ROW_LANES (two vectors a row, `lo` and `hi`), ROW_LANES
+// (`lo`), or half of ROW_LANES (`lo`'s first half: sixteen lanes' eight-column tail).
+inline int tile_columns(const int width) { return width == 2 ? 2 * ROW_LANES : width == 1 ? ROW_LANES : ROW_LANES / 2; }
+
+// The widest tile that fits in the `n` columns left (a multiple of 8).
+inline int tile_width(const int n) { return n >= 2 * ROW_LANES ? 2 : n >= ROW_LANES ? 1 : 0; }
+
+// One k (forward) or column (backward) of one row's products over a tile of `width`: the row's
+// accumulators gain x · u.
 #define ROW_MAD(x, u0, u1, lo, hi) do { \
-    const float8 xv = (float8)(x); \
-    lo = TILE_FMA(xv, u0, lo); if (wide) hi = TILE_FMA(xv, u1, hi); \
+    const lanes xv = (lanes)(x); \
+    lo = TILE_FMA(xv, u0, lo); if (width == 2) hi = TILE_FMA(xv, u1, hi); \
 } while (0)
 
-// e^x on eight lanes, written out (the Cephes polynomial with range reduction, as the CPU
+// e^x on a vector, written out (the Cephes polynomial with range reduction, as the CPU
 // backend's VectorMath.exp): a CPU device's vector `exp` calls its math library per lane, which
 // made the activations most of a row step. Out-of-range inputs are clamped by comparison, so a
 // NaN stays NaN (min/max would turn it into a bound and hide a diverged run).
-inline float8 exp8(float8 x) {
-    x = select(x, (float8)(88.3762626647949f), x > 88.3762626647949f);
-    x = select(x, (float8)(-87.3365478515625f), x < -87.3365478515625f);
+inline lanes exp_lanes(lanes x) {
+    x = select(x, (lanes)(88.3762626647949f), x > 88.3762626647949f);
+    x = select(x, (lanes)(-87.3365478515625f), x < -87.3365478515625f);
     // x = n·ln2 + r, |r| ≤ ln2/2; adding 1.5·2^23 rounds x·log2(e) to the integer n and leaves it
     // in the low mantissa bits.
-    const float8 magic = (float8)(12582912.0f);
-    const float8 shifted = fma(x, (float8)(1.44269504088896341f), magic);
-    const float8 n = shifted - magic;
-    float8 r = fma(n, (float8)(-0.693359375f), x);
-    r = fma(n, (float8)(2.12194440e-4f), r);
-    const float8 r2 = r * r;
-    float8 y = fma((float8)(1.9875691500e-4f), r, (float8)(1.3981999507e-3f));
-    y = fma(y, r, (float8)(8.3334519073e-3f));
-    y = fma(y, r, (float8)(4.1665795894e-2f));
-    y = fma(y, r, (float8)(1.6666665459e-1f));
-    y = fma(y, r, (float8)(5.0000001201e-1f));
+    const lanes magic = (lanes)(12582912.0f);
+    const lanes shifted = fma(x, (lanes)(1.44269504088896341f), magic);
+    const lanes n = shifted - magic;
+    lanes r = fma(n, (lanes)(-0.693359375f), x);
+    r = fma(n, (lanes)(2.12194440e-4f), r);
+    const lanes r2 = r * r;
+    lanes y = fma((lanes)(1.9875691500e-4f), r, (lanes)(1.3981999507e-3f));
+    y = fma(y, r, (lanes)(8.3334519073e-3f));
+    y = fma(y, r, (lanes)(4.1665795894e-2f));
+    y = fma(y, r, (lanes)(1.6666665459e-1f));
+    y = fma(y, r, (lanes)(5.0000001201e-1f));
     y = fma(y, r2, r) + 1.0f;
-    const int8 exponent = as_int8(shifted) - 0x4B400000;
-    return y * as_float8((exponent + 127) << 23);
+    const int_lanes exponent = as_int_lanes(shifted) - 0x4B400000;
+    return y * as_lanes((exponent + 127) << 23);
 }
 
-inline float8 tanh8(const float8 x) { return 1.0f - 2.0f / (exp8(2.0f * x) + 1.0f); }
-inline float8 sigmoid8(const float8 x) { return 1.0f / (1.0f + exp8(-x)); }
+inline lanes tanh_lanes(const lanes x) { return 1.0f - 2.0f / (exp_lanes(2.0f * x) + 1.0f); }
+inline lanes sigmoid_lanes(const lanes x) { return 1.0f / (1.0f + exp_lanes(-x)); }
 
-// The cell of units j…j+7 from their recurrent products p0…p3 (one per gate block). Always
-// inlined, as row_forward_cell: PoCL kept both as calls, so `kind` was a run-time switch and the
-// vectors went through memory (a fifth of simplernn-imdb's samples on PoCL in the call).
-inline __attribute__((always_inline)) void cell_forward_rows8(const int kind, const int H, const int j,
-        const float8 p0, const float8 p1, const float8 p2, const float8 p3,
-        __global const float* xs, __global const float* bias_, __global const float* hp, __global const float* cp,
-        __global const float* m, __global float* gs, __global float* hn, __global float* cn, __global float* so, __global float* dr) {
-    float8 h;
+// The cell of `count` units from j on (ROW_LANES, or half of it: LOAD_COLUMNS), their recurrent
+// products p0…p3 (one per gate block) read from the row's saved gates `gs`, where the product
+// step left them. Always inlined, as row_forward_cell: PoCL kept both as calls, so `kind` was a
+// run-time switch and the vectors went through memory (a fifth of simplernn-imdb's samples on
+// PoCL in the call).
+inline __attribute__((always_inline)) void cell_forward_lanes(const int kind, const int G, const int H, const int j,
+        const int count, __global const float* xs, __global const float* bias_, __global const float* hp,
+        __global const float* cp, __global const float* m, __global float* gs, __global float* hn, __global float* cn,
+        __global float* so, __global float* dr) {
+#define LD(p) LOAD_COLUMNS(p, count)
+#define ST(v, p) STORE_COLUMNS(v, p, count)
+    const lanes p0 = LD(gs + j);
+    const lanes p1 = G > 1 ? LD(gs + H + j) : p0;
+    const lanes p2 = G > 2 ? LD(gs + 2 * H + j) : p0;
+    const lanes p3 = G > 3 ? LD(gs + 3 * H + j) : p0;
+    lanes h;
     if (kind == KIND_SIMPLE_RNN) {
-        h = tanh8(vload8(0, xs + j) + p0 + vload8(0, bias_ + j));
-        vstore8(h, 0, gs + j);
+        h = tanh_lanes(LD(xs + j) + p0 + LD(bias_ + j));
+        ST(h, gs + j);
     } else if (kind == KIND_LSTM) {
-        const float8 ig = sigmoid8(vload8(0, xs + j) + p0 + vload8(0, bias_ + j));
-        const float8 fg = sigmoid8(vload8(0, xs + H + j) + p1 + vload8(0, bias_ + H + j));
-        const float8 cg = tanh8(vload8(0, xs + 2 * H + j) + p2 + vload8(0, bias_ + 2 * H + j));
-        const float8 og = sigmoid8(vload8(0, xs + 3 * H + j) + p3 + vload8(0, bias_ + 3 * H + j));
-        const float8 c = fg * vload8(0, cp + j) + ig * cg;
-        vstore8(c, 0, cn + j);
-        const float8 tc = tanh8(c);
+        const lanes ig = sigmoid_lanes(LD(xs + j) + p0 + LD(bias_ + j));
+        const lanes fg = sigmoid_lanes(LD(xs + H + j) + p1 + LD(bias_ + H + j));
+        const lanes cg = tanh_lanes(LD(xs + 2 * H + j) + p2 + LD(bias_ + 2 * H + j));
+        const lanes og = sigmoid_lanes(LD(xs + 3 * H + j) + p3 + LD(bias_ + 3 * H + j));
+        const lanes c = fg * LD(cp + j) + ig * cg;
+        ST(c, cn + j);
+        const lanes tc = tanh_lanes(c);
         h = og * tc;
-        vstore8(ig, 0, gs + j); vstore8(fg, 0, gs + H + j); vstore8(cg, 0, gs + 2 * H + j); vstore8(og, 0, gs + 3 * H + j);
-        vstore8(tc, 0, gs + 4 * H + j);
+        ST(ig, gs + j); ST(fg, gs + H + j); ST(cg, gs + 2 * H + j); ST(og, gs + 3 * H + j);
+        ST(tc, gs + 4 * H + j);
     } else {
         __global const float* bx = bias_;
         __global const float* bh = bias_ + 3 * H;
-        const float8 hbar = m ? vload8(0, hp + j) * vload8(0, m + j) : vload8(0, hp + j);
-        const float8 z = sigmoid8(vload8(0, xs + j) + vload8(0, bx + j) + p0 + vload8(0, bh + j));
-        const float8 rr = sigmoid8(vload8(0, xs + H + j) + vload8(0, bx + H + j) + p1 + vload8(0, bh + H + j));
-        const float8 ph = p2 + vload8(0, bh + 2 * H + j);
-        const float8 hh = tanh8(vload8(0, xs + 2 * H + j) + vload8(0, bx + 2 * H + j) + rr * ph);
+        const lanes hbar = m ? LD(hp + j) * LD(m + j) : LD(hp + j);
+        const lanes z = sigmoid_lanes(LD(xs + j) + LD(bx + j) + p0 + LD(bh + j));
+        const lanes rr = sigmoid_lanes(LD(xs + H + j) + LD(bx + H + j) + p1 + LD(bh + H + j));
+        const lanes ph = p2 + LD(bh + 2 * H + j);
+        const lanes hh = tanh_lanes(LD(xs + 2 * H + j) + LD(bx + 2 * H + j) + rr * ph);
         h = z * hbar + (1.0f - z) * hh;
-        vstore8(z, 0, gs + j); vstore8(rr, 0, gs + H + j); vstore8(hh, 0, gs + 2 * H + j); vstore8(ph, 0, gs + 3 * H + j);
+        ST(z, gs + j); ST(rr, gs + H + j); ST(hh, gs + 2 * H + j); ST(ph, gs + 3 * H + j);
     }
-    vstore8(h, 0, hn + j);
-    if (so) vstore8(h, 0, so + j);
-    if (dr) vstore8(m ? h * vload8(0, m + j) : h, 0, dr + j);
+    ST(h, hn + j);
+    if (so) ST(h, so + j);
+    if (dr) ST(m ? h * LD(m + j) : h, dr + j);
+#undef LD
+#undef ST
 }
 
 // The recurrent products of a work-item's rows `skip`…7 for one step, [8 − skip, H] × [H, G·H],
-// into each row's saved-gate row (the cell reads them back from there, L1-resident): eight-row ×
-// 16-column register tiles (sixteen chains: AVX-512's 32 registers hold them, U's two vectors and
-// the broadcast), so each vector of U read serves every row; `wide` 0 is the 8-column tail. Each
-// product is summed in ascending k, as the CPU backend does. The first `skip` rows are in padding
-// behind the row that stands for them (loop_forward_rows): they copy its state, so their products
-// are not computed (nor their saved gates written, which nothing reads). Rows past the item's
-// `rows` (the batch's end) compute on its last row and write nothing. Always inlined with
-// constant `skip`, `wide` and `dropping`: one straight loop per case.
-inline __attribute__((always_inline)) void rows_forward_product(const int skip, const int wide, const int n, const int H,
+// over the columns n… of one tile of `width` (tile_columns), into each row's saved-gate row (the
+// cell reads them back from there, L1-resident): eight rows of register tiles (sixteen
+// accumulators in the widest: AVX-512's 32 registers hold them, U's two vectors and the
+// broadcast), so each vector of U read serves every row. Each product is summed in ascending k,
+// as the CPU backend does. The first `skip` rows are in padding behind the row that stands for
+// them (loop_forward_rows): they copy its state, so their products are not computed (nor their
+// saved gates written, which nothing reads). Rows past the item's `rows` (the batch's end)
+// compute on its last row and write nothing. Always inlined with constant `skip`, `width` and
+// `dropping`: one straight loop per case.
+inline __attribute__((always_inline)) void rows_forward_product(const int skip, const int width, const int n, const int H,
         const int GH, const int SW, const int first, const int rows, __global const float* wg, const bool dropping,
         __global const float* op, __global const float* rd, __global float* gs) {
+    const int count = tile_columns(width);
 #define ROW_OPERANDS(r) \
     const int q##r = first + min(r, rows - 1); \
     __global const float* o##r = op + q##r * H; \
     __global const float* m##r = dropping ? rd + q##r * H : 0; \
-    float8 lo##r = (float8)(0.0f), hi##r = lo##r;
+    lanes lo##r = (lanes)(0.0f), hi##r = lo##r;
     ROW_EACH(ROW_OPERANDS)
 #undef ROW_OPERANDS
     for (int k = 0; k < H; ++k) {
         __global const float* u = wg + k * GH + n;
-        const float8 u0 = vload8(0, u), u1 = wide ? vload8(1, u) : u0;
+        const lanes u0 = LOAD_COLUMNS(u, count), u1 = width == 2 ? vload_lanes(1, u) : u0;
 #define ROW_TERM(r) if (skip <= r) ROW_MAD(dropping ? o##r[k] * m##r[k] : o##r[k], u0, u1, lo##r, hi##r);
         ROW_EACH(ROW_TERM)
 #undef ROW_TERM
     }
 #define ROW_STORE(r) \
-    if (skip <= r && r < rows) { vstore8(lo##r, 0, gs + q##r * SW + n); if (wide) vstore8(hi##r, 1, gs + q##r * SW + n); }
+    if (skip <= r && r < rows) { \
+        STORE_COLUMNS(lo##r, gs + q##r * SW + n, count); \
+        if (width == 2) vstore_lanes(hi##r, 1, gs + q##r * SW + n); \
+    }
     ROW_EACH(ROW_STORE)
 #undef ROW_STORE
 }
 
-// Every 16-column tile of a step's products, then the 8-column tail (rows_forward_product).
+// Every tile of a step's products, widest first (rows_forward_product).
 inline __attribute__((always_inline)) void rows_forward_products(const int skip, const bool dropping, const int H,
         const int GH, const int SW, const int first, const int rows, __global const float* wg,
         __global const float* op, __global const float* rd, __global float* gs) {
     int n = 0;
-    for (; n + 16 <= GH; n += 16) rows_forward_product(skip, 1, n, H, GH, SW, first, rows, wg, dropping, op, rd, gs);
+    for (; n + 2 * ROW_LANES <= GH; n += 2 * ROW_LANES) rows_forward_product(skip, 2, n, H, GH, SW, first, rows, wg, dropping, op, rd, gs);
+    if (n + ROW_LANES <= GH) {
+        rows_forward_product(skip, 1, n, H, GH, SW, first, rows, wg, dropping, op, rd, gs);
+        n += ROW_LANES;
+    }
     if (n < GH) rows_forward_product(skip, 0, n, H, GH, SW, first, rows, wg, dropping, op, rd, gs);
 }
 
 // The step of row b after its recurrent product sits in `gs`: the masked-row copy, or the cell of
-// each eight units.
+// each ROW_LANES units (and a tail of half as many).
 inline __attribute__((always_inline)) void row_forward_cell(const int kind, const int G, const int H, const int SW, const int b, const int s,
         __global const float* bias_, __global const float* m, __global const float* h0, __global const float* c0,
         const stepped x, const token_rows tr, const stepped h_out, const stepped c_out, const stepped gates,
@@ -561,13 +626,9 @@ inline __attribute__((always_inline)) void row_forward_cell(const int kind, cons
         return;
     }
     __global const float* xs = projected_input(x, tr, s, b, GH);
-    for (int j = 0; j < H; j += 8) {
-        const float8 p0 = vload8(0, gs + j);
-        const float8 p1 = G > 1 ? vload8(0, gs + H + j) : p0;
-        const float8 p2 = G > 2 ? vload8(0, gs + 2 * H + j) : p0;
-        const float8 p3 = G > 3 ? vload8(0, gs + 3 * H + j) : p0;
-        cell_forward_rows8(kind, H, j, p0, p1, p2, p3, xs, bias_, hp, cp, m, gs, hn, cn, so, dr);
-    }
+    int j = 0;
+    for (; j + ROW_LANES <= H; j += ROW_LANES) cell_forward_lanes(kind, G, H, j, ROW_LANES, xs, bias_, hp, cp, m, gs, hn, cn, so, dr);
+    if (j < H) cell_forward_lanes(kind, G, H, j, ROW_LANES / 2, xs, bias_, hp, cp, m, gs, hn, cn, so, dr);
 }
 
 // Whether rows r0 and r (of H units, and LSTM cell states c when given) start from the same state.
@@ -660,12 +721,12 @@ LOOP_FORWARD_ROWS_KERNEL(gru_loop_forward_rows_tanh_sigmoid, KIND_GRU_RESET_AFTE
 // state gradient dh = carried + (dZ₋ · Uᵀ) ⊙ m + output gradient, where dZ₋ is the
 // recurrent-side gate gradient the previous processed step wrote to global memory (gate_grad, or
 // rec_gate_grad for the reset-after GRU: its h̃ block reaches h₋ as dh̃ ⊙ r); then the cell
-// backward on float8. Uᵀ ([G·H, H]) is copied into local memory once per work-group (the only
-// barrier), so eight units' weights of a column are one vector load, and the product runs in
-// eight-row × 16-unit register tiles (each vector of Uᵀ serves eight rows), summed in ascending
-// column. The carried state gradient and the LSTM cell gradient stay in `carried` and `c_grad`,
-// row b, between steps. Same limits as the forward rows, plus gate_grad and rec_gate_grad keep a
-// distinct row per step (stride ≠ 0). Local memory: G·H·H floats.
+// backward on vectors of ROW_LANES units. Uᵀ ([G·H, H]) is copied into local memory once per
+// work-group (the only barrier), so a vector of units' weights of a column is one load, and the
+// product runs in register tiles of eight rows (each vector of Uᵀ serves eight rows), summed in
+// ascending column. The carried state gradient and the LSTM cell gradient stay in `carried` and
+// `c_grad`, row b, between steps. Same limits as the forward rows, plus gate_grad and
+// rec_gate_grad keep a distinct row per step (stride ≠ 0). Local memory: G·H·H floats.
 
 // One processed step's tensors (row 0 of each; NULL when absent), found once per step.
 typedef struct {
@@ -674,77 +735,86 @@ typedef struct {
     __global const float* h_prev; __global const float* c_prev;
 } backward_step;
 
-// The cell backward of row b, units j…j+7, given its recurrent term `product` (zero and unused
-// when `has_product` is 0: the first processed step).
-inline void row_backward_cell8(const int kind, const int G, const int H, const int b, const int j,
-        const float8 product, const int has_product, const int carried_output,
+// The cell backward of row b, `count` units from j on (LOAD_COLUMNS), given its recurrent term
+// `product` (zero and unused when `has_product` is 0: the first processed step).
+inline __attribute__((always_inline)) void row_backward_cell(const int kind, const int G, const int H, const int b,
+        const int j, const int count, const lanes product, const int has_product, const int carried_output,
         __global const float* rd, __global float* carried, __global float* c_grad, const backward_step t) {
+#define LD(p) LOAD_COLUMNS(p, count)
+#define ST(v, p) STORE_COLUMNS(v, p, count)
     const int GH = G * H, SW = SAVED_BLOCKS(kind, G) * H;
     const bool live = !t.mask || t.mask[b] != 0.0f;
     __global float* carry = carried + b * H;
     __global const float* gs = t.gates + b * SW;
     __global float* dz = t.gate_grad + b * GH;
     __global float* dzr = t.rec_gate_grad ? t.rec_gate_grad + b * GH : 0;
-    const float8 mj = rd ? vload8(0, rd + b * H + j) : (float8)(1.0f);
-    float8 dh = vload8(0, carry + j);
+    const lanes mj = rd ? LD(rd + b * H + j) : (lanes)(1.0f);
+    lanes dh = LD(carry + j);
     if (has_product) dh += product * mj;
-    if (t.out_grad && (live || carried_output)) dh += vload8(0, t.out_grad + b * H + j);
+    if (t.out_grad && (live || carried_output)) dh += LD(t.out_grad + b * H + j);
     if (!live) {
         // Masked row: no gate gradients, the whole state gradient carried back.
         for (int g = 0; g < G; ++g) {
-            vstore8((float8)(0.0f), 0, dz + g * H + j);
-            if (dzr) vstore8((float8)(0.0f), 0, dzr + g * H + j);
+            ST((lanes)(0.0f), dz + g * H + j);
+            if (dzr) ST((lanes)(0.0f), dzr + g * H + j);
         }
-        vstore8(dh, 0, carry + j);
+        ST(dh, carry + j);
     } else if (kind == KIND_SIMPLE_RNN) {
-        const float8 y = vload8(0, gs + j);
-        vstore8(dh * (1.0f - y * y), 0, dz + j);
-        vstore8((float8)(0.0f), 0, carry + j);
+        const lanes y = LD(gs + j);
+        ST(dh * (1.0f - y * y), dz + j);
+        ST((lanes)(0.0f), carry + j);
     } else if (kind == KIND_LSTM) {
         __global float* dcs = c_grad + b * H;
-        const float8 ig = vload8(0, gs + j), fg = vload8(0, gs + H + j), cg = vload8(0, gs + 2 * H + j), og = vload8(0, gs + 3 * H + j);
-        const float8 tc = vload8(0, gs + 4 * H + j);
-        const float8 dct = vload8(0, dcs + j) + dh * og * (1.0f - tc * tc);
-        vstore8(dct * cg * (ig * (1.0f - ig)), 0, dz + j);
-        vstore8(dct * vload8(0, t.c_prev + b * H + j) * (fg * (1.0f - fg)), 0, dz + H + j);
-        vstore8(dct * ig * (1.0f - cg * cg), 0, dz + 2 * H + j);
-        vstore8(dh * tc * (og * (1.0f - og)), 0, dz + 3 * H + j);
-        vstore8(dct * fg, 0, dcs + j);
-        vstore8((float8)(0.0f), 0, carry + j);
+        const lanes ig = LD(gs + j), fg = LD(gs + H + j), cg = LD(gs + 2 * H + j), og = LD(gs + 3 * H + j);
+        const lanes tc = LD(gs + 4 * H + j);
+        const lanes dct = LD(dcs + j) + dh * og * (1.0f - tc * tc);
+        ST(dct * cg * (ig * (1.0f - ig)), dz + j);
+        ST(dct * LD(t.c_prev + b * H + j) * (fg * (1.0f - fg)), dz + H + j);
+        ST(dct * ig * (1.0f - cg * cg), dz + 2 * H + j);
+        ST(dh * tc * (og * (1.0f - og)), dz + 3 * H + j);
+        ST(dct * fg, dcs + j);
+        ST((lanes)(0.0f), carry + j);
     } else {
-        const float8 z = vload8(0, gs + j), rr = vload8(0, gs + H + j), hh = vload8(0, gs + 2 * H + j);
-        const float8 dhh = dh * (1.0f - z) * (1.0f - hh * hh);
-        const float8 dzz = dh * (vload8(0, t.h_prev + b * H + j) * mj - hh) * (z * (1.0f - z));
-        const float8 dr = dhh * vload8(0, gs + 3 * H + j) * (rr * (1.0f - rr));
-        vstore8(dzz, 0, dz + j); vstore8(dr, 0, dz + H + j); vstore8(dhh, 0, dz + 2 * H + j);
-        vstore8(dzz, 0, dzr + j); vstore8(dr, 0, dzr + H + j); vstore8(dhh * rr, 0, dzr + 2 * H + j);
-        vstore8(dh * z * mj, 0, carry + j);
+        const lanes z = LD(gs + j), rr = LD(gs + H + j), hh = LD(gs + 2 * H + j);
+        const lanes dhh = dh * (1.0f - z) * (1.0f - hh * hh);
+        const lanes dzz = dh * (LD(t.h_prev + b * H + j) * mj - hh) * (z * (1.0f - z));
+        const lanes dr = dhh * LD(gs + 3 * H + j) * (rr * (1.0f - rr));
+        ST(dzz, dz + j); ST(dr, dz + H + j); ST(dhh, dz + 2 * H + j);
+        ST(dzz, dzr + j); ST(dr, dzr + H + j); ST(dhh * rr, dzr + 2 * H + j);
+        ST(dh * z * mj, carry + j);
     }
+#undef LD
+#undef ST
 }
 
-// Row b's gradients reaching units j…j+7 at a step, added into its stand-in's (`carry`, and
-// LSTM's `c_sum`) and zeroed; its gate gradients there zero. `fresh`: the row ran the step
-// before (or this is the first), so its carried gradients and its product count (zero when it
-// did not run: its product is of its zero gate gradients).
-inline void fold_row8(const int kind, const int G, const int H, const int b, const int j, const float8 product, const int fresh,
-        __global float* carried, __global float* c_grad, __global float* carry, __global float* c_sum, const backward_step t) {
+// Row b's gradients reaching `count` units from j on at a step, added into its stand-in's
+// (`carry`, and LSTM's `c_sum`) and zeroed; its gate gradients there zero. `fresh`: the row ran
+// the step before (or this is the first), so its carried gradients and its product count (zero
+// when it did not run: its product is of its zero gate gradients).
+inline __attribute__((always_inline)) void fold_row(const int kind, const int G, const int H, const int b, const int j,
+        const int count, const lanes product, const int fresh, __global float* carried, __global float* c_grad,
+        __global float* carry, __global float* c_sum, const backward_step t) {
+#define LD(p) LOAD_COLUMNS(p, count)
+#define ST(v, p) STORE_COLUMNS(v, p, count)
     // A row folded before carries nothing and has a zero product: only its output's gradient.
-    float8 dh = t.out_grad ? vload8(0, t.out_grad + b * H + j) : (float8)(0.0f);
+    lanes dh = t.out_grad ? LD(t.out_grad + b * H + j) : (lanes)(0.0f);
     if (fresh) {
-        dh += vload8(0, carried + b * H + j) + product;
-        vstore8((float8)(0.0f), 0, carried + b * H + j);
+        dh += LD(carried + b * H + j) + product;
+        ST((lanes)(0.0f), carried + b * H + j);
     }
-    vstore8(vload8(0, carry + j) + dh, 0, carry + j);
+    ST(LD(carry + j) + dh, carry + j);
     if (kind == KIND_LSTM && fresh) {
-        vstore8(vload8(0, c_sum + j) + vload8(0, c_grad + b * H + j), 0, c_sum + j);
-        vstore8((float8)(0.0f), 0, c_grad + b * H + j);
+        ST(LD(c_sum + j) + LD(c_grad + b * H + j), c_sum + j);
+        ST((lanes)(0.0f), c_grad + b * H + j);
     }
     __global float* dz = t.gate_grad + b * G * H;
     __global float* dzr = t.rec_gate_grad ? t.rec_gate_grad + b * G * H : 0;
     for (int g = 0; g < G; ++g) {
-        vstore8((float8)(0.0f), 0, dz + g * H + j);
-        if (dzr) vstore8((float8)(0.0f), 0, dzr + g * H + j);
+        ST((lanes)(0.0f), dz + g * H + j);
+        if (dzr) ST((lanes)(0.0f), dzr + g * H + j);
     }
+#undef LD
+#undef ST
 }
 
 inline void loop_backward_rows(const int kind, const int G, const int B, const int H, const int T, const int carried_output,
@@ -798,58 +868,63 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
                 }
             }
         }
-        for (int j = 0; j < H; j += 16) {
-            const int wide = j + 16 <= H;
-            // Rows past the item's `rows` (the batch's end) compute on its last row and write nothing.
+        // Each tile of units: its products, then its cells (the widest tiles first; a constant
+        // width in each copy).
+#define BACKWARD_TILE(WIDTH) { \
+            const int width = WIDTH, count = tile_columns(WIDTH); \
+            ROW_EACH(ROW_OPERANDS) \
+            if (previous) { \
+                switch (fold_from) { \
+                    case 0: BACKWARD_PRODUCTS(0) break; \
+                    case 1: BACKWARD_PRODUCTS(1) break; \
+                    case 2: BACKWARD_PRODUCTS(2) break; \
+                    case 3: BACKWARD_PRODUCTS(3) break; \
+                    case 4: BACKWARD_PRODUCTS(4) break; \
+                    case 5: BACKWARD_PRODUCTS(5) break; \
+                    case 6: BACKWARD_PRODUCTS(6) break; \
+                    default: BACKWARD_PRODUCTS(7) break; \
+                } \
+            } \
+            ROW_EACH(ROW_FINISH) \
+            j += count; }
+        // A row's operand row and accumulators; rows past the item's `rows` (the batch's end)
+        // compute on its last row and write nothing.
 #define ROW_OPERANDS(r) \
             __global const float* p##r = previous ? previous + (first + min(r, rows - 1)) * GH : 0; \
-            float8 lo##r = (float8)(0.0f), hi##r = lo##r;
-            ROW_EACH(ROW_OPERANDS)
-#undef ROW_OPERANDS
-            if (previous) {
-                // Rows folded before this step have zero gate gradients there, so a zero
-                // product: the first `fold_from` rows' accumulators stay zero (a constant in
-                // each case, so each is one straight loop).
+            lanes lo##r = (lanes)(0.0f), hi##r = lo##r;
+        // Rows folded before this step have zero gate gradients there, so a zero product: the
+        // first `fold_from` rows' accumulators stay zero (the cases of `skip` are written out,
+        // as ROW_EACH cannot expand inside its own expansion; a constant in each, so each is one
+        // straight loop).
 #define BACKWARD_TERM(r) if (skip <= r) ROW_MAD(p##r[col], u0, u1, lo##r, hi##r);
-#define BACKWARD_PRODUCTS(SKIP, WIDE) { \
-                const int skip = SKIP, wide = WIDE; \
-                for (int col = 0; col < GH; ++col) { \
-                    __local const float* uc = ut + col * H + j; \
-                    const float8 u0 = vload8(0, uc), u1 = wide ? vload8(1, uc) : u0; \
-                    ROW_EACH(BACKWARD_TERM) \
-                } }
-                // Cases written out (ROW_EACH cannot expand inside its own expansion), and `wide`
-                // a constant in each: tested in the loop, it branched twice per row and column.
-#define BACKWARD_SWITCH(WIDE) \
-                switch (fold_from) { \
-                    case 0: BACKWARD_PRODUCTS(0, WIDE) break; \
-                    case 1: BACKWARD_PRODUCTS(1, WIDE) break; \
-                    case 2: BACKWARD_PRODUCTS(2, WIDE) break; \
-                    case 3: BACKWARD_PRODUCTS(3, WIDE) break; \
-                    case 4: BACKWARD_PRODUCTS(4, WIDE) break; \
-                    case 5: BACKWARD_PRODUCTS(5, WIDE) break; \
-                    case 6: BACKWARD_PRODUCTS(6, WIDE) break; \
-                    default: BACKWARD_PRODUCTS(7, WIDE) break; \
-                }
-                if (wide) BACKWARD_SWITCH(1) else BACKWARD_SWITCH(0)
-#undef BACKWARD_SWITCH
-#undef BACKWARD_PRODUCTS
-#undef BACKWARD_TERM
-            }
-            const int has = previous != 0;
-            __global float* carry = carried + (first + from) * H;
-            // The rows the stand-in stands for fold into it; it and the rows after it run their cells.
+#define BACKWARD_PRODUCTS(SKIP) { \
+            const int skip = SKIP; \
+            for (int col = 0; col < GH; ++col) { \
+                __local const float* uc = ut + col * H + j; \
+                const lanes u0 = LOAD_COLUMNS(uc, count), u1 = width == 2 ? vload_lanes(1, uc) : u0; \
+                ROW_EACH(BACKWARD_TERM) \
+            } }
+        // The rows the stand-in stands for fold into it; it and the rows after it run their
+        // cells: the tile's first vector of units, then its second (the widest tile only).
 #define ROW_FINISH(r) \
             if (r < from) { \
-                fold_row8(kind, G, H, first + r, j, lo##r, r >= fold_from, carried, c_grad, carry, c_grad + (first + from) * H, t); \
-                if (wide) fold_row8(kind, G, H, first + r, j + 8, hi##r, r >= fold_from, carried, c_grad, carry, c_grad + (first + from) * H, t); \
+                fold_row(kind, G, H, first + r, j, count, lo##r, r >= fold_from, carried, c_grad, carry, c_grad + (first + from) * H, t); \
+                if (width == 2) fold_row(kind, G, H, first + r, j + ROW_LANES, ROW_LANES, hi##r, r >= fold_from, carried, c_grad, carry, c_grad + (first + from) * H, t); \
             } else if (r < rows) { \
-                row_backward_cell8(kind, G, H, first + r, j, lo##r, has, carried_output, rd, carried, c_grad, t); \
-                if (wide) row_backward_cell8(kind, G, H, first + r, j + 8, hi##r, has, carried_output, rd, carried, c_grad, t); \
+                row_backward_cell(kind, G, H, first + r, j, count, lo##r, has, carried_output, rd, carried, c_grad, t); \
+                if (width == 2) row_backward_cell(kind, G, H, first + r, j + ROW_LANES, ROW_LANES, hi##r, has, carried_output, rd, carried, c_grad, t); \
             }
-            ROW_EACH(ROW_FINISH)
-#undef ROW_FINISH
+        const int has = previous != 0;
+        __global float* carry = carried + (first + from) * H;
+        for (int j = 0; j < H; ) {
+            const int width = tile_width(H - j);
+            if (width == 2) BACKWARD_TILE(2) else if (width == 1) BACKWARD_TILE(1) else BACKWARD_TILE(0)
         }
+#undef ROW_FINISH
+#undef BACKWARD_PRODUCTS
+#undef BACKWARD_TERM
+#undef ROW_OPERANDS
+#undef BACKWARD_TILE
     }
 }
 

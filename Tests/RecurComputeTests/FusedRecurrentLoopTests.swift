@@ -151,11 +151,14 @@ final class FusedRecurrentLoopTests: XCTestCase {
     /// The row kernels (a few batch rows per work-item, CPU devices; H a multiple of 8, the Keras
     /// activations): every cell they cover, both directions, mask and recurrent dropout, against
     /// the CPU, the forward and the backward each checked to have run as a row kernel. Batch 9
-    /// leaves a work-item of one row after one of eight; H = 24 has a 16-unit tile and an 8-unit tail.
+    /// leaves a work-item of one row after one of eight. The tiles (recurrent_loop.cl's
+    /// tile_width) on sixteen lanes: H = 24 has a 16-unit tile and an 8-unit tail, H = 8 only
+    /// the tail, H = 40 a 32-unit tile and the tail; on eight, 16-unit tiles and 8-unit ones.
     func testRowKernelsMatchCPUOnCPUDevices() throws {
         let backend = try openCL()
         try XCTSkipIf(backend.limits.isGPU, "row kernels are for CPU devices")
-        let cells = [RecurrentCell(.simpleRNN, units: 24), RecurrentCell(.lstm, units: 8), RecurrentCell(.gru(resetAfter: true), units: 16)]
+        let cells = [RecurrentCell(.simpleRNN, units: 24), RecurrentCell(.lstm, units: 8), RecurrentCell(.gru(resetAfter: true), units: 16),
+                     RecurrentCell(.lstm, units: 40)]
         for cell in cells {
             for configuration in [Configuration(cell: cell, batch: 9),
                                   Configuration(cell: cell, batch: 9, reverse: true, masked: true, dropout: true),
@@ -179,16 +182,16 @@ final class FusedRecurrentLoopTests: XCTestCase {
     /// A row kernel that forgets the LSTM input gate's term, or a backward one without its recurrent
     /// term, must fail the comparison (each run taking the row kernels both ways).
     func testABrokenRowKernelIsCaught() throws {
-        try assertCaught(replacing: "const float8 c = fg * vload8(0, cp + j) + ig * cg;", with: "const float8 c = fg * vload8(0, cp + j);",
+        try assertCaught(replacing: "const lanes c = fg * LD(cp + j) + ig * cg;", with: "const lanes c = fg * LD(cp + j);",
                          cell: RecurrentCell(.lstm, units: 8))
         try assertCaught(replacing: "if (has_product) dh += product * mj;", with: "", cell: RecurrentCell(.gru(resetAfter: true), units: 8))
-        // The register tile's second row and second eight units (batch 9: a work-item of eight rows
-        // and one of one; H = 16: one 16-unit tile).
+        // The register tile's second row (batch 9: a work-item of eight rows and one of one).
         try assertCaught(replacing: "#define ROW_TERM(r) if (skip <= r)", with: "#define ROW_TERM(r) if (skip <= r && r != 1)",
                          cell: RecurrentCell(.simpleRNN, units: 16))
         try assertCaught(replacing: "#define BACKWARD_TERM(r) if (skip <= r)", with: "#define BACKWARD_TERM(r) if (skip <= r && r != 1)",
                          cell: RecurrentCell(.simpleRNN, units: 16))
-        try assertCaught(replacing: "if (wide) hi = TILE_FMA(xv, u1, hi);", with: "", cell: RecurrentCell(.simpleRNN, units: 16))
+        // The widest tile's second vector of columns (H = 32: one such tile on either lane width).
+        try assertCaught(replacing: "if (width == 2) hi = TILE_FMA(xv, u1, hi);", with: "", cell: RecurrentCell(.simpleRNN, units: 32))
     }
 
     func assertCaught(replacing original: String, with sabotage: String, cell: RecurrentCell,
