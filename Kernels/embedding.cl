@@ -95,23 +95,41 @@ __kernel void embedding_gradient_rows(const int N, const int V, const int E,
     const long cost = (long)starts[N] + N, items = get_num_groups(0), item = get_group_id(0);
     const int first = first_segment_at(starts, N, cost * item / items);
     const int end = item == items - 1 ? N : first_segment_at(starts, N, cost * (item + 1) / items);
+    // The item's rows end here: rows after it are another item's to ask for.
+    const int last_row = starts[end];
     for (int s = first; s < end; ++s) {
         const int token = tokens[s];
         if (token < 0 || token >= V) continue;
-        // 32 columns at a time in registers over the segment's rows, then four at a time: the
-        // fewest passes over the rows without spilling (PoCL, simplernn-imdb's 64,000 × 32: a
-        // work-item per segment and four columns took 0.6–0.75 ms, this 0.24–0.31).
         __global float* out = dtable + token * E;
         const int k0 = starts[s], k1 = starts[s + 1];
         int j = 0;
-        for (; j + 32 <= E; j += 32) {
-            float8 a0 = (float8)(0.0f), a1 = (float8)(0.0f), a2 = (float8)(0.0f), a3 = (float8)(0.0f);
+        // Eight vectors of columns at a time in registers over the segment's rows (128 columns on
+        // sixteen lanes: lstm-imdb's gate width in one pass), the rows PREFETCH_ROWS ahead asked
+        // for: they lie anywhere in dy, so nothing else brings them in time. Then a vector, then
+        // four columns at a time.
+        for (; j + 8 * CPU_LANES <= E; j += 8 * CPU_LANES) {
+            lanes a0 = (lanes)(0.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
             for (int k = k0; k < k1; ++k) {
+                const int ahead = k + PREFETCH_ROWS;
+                if (ahead < last_row && !(padding && zero_row(padding, batch, rows[ahead]))) {
+                    __global const float* next = dy + rows[ahead] * E + j;
+                    for (int l = 0; l < 8 * CPU_LANES; l += 16) PREFETCH_LINE(next + l);
+                }
                 if (padding && zero_row(padding, batch, rows[k])) continue;
                 __global const float* source = dy + rows[k] * E + j;
-                a0 += vload8(0, source); a1 += vload8(1, source); a2 += vload8(2, source); a3 += vload8(3, source);
+                a0 += vload_lanes(0, source); a1 += vload_lanes(1, source); a2 += vload_lanes(2, source); a3 += vload_lanes(3, source);
+                a4 += vload_lanes(4, source); a5 += vload_lanes(5, source); a6 += vload_lanes(6, source); a7 += vload_lanes(7, source);
             }
-            vstore8(a0, 0, out + j); vstore8(a1, 1, out + j); vstore8(a2, 2, out + j); vstore8(a3, 3, out + j);
+            vstore_lanes(a0, 0, out + j); vstore_lanes(a1, 1, out + j); vstore_lanes(a2, 2, out + j); vstore_lanes(a3, 3, out + j);
+            vstore_lanes(a4, 4, out + j); vstore_lanes(a5, 5, out + j); vstore_lanes(a6, 6, out + j); vstore_lanes(a7, 7, out + j);
+        }
+        for (; j + CPU_LANES <= E; j += CPU_LANES) {
+            lanes sum = (lanes)(0.0f);
+            for (int k = k0; k < k1; ++k) {
+                if (padding && zero_row(padding, batch, rows[k])) continue;
+                sum += vload_lanes(0, dy + rows[k] * E + j);
+            }
+            vstore_lanes(sum, 0, out + j);
         }
         for (; j < E; j += 4) {
             float4 sum = (float4)(0.0f);

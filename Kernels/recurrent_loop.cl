@@ -387,7 +387,7 @@ LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_global_tanh_sigmoid, KIND_GR
 // A work-item carries ROWS_PER_ITEM batch rows through every timestep with no barrier in the
 // loop: per step the rows' recurrent products in register tiles (U read along its rows,
 // [H, G·H], from the cache; each vector of it serves all the rows), then each row's cell on
-// vectors of ROW_LANES units. A CPU device (PoCL) runs a work-group's work-items one after
+// vectors of CPU_LANES units. A CPU device (PoCL) runs a work-group's work-items one after
 // another between barriers, so the unit-per-work-item kernels above pay a switch of context per
 // unit per step, and their scalar activations; here a step is straight-line vector code. A GPU
 // keeps the kernels above (a few rows per work-item would leave most of it idle). The
@@ -397,42 +397,12 @@ LOOP_BACKWARD_KERNEL(gru_reset_before_loop_backward_global_tanh_sigmoid, KIND_GR
 // registers: their size is H).
 // Launch: 1-D, global ≥ ⌈B / ROWS_PER_ITEM⌉ (rows ≥ B write nothing); any local size.
 
-// The row kernels' vector: sixteen lanes where the device compiles for AVX-512 (PoCL on such a
-// CPU does, and keeps a float16 in one register), else eight. Each lane's arithmetic is the same
-// either way (same bits); sixteen halve the instructions of a step, which the activations' long
-// chains are bound by (PoCL, lstm-imdb: inference 6.2 → 5.1 ms with the forward cell alone on
-// sixteen). Eight lanes where a vector of sixteen would be two: the register tiles below hold
-// sixteen accumulators, which AVX2's sixteen registers could not hold twice over.
-#if defined(__AVX512F__)
-#define ROW_LANES 16
-typedef float16 lanes;
-typedef int16 int_lanes;
-typedef float8 half_lanes;
-#define as_lanes as_float16
-#define as_int_lanes as_int16
-#define vload_lanes vload16
-#define vstore_lanes vstore16
-#define vload_half_lanes vload8
-#define vstore_half_lanes vstore8
-#else
-#define ROW_LANES 8
-typedef float8 lanes;
-typedef int8 int_lanes;
-typedef float4 half_lanes;
-#define as_lanes as_float8
-#define as_int_lanes as_int8
-#define vload_lanes vload8
-#define vstore_lanes vstore8
-#define vload_half_lanes vload4
-#define vstore_half_lanes vstore4
-#endif
-
-// `count` columns from p as one vector: ROW_LANES (count ≥ ROW_LANES), or the first half with
+// `count` columns from p as one vector: CPU_LANES (count ≥ CPU_LANES), or the first half with
 // zeros after it (the eight-unit tail of an H that is a multiple of 8 but not of 16, which only
 // sixteen lanes have); a constant `count` in every caller. Stores write the columns read.
-#define LOAD_COLUMNS(p, count) ((count) >= ROW_LANES ? vload_lanes(0, p) : (lanes)(vload_half_lanes(0, p), (half_lanes)(0.0f)))
+#define LOAD_COLUMNS(p, count) ((count) >= CPU_LANES ? vload_lanes(0, p) : (lanes)(vload_half_lanes(0, p), (half_lanes)(0.0f)))
 #define STORE_COLUMNS(v, p, count) do { \
-    if ((count) >= ROW_LANES) vstore_lanes(v, 0, p); else vstore_half_lanes((v).lo, 0, p); \
+    if ((count) >= CPU_LANES) vstore_lanes(v, 0, p); else vstore_half_lanes((v).lo, 0, p); \
 } while (0)
 
 // Each of a work-item's ROWS_PER_ITEM rows (common.cl), as ROW_EACH(r) for r = 0…7: the rows'
@@ -460,12 +430,12 @@ inline int rows_in_padding(const int* pad, const int rows, const int t) {
     return padded;
 }
 
-// The columns of a register tile: 2·ROW_LANES (two vectors a row, `lo` and `hi`), ROW_LANES
-// (`lo`), or half of ROW_LANES (`lo`'s first half: sixteen lanes' eight-column tail).
-inline int tile_columns(const int width) { return width == 2 ? 2 * ROW_LANES : width == 1 ? ROW_LANES : ROW_LANES / 2; }
+// The columns of a register tile: 2·CPU_LANES (two vectors a row, `lo` and `hi`), CPU_LANES
+// (`lo`), or half of CPU_LANES (`lo`'s first half: sixteen lanes' eight-column tail).
+inline int tile_columns(const int width) { return width == 2 ? 2 * CPU_LANES : width == 1 ? CPU_LANES : CPU_LANES / 2; }
 
 // The widest tile that fits in the `n` columns left (a multiple of 8).
-inline int tile_width(const int n) { return n >= 2 * ROW_LANES ? 2 : n >= ROW_LANES ? 1 : 0; }
+inline int tile_width(const int n) { return n >= 2 * CPU_LANES ? 2 : n >= CPU_LANES ? 1 : 0; }
 
 // One k (forward) or column (backward) of one row's products over a tile of `width`: the row's
 // accumulators gain x · u.
@@ -502,7 +472,7 @@ inline lanes exp_lanes(lanes x) {
 inline lanes tanh_lanes(const lanes x) { return 1.0f - 2.0f / (exp_lanes(2.0f * x) + 1.0f); }
 inline lanes sigmoid_lanes(const lanes x) { return 1.0f / (1.0f + exp_lanes(-x)); }
 
-// The cell of `count` units from j on (ROW_LANES, or half of it: LOAD_COLUMNS), their recurrent
+// The cell of `count` units from j on (CPU_LANES, or half of it: LOAD_COLUMNS), their recurrent
 // products p0…p3 (one per gate block) read from the row's saved gates `gs`, where the product
 // step left them. Always inlined, as row_forward_cell: PoCL kept both as calls, so `kind` was a
 // run-time switch and the vectors went through memory (a fifth of simplernn-imdb's samples on
@@ -592,16 +562,16 @@ inline __attribute__((always_inline)) void rows_forward_products(const int skip,
         const int GH, const int SW, const int first, const int rows, __global const float* wg,
         __global const float* op, __global const float* rd, __global float* gs) {
     int n = 0;
-    for (; n + 2 * ROW_LANES <= GH; n += 2 * ROW_LANES) rows_forward_product(skip, 2, n, H, GH, SW, first, rows, wg, dropping, op, rd, gs);
-    if (n + ROW_LANES <= GH) {
+    for (; n + 2 * CPU_LANES <= GH; n += 2 * CPU_LANES) rows_forward_product(skip, 2, n, H, GH, SW, first, rows, wg, dropping, op, rd, gs);
+    if (n + CPU_LANES <= GH) {
         rows_forward_product(skip, 1, n, H, GH, SW, first, rows, wg, dropping, op, rd, gs);
-        n += ROW_LANES;
+        n += CPU_LANES;
     }
     if (n < GH) rows_forward_product(skip, 0, n, H, GH, SW, first, rows, wg, dropping, op, rd, gs);
 }
 
 // The step of row b after its recurrent product sits in `gs`: the masked-row copy, or the cell of
-// each ROW_LANES units (and a tail of half as many).
+// each CPU_LANES units (and a tail of half as many).
 inline __attribute__((always_inline)) void row_forward_cell(const int kind, const int G, const int H, const int SW, const int b, const int s,
         __global const float* bias_, __global const float* m, __global const float* h0, __global const float* c0,
         const stepped x, const token_rows tr, const stepped h_out, const stepped c_out, const stepped gates,
@@ -627,8 +597,8 @@ inline __attribute__((always_inline)) void row_forward_cell(const int kind, cons
     }
     __global const float* xs = projected_input(x, tr, s, b, GH);
     int j = 0;
-    for (; j + ROW_LANES <= H; j += ROW_LANES) cell_forward_lanes(kind, G, H, j, ROW_LANES, xs, bias_, hp, cp, m, gs, hn, cn, so, dr);
-    if (j < H) cell_forward_lanes(kind, G, H, j, ROW_LANES / 2, xs, bias_, hp, cp, m, gs, hn, cn, so, dr);
+    for (; j + CPU_LANES <= H; j += CPU_LANES) cell_forward_lanes(kind, G, H, j, CPU_LANES, xs, bias_, hp, cp, m, gs, hn, cn, so, dr);
+    if (j < H) cell_forward_lanes(kind, G, H, j, CPU_LANES / 2, xs, bias_, hp, cp, m, gs, hn, cn, so, dr);
 }
 
 // Whether rows r0 and r (of H units, and LSTM cell states c when given) start from the same state.
@@ -721,7 +691,7 @@ LOOP_FORWARD_ROWS_KERNEL(gru_loop_forward_rows_tanh_sigmoid, KIND_GRU_RESET_AFTE
 // state gradient dh = carried + (dZ₋ · Uᵀ) ⊙ m + output gradient, where dZ₋ is the
 // recurrent-side gate gradient the previous processed step wrote to global memory (gate_grad, or
 // rec_gate_grad for the reset-after GRU: its h̃ block reaches h₋ as dh̃ ⊙ r); then the cell
-// backward on vectors of ROW_LANES units. Uᵀ ([G·H, H]) is copied into local memory once per
+// backward on vectors of CPU_LANES units. Uᵀ ([G·H, H]) is copied into local memory once per
 // work-group (the only barrier), so a vector of units' weights of a column is one load, and the
 // product runs in register tiles of eight rows (each vector of Uᵀ serves eight rows), summed in
 // ascending column. The carried state gradient and the LSTM cell gradient stay in `carried` and
@@ -909,10 +879,10 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
 #define ROW_FINISH(r) \
             if (r < from) { \
                 fold_row(kind, G, H, first + r, j, count, lo##r, r >= fold_from, carried, c_grad, carry, c_grad + (first + from) * H, t); \
-                if (width == 2) fold_row(kind, G, H, first + r, j + ROW_LANES, ROW_LANES, hi##r, r >= fold_from, carried, c_grad, carry, c_grad + (first + from) * H, t); \
+                if (width == 2) fold_row(kind, G, H, first + r, j + CPU_LANES, CPU_LANES, hi##r, r >= fold_from, carried, c_grad, carry, c_grad + (first + from) * H, t); \
             } else if (r < rows) { \
                 row_backward_cell(kind, G, H, first + r, j, count, lo##r, has, carried_output, rd, carried, c_grad, t); \
-                if (width == 2) row_backward_cell(kind, G, H, first + r, j + ROW_LANES, ROW_LANES, hi##r, has, carried_output, rd, carried, c_grad, t); \
+                if (width == 2) row_backward_cell(kind, G, H, first + r, j + CPU_LANES, CPU_LANES, hi##r, has, carried_output, rd, carried, c_grad, t); \
             }
         const int has = previous != 0;
         __global float* carry = carried + (first + from) * H;
