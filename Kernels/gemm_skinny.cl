@@ -223,17 +223,24 @@ __kernel void gemm_at_b_partial_rows(const int M, const int N, const int K, cons
                 float8 s0 = (float8)(0.0f), s1 = s0;
                 const bool summing = with_sums && m0 == 0;
                 if (summing && block > 0) { s0 = vload8(0, sums + M * N + col); s1 = vload8(1, sums + M * N + col); }
-                // `summing` a constant in each loop: tested inside, it was one of the hottest
-                // instructions of lstm-imdb's weight gradients on PoCL (perf annotate).
-#define AT_B_ROWS(SUMMING) \
+                // The chunk's first tile reads its lines of B's rows from memory (they lie
+                // ldb apart): it asks for them PREFETCH_ROWS rows ahead (its loads were a third
+                // of lstm-imdb's weight gradients on PoCL, the other tiles hit the cache).
+                // `summing` and `fetching` constants in each loop: tested inside, `summing` was
+                // one of the hottest instructions there (perf annotate).
+#define AT_B_ROWS(SUMMING, FETCHING) \
                 for (int i = 0; i < count; ++i) { \
                     const int k = live[i]; \
+                    if (FETCHING && i + PREFETCH_ROWS < count) { \
+                        __global const float* ahead = b + live[i + PREFETCH_ROWS] * ldb + col; \
+                        PREFETCH_LINE(ahead); PREFETCH_LINE(ahead + COLUMN_TILE - 1); \
+                    } \
                     __global const float* ak = a + k * lda; \
                     const float8 b0 = vload8(0, b + k * ldb + col), b1 = vload8(1, b + k * ldb + col); \
                     TILE_MAD(ak[m0], ak[m1], ak[m2], ak[m3], b0, b1); \
                     if (SUMMING) { s0 += b0; s1 += b1; } \
                 }
-                if (summing) AT_B_ROWS(true) else AT_B_ROWS(false)
+                if (summing) AT_B_ROWS(true, true) else if (m0 == 0) AT_B_ROWS(false, true) else AT_B_ROWS(false, false)
 #undef AT_B_ROWS
                 if (summing) store_tile_row(sums + M * N + col, s0, s1, from, 1.0f, 0.0f);
                 store_tile_row(out, c00, c01, from, 1.0f, 0.0f);
