@@ -107,37 +107,43 @@ __kernel void gemm_at_b_reduce(const int M, const int N, const int splits, const
 // The same two products for CPU devices (PoCL). A CPU device runs a group's work-items one after
 // another and does not vectorise across them around a loop, so the kernels above leave most of
 // its vector width unused (15–20 GFLOP/s here). These run one work-item per group and walk
-// register tiles of 4 rows × 16 columns (eight float8 accumulators: AVX2's register file) in
-// loops inside it: per k, two vector loads of B, four broadcasts of A, eight multiply-adds.
-// Limits: N ≥ 16. When N is not a multiple of 16 the last column chunk overlaps the one before
-// and stores only its new columns.
+// register tiles of 4 rows × two vectors of columns (eight accumulators; common.cl's `lanes`:
+// 32 columns on AVX-512, 16 elsewhere) in loops inside it: per k, two vector loads of B, four
+// broadcasts of A, eight multiply-adds. Sixteen lanes halve the instructions per multiply-add,
+// which these loops' issue (the broadcasts, the row addresses of B) bounded on PoCL.
+// Limits: N ≥ CPU_LANES and a multiple of 4. Columns go in chunks of two vectors while they fit,
+// then one; a last chunk narrower than a vector overlaps the one before and stores only its new
+// columns.
 
 #define ROW_TILE 4
-#define COLUMN_TILE 16
 // Rows of K a tile accumulates before going to the next tile (the weight gradient): the block
 // of A and B stays in the core's cache while every tile reads it.
 #define AT_B_BLOCK 128
 
-// Stores columns `from`…15 of one row of a tile: all of them in the usual case.
-inline void store_tile_row(__global float* out, const float8 lo, const float8 hi, const int from,
+// The chunk of columns from n0: two vectors (`width` 2) where they fit, else one ending at most
+// at column N, starting at `col` ≤ n0; its columns before n0 − col were another chunk's.
+inline int chunk_width(const int n0, const int N) { return n0 + 2 * CPU_LANES <= N ? 2 : 1; }
+inline int chunk_start(const int n0, const int N) { return chunk_width(n0, N) == 2 ? n0 : min(n0, N - CPU_LANES); }
+
+// Stores columns `from`… of one row of a chunk (`width` vectors): all of them in the usual case.
+inline void store_tile_row(__global float* out, const lanes lo, const lanes hi, const int width, const int from,
                            const float alpha, const float beta) {
     if (from == 0) {
-        vstore8(beta == 0.0f ? alpha * lo : mad((float8)(alpha), lo, beta * vload8(0, out)), 0, out);
-        vstore8(beta == 0.0f ? alpha * hi : mad((float8)(alpha), hi, beta * vload8(1, out)), 1, out);
+        vstore_lanes(beta == 0.0f ? alpha * lo : mad((lanes)(alpha), lo, beta * vload_lanes(0, out)), 0, out);
+        if (width == 2) vstore_lanes(beta == 0.0f ? alpha * hi : mad((lanes)(alpha), hi, beta * vload_lanes(1, out)), 1, out);
         return;
     }
-    float v[COLUMN_TILE];
-    vstore8(lo, 0, v);
-    vstore8(hi, 1, v);
-    for (int j = from; j < COLUMN_TILE; ++j) out[j] = beta == 0.0f ? alpha * v[j] : mad(alpha, v[j], beta * out[j]);
+    float v[CPU_LANES];
+    vstore_lanes(lo, 0, v);
+    for (int j = from; j < CPU_LANES; ++j) out[j] = beta == 0.0f ? alpha * v[j] : mad(alpha, v[j], beta * out[j]);
 }
 
-// One k of a 4×16 tile: row i of the tile gains a_i · b[k, col…col+15].
-#define TILE_MAD(x0, x1, x2, x3, b0, b1) \
-    c00 = TILE_FMA((float8)(x0), b0, c00); c01 = TILE_FMA((float8)(x0), b1, c01); \
-    c10 = TILE_FMA((float8)(x1), b0, c10); c11 = TILE_FMA((float8)(x1), b1, c11); \
-    c20 = TILE_FMA((float8)(x2), b0, c20); c21 = TILE_FMA((float8)(x2), b1, c21); \
-    c30 = TILE_FMA((float8)(x3), b0, c30); c31 = TILE_FMA((float8)(x3), b1, c31)
+// One k of a 4-row tile of `width` vectors: row i of the tile gains a_i · b[k, col…].
+#define TILE_MAD(x0, x1, x2, x3, b0, b1) do { \
+    const lanes y0 = (lanes)(x0), y1 = (lanes)(x1), y2 = (lanes)(x2), y3 = (lanes)(x3); \
+    c00 = TILE_FMA(y0, b0, c00); c10 = TILE_FMA(y1, b0, c10); c20 = TILE_FMA(y2, b0, c20); c30 = TILE_FMA(y3, b0, c30); \
+    if (width == 2) { c01 = TILE_FMA(y0, b1, c01); c11 = TILE_FMA(y1, b1, c11); c21 = TILE_FMA(y2, b1, c21); c31 = TILE_FMA(y3, b1, c31); } \
+} while (0)
 
 // C = α·A·B + β·C as gemm_skinny, for CPU devices, B [K, N] read where it is (its rows are
 // contiguous). A transposed B is first written out as [K, N] once (transpose_rows below): every
@@ -156,19 +162,25 @@ __kernel void gemm_skinny_rows(const int M, const int N, const int K, const int 
         __global const float* a1 = a + min(r0 + 1, M - 1) * lda;
         __global const float* a2 = a + min(r0 + 2, M - 1) * lda;
         __global const float* a3 = a + min(r0 + 3, M - 1) * lda;
-        for (int n0 = 0; n0 < N; n0 += COLUMN_TILE) {
-            const int col = min(n0, N - COLUMN_TILE);
-            float8 c00 = (float8)(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-            for (int k = 0; k < K; ++k) {
-                const float8 b0 = vload8(0, b + k * ldb + col), b1 = vload8(1, b + k * ldb + col);
-                TILE_MAD(a0[k], a1[k], a2[k], a3[k], b0, b1);
-            }
-            const int from = n0 - col;
-            __global float* out = c + r0 * ldc + col;
-            store_tile_row(out, c00, c01, from, alpha, beta);
-            if (r0 + 1 < last) store_tile_row(out + ldc, c10, c11, from, alpha, beta);
-            if (r0 + 2 < last) store_tile_row(out + 2 * ldc, c20, c21, from, alpha, beta);
-            if (r0 + 3 < last) store_tile_row(out + 3 * ldc, c30, c31, from, alpha, beta);
+        for (int n0 = 0; n0 < N; ) {
+            const int col = chunk_start(n0, N), from = n0 - col;
+            // The chunk's width a constant in each loop.
+#define SKINNY_CHUNK(WIDTH) { \
+                const int width = WIDTH; \
+                lanes c00 = (lanes)(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00; \
+                for (int k = 0; k < K; ++k) { \
+                    __global const float* bk = b + k * ldb + col; \
+                    const lanes b0 = vload_lanes(0, bk), b1 = width == 2 ? vload_lanes(1, bk) : b0; \
+                    TILE_MAD(a0[k], a1[k], a2[k], a3[k], b0, b1); \
+                } \
+                __global float* out = c + r0 * ldc + col; \
+                store_tile_row(out, c00, c01, width, from, alpha, beta); \
+                if (r0 + 1 < last) store_tile_row(out + ldc, c10, c11, width, from, alpha, beta); \
+                if (r0 + 2 < last) store_tile_row(out + 2 * ldc, c20, c21, width, from, alpha, beta); \
+                if (r0 + 3 < last) store_tile_row(out + 3 * ldc, c30, c31, width, from, alpha, beta); \
+                n0 = col + width * CPU_LANES; }
+            if (chunk_width(n0, N) == 2) SKINNY_CHUNK(2) else SKINNY_CHUNK(1)
+#undef SKINNY_CHUNK
         }
     }
 }
@@ -184,9 +196,9 @@ __kernel void transpose_rows(const int N, const int K, TENSOR(const float, b), c
 
 // gemm_at_b_partial for CPU devices: one work-item per slice of K computes the whole [M, N]
 // partial over its slice, in blocks of AT_B_BLOCK rows (each tile reloads its partial sums
-// from `partial` between blocks: 16 loads and stores against 1 024 multiply-adds). Column
-// chunks outside, row tiles inside: a block's 16 columns of B (8 KiB) stay in L1 while every
-// row tile reads them (the other order ran at half the speed).
+// from `partial` between blocks: 16 loads and stores against 2 048 multiply-adds). Column
+// chunks outside, row tiles inside: a block's chunk of B (8–16 KiB) stays in L1 while every
+// row tile reads it (the other order ran at half the speed).
 // Launch: 1-D, local 1, global splits; then gemm_at_b_reduce.
 __kernel void gemm_at_b_partial_rows(const int M, const int N, const int K, const int slice,
         TENSOR(const float, a), const int lda, TENSOR(const float, b), const int ldb, TENSOR(float, partial),
@@ -207,47 +219,54 @@ __kernel void gemm_at_b_partial_rows(const int M, const int N, const int K, cons
             if (padding && zero_row(padding, batch, kb)) continue;
             live[count++] = kb;
         }
-        for (int n0 = 0; n0 < N; n0 += COLUMN_TILE) {
-            const int col = min(n0, N - COLUMN_TILE), from = n0 - col;
-            for (int m0 = 0; m0 < M; m0 += ROW_TILE) {
-                // Rows past M compute on row M−1 (always valid) and are not written.
-                const int m1 = min(m0 + 1, M - 1), m2 = min(m0 + 2, M - 1), m3 = min(m0 + 3, M - 1);
-                __global float* out = sums + m0 * N + col;
-                float8 c00 = (float8)(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-                if (block > 0) {
-                    c00 = vload8(0, out); c01 = vload8(1, out);
-                    if (m0 + 1 < M) { c10 = vload8(0, out + N); c11 = vload8(1, out + N); }
-                    if (m0 + 2 < M) { c20 = vload8(0, out + 2 * N); c21 = vload8(1, out + 2 * N); }
-                    if (m0 + 3 < M) { c30 = vload8(0, out + 3 * N); c31 = vload8(1, out + 3 * N); }
-                }
-                float8 s0 = (float8)(0.0f), s1 = s0;
-                const bool summing = with_sums && m0 == 0;
-                if (summing && block > 0) { s0 = vload8(0, sums + M * N + col); s1 = vload8(1, sums + M * N + col); }
-                // The chunk's first tile reads its lines of B's rows from memory (they lie
-                // ldb apart): it asks for them PREFETCH_ROWS rows ahead (its loads were a third
-                // of lstm-imdb's weight gradients on PoCL, the other tiles hit the cache).
-                // `summing` and `fetching` constants in each loop: tested inside, `summing` was
-                // one of the hottest instructions there (perf annotate).
+        for (int n0 = 0; n0 < N; ) {
+            const int col = chunk_start(n0, N), from = n0 - col;
+            // The chunk's first tile reads its lines of B's rows from memory (they lie ldb
+            // apart): it asks for them PREFETCH_ROWS rows ahead (its loads were a third of
+            // lstm-imdb's weight gradients on PoCL; the other tiles hit the cache). `summing`,
+            // `fetching` and the chunk's width constants in each loop: tested inside, `summing`
+            // was one of the hottest instructions there (perf annotate).
 #define AT_B_ROWS(SUMMING, FETCHING) \
-                for (int i = 0; i < count; ++i) { \
-                    const int k = live[i]; \
-                    if (FETCHING && i + PREFETCH_ROWS < count) { \
-                        __global const float* ahead = b + live[i + PREFETCH_ROWS] * ldb + col; \
-                        PREFETCH_LINE(ahead); PREFETCH_LINE(ahead + COLUMN_TILE - 1); \
-                    } \
-                    __global const float* ak = a + k * lda; \
-                    const float8 b0 = vload8(0, b + k * ldb + col), b1 = vload8(1, b + k * ldb + col); \
-                    TILE_MAD(ak[m0], ak[m1], ak[m2], ak[m3], b0, b1); \
-                    if (SUMMING) { s0 += b0; s1 += b1; } \
-                }
-                if (summing) AT_B_ROWS(true, true) else if (m0 == 0) AT_B_ROWS(false, true) else AT_B_ROWS(false, false)
-#undef AT_B_ROWS
-                if (summing) store_tile_row(sums + M * N + col, s0, s1, from, 1.0f, 0.0f);
-                store_tile_row(out, c00, c01, from, 1.0f, 0.0f);
-                if (m0 + 1 < M) store_tile_row(out + N, c10, c11, from, 1.0f, 0.0f);
-                if (m0 + 2 < M) store_tile_row(out + 2 * N, c20, c21, from, 1.0f, 0.0f);
-                if (m0 + 3 < M) store_tile_row(out + 3 * N, c30, c31, from, 1.0f, 0.0f);
+            for (int i = 0; i < count; ++i) { \
+                const int k = live[i]; \
+                if (FETCHING && i + PREFETCH_ROWS < count) { \
+                    __global const float* ahead = b + live[i + PREFETCH_ROWS] * ldb + col; \
+                    for (int l = 0; l < width * CPU_LANES; l += 16) PREFETCH_LINE(ahead + l); \
+                    PREFETCH_LINE(ahead + width * CPU_LANES - 1); \
+                } \
+                __global const float* ak = a + k * lda; \
+                __global const float* bk = b + k * ldb + col; \
+                const lanes b0 = vload_lanes(0, bk), b1 = width == 2 ? vload_lanes(1, bk) : b0; \
+                TILE_MAD(ak[m0], ak[m1], ak[m2], ak[m3], b0, b1); \
+                if (SUMMING) { s0 += b0; if (width == 2) s1 += b1; } \
             }
+#define AT_B_CHUNK(WIDTH) { \
+            const int width = WIDTH; \
+            for (int m0 = 0; m0 < M; m0 += ROW_TILE) { \
+                /* Rows past M compute on row M−1 (always valid) and are not written. */ \
+                const int m1 = min(m0 + 1, M - 1), m2 = min(m0 + 2, M - 1), m3 = min(m0 + 3, M - 1); \
+                __global float* out = sums + m0 * N + col; \
+                lanes c00 = (lanes)(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00; \
+                if (block > 0) { \
+                    c00 = vload_lanes(0, out); if (width == 2) c01 = vload_lanes(1, out); \
+                    if (m0 + 1 < M) { c10 = vload_lanes(0, out + N); if (width == 2) c11 = vload_lanes(1, out + N); } \
+                    if (m0 + 2 < M) { c20 = vload_lanes(0, out + 2 * N); if (width == 2) c21 = vload_lanes(1, out + 2 * N); } \
+                    if (m0 + 3 < M) { c30 = vload_lanes(0, out + 3 * N); if (width == 2) c31 = vload_lanes(1, out + 3 * N); } \
+                } \
+                lanes s0 = (lanes)(0.0f), s1 = s0; \
+                const bool summing = with_sums && m0 == 0; \
+                if (summing && block > 0) { s0 = vload_lanes(0, sums + M * N + col); if (width == 2) s1 = vload_lanes(1, sums + M * N + col); } \
+                if (summing) AT_B_ROWS(true, true) else if (m0 == 0) AT_B_ROWS(false, true) else AT_B_ROWS(false, false) \
+                if (summing) store_tile_row(sums + M * N + col, s0, s1, width, from, 1.0f, 0.0f); \
+                store_tile_row(out, c00, c01, width, from, 1.0f, 0.0f); \
+                if (m0 + 1 < M) store_tile_row(out + N, c10, c11, width, from, 1.0f, 0.0f); \
+                if (m0 + 2 < M) store_tile_row(out + 2 * N, c20, c21, width, from, 1.0f, 0.0f); \
+                if (m0 + 3 < M) store_tile_row(out + 3 * N, c30, c31, width, from, 1.0f, 0.0f); \
+            } \
+            n0 = col + width * CPU_LANES; }
+            if (chunk_width(n0, N) == 2) AT_B_CHUNK(2) else AT_B_CHUNK(1)
+#undef AT_B_CHUNK
+#undef AT_B_ROWS
         }
     }
 }

@@ -138,9 +138,9 @@ final class SkinnyGEMMTests: XCTestCase {
         let source = try XCTUnwrap(KernelSources.programs["gemm_skinny"])
         let sabotages = [
             ("if (block > 0) {", "if (false) {", "gemm skinny TN", "M=32 N=128 K=4099 beta=0"),
-            ("for (int j = from; j < COLUMN_TILE; ++j)", "for (int j = from + 1; j < COLUMN_TILE; ++j)", "gemm skinny NN",
+            ("for (int j = from; j < CPU_LANES; ++j)", "for (int j = from + 1; j < CPU_LANES; ++j)", "gemm skinny NN",
              "M=2051 N=36 K=7 beta=0"),
-            ("for (int j = from; j < COLUMN_TILE; ++j)", "for (int j = from + 1; j < COLUMN_TILE; ++j)", "gemm skinny TN",
+            ("for (int j = from; j < CPU_LANES; ++j)", "for (int j = from + 1; j < CPU_LANES; ++j)", "gemm skinny TN",
              "M=33 N=36 K=5001 ld+2 beta=1"),
         ]
         for (original, replacement, name, shape) in sabotages {
