@@ -60,8 +60,9 @@ extension OpenCLBackend {
         skinnyGEMMs += 1
     }
 
-    /// Whether `gemm_skinny.cl`'s register-tiled kernels (`*_rows`: one work-item per group, 4×16
-    /// tiles in float8) run a product with `n` columns: on CPU devices, where the work-group
-    /// kernels leave most of the vector width unused, for n of at least one 16-column tile.
+    /// Whether `gemm_skinny.cl`'s register-tiled kernels (`*_rows`: one work-item per group,
+    /// 4-row tiles of two vectors of `common.cl`'s `lanes`, 16 or 8 floats by the device's
+    /// vector width) run a product with `n` columns: on CPU devices, where the work-group kernels
+    /// leave most of the vector width unused, for n of at least 16 (one vector at either width).
     func usesRowTiles(n: Int) -> Bool { !limits.isGPU && n >= 16 }
 }
