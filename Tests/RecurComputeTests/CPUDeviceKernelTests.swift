@@ -20,8 +20,8 @@ final class CPUDeviceKernelTests: XCTestCase {
              "n=16,389 at offset 3 of 16,400", "n=1031"),
             ("embedding", "            for (int j = 0; j < E; j += 4) vstore4(vload4(0, source + j), 0, o + j);",
              KernelCatalog.embedding().filter { $0.name == "embedding gather" }, "B=4 T=9 V=50 E=32", "B=4 T=9 V=50 E=33"),
-            // E = 32: one vector of columns at a time on either lane width (the eight-vector pass is wider).
-            ("embedding", "            vstore_lanes(sum, 0, out + j);", KernelCatalog.embedding().filter { $0.name == "embedding gradient" },
+            // E = 32: the 32-column pass on either lane width (the eight-vector pass is wider).
+            ("embedding", "            vstore_lanes(a0, 0, out + j); vstore_lanes(a1, 1, out + j);\n", KernelCatalog.embedding().filter { $0.name == "embedding gradient" },
              "B=4 T=9 V=50 E=32", "B=4 T=9 V=50 E=33"),
             ("elementwise", "    for (; i < last; ++i) dst[i] = src[i];", KernelCatalog.elementwise().filter { $0.name == "copy" },
              "n=12293", "n=1031"),

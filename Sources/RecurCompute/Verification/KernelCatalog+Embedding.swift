@@ -12,11 +12,11 @@ extension KernelCatalog {
 
     /// (batch, time, vocabulary, width): single token, odd widths, sparse and heavily repeated
     /// vocabularies, a wide row; and widths that are multiples of 4, which OpenCL runs four columns
-    /// per work-item (a CPU device's segment sum: eight vectors of columns at a time, then one,
-    /// then four columns; 148 takes all three on either vector width).
+    /// per work-item (a CPU device's segment sum: eight vectors of columns at a time, then 32
+    /// columns, then one vector, then four columns; 180 takes all four on either vector width).
     static let embeddingShapes: [(b: Int, t: Int, v: Int, e: Int)] = [
         (1, 1, 1, 1), (3, 5, 4, 7), (4, 9, 50, 33), (8, 40, 6, 5), (2, 8, 5, 130),
-        (1, 1, 1, 4), (4, 9, 50, 32), (8, 40, 6, 12), (2, 8, 5, 128), (3, 8, 7, 148),
+        (1, 1, 1, 4), (4, 9, 50, 32), (8, 40, 6, 12), (2, 8, 5, 128), (3, 8, 7, 180),
     ]
 
     static func embedding() -> [KernelCheck] {
