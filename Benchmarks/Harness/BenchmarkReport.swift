@@ -15,6 +15,8 @@ public struct BenchmarkRecord: Sendable, Codable, Hashable {
     /// Measured steps (after `warmup` warm-up steps), for training and for inference each.
     public var steps: Int
     public var warmup: Int
+    /// The warm-up's minimum length in seconds (nil in reports from before it had one).
+    public var warmupSeconds: Double? = nil
     public var trainMsMedian: Double
     public var trainMsMin: Double
     public var trainMsMax: Double

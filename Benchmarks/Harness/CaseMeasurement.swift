@@ -1,18 +1,29 @@
 import Recur
 import RecurCompute
 
-/// How many steps to time.
+/// How many steps to time, after how much warm-up.
 public struct StepPlan: Sendable, Hashable {
+    /// Untimed steps before the timed ones: at least this many…
     public var warmUp: Int
+    /// …and until this long has passed after the first step, so that a device that starts slow
+    /// after idling (between presets, while a peer's Python starts) is up to speed when timing
+    /// begins.
+    public var warmUpSeconds: Double
     public var steps: Int
     /// Also time `steps` steps queued back to back (OpenCL; on the CPU it is the same thing).
     public var pipelined: Bool
-    public init(warmUp: Int, steps: Int, pipelined: Bool = true) { self.warmUp = warmUp; self.steps = steps; self.pipelined = pipelined }
+    public init(warmUp: Int, warmUpSeconds: Double = 0, steps: Int, pipelined: Bool = true) {
+        self.warmUp = warmUp; self.warmUpSeconds = warmUpSeconds; self.steps = steps; self.pipelined = pipelined
+    }
 
+    /// At least this long of warm-up by default: five times the ~50 ms of steps PoCL took here
+    /// to come up to speed after half a second idle
+    /// (``Trainer/timeTrainingSteps(tokenIDs:labels:time:warmUp:warmUpSeconds:steps:pipelinedSteps:)``).
+    public static let defaultWarmUpSeconds = 0.25
     /// `--quick`: enough to see the order of magnitude, every preset on every device in minutes.
-    public static let quick = StepPlan(warmUp: 1, steps: 3, pipelined: false)
+    public static let quick = StepPlan(warmUp: 1, warmUpSeconds: defaultWarmUpSeconds, steps: 3, pipelined: false)
     /// The default: a median that holds to a few percent.
-    public static let standard = StepPlan(warmUp: 3, steps: 10)
+    public static let standard = StepPlan(warmUp: 3, warmUpSeconds: defaultWarmUpSeconds, steps: 10)
 }
 
 /// Times one case on one backend: a fresh trainer (the preset's initial weights for the seed),
@@ -39,10 +50,11 @@ public enum CaseMeasurement {
         let batch = benchmark.data
         let pipelinedSteps = plan.pipelined ? plan.steps : 0
         let train = try trainer.timeTrainingSteps(tokenIDs: batch.tokenIDs, labels: batch.labels, time: benchmark.time,
-                                                  warmUp: plan.warmUp, steps: plan.steps, pipelinedSteps: pipelinedSteps)
+                                                  warmUp: plan.warmUp, warmUpSeconds: plan.warmUpSeconds, steps: plan.steps,
+                                                  pipelinedSteps: pipelinedSteps)
         // The report keeps only training's pipelined rate, so inference skips that pass.
-        let infer = try trainer.timeInferenceSteps(tokenIDs: batch.tokenIDs, time: benchmark.time, warmUp: plan.warmUp, steps: plan.steps,
-                                                   pipelinedSteps: 0)
+        let infer = try trainer.timeInferenceSteps(tokenIDs: batch.tokenIDs, time: benchmark.time, warmUp: plan.warmUp,
+                                                   warmUpSeconds: plan.warmUpSeconds, steps: plan.steps, pipelinedSteps: 0)
         let peakBytes = trainer.deviceBytes
         try afterwards(trainer)
         return Round(train: train, infer: infer, peakBytes: peakBytes)
@@ -62,7 +74,7 @@ public enum CaseMeasurement {
         let firstLosses = rounds.compactMap(\.train.firstLoss)
         return BenchmarkRecord(
             preset: benchmark.name, device: device.identifier, deviceName: device.name, batch: benchmark.batch, time: benchmark.time,
-            steps: plan.steps, warmup: plan.warmUp,
+            steps: plan.steps, warmup: plan.warmUp, warmupSeconds: plan.warmUpSeconds,
             trainMsMedian: t.median, trainMsMin: t.min, trainMsMax: t.max,
             trainMsPipelined: SampleStatistics(rounds.map(\.train.pipelinedMilliseconds)).median,
             inferMsMedian: i.median, inferMsMin: i.min, inferMsMax: i.max,

@@ -59,7 +59,8 @@ public struct PeerRunner {
     public func run(_ peer: Peer, preset: String, batch: Int, plan: StepPlan, batchFile: URL? = nil) -> PeerRecord {
         var record = PeerRecord(preset: preset, framework: peer.name, available: false)
         let arguments = [script.path, "--framework", peer.framework, "--preset", preset, "--batch", String(batch),
-                         "--steps", String(Swift.max(plan.steps, 1)), "--warmup", String(plan.warmUp)]
+                         "--steps", String(Swift.max(plan.steps, 1)), "--warmup", String(plan.warmUp),
+                         "--warmup-seconds", String(plan.warmUpSeconds)]
             + (peer.xla ? ["--xla"] : []) + (batchFile.map { ["--batch-file", $0.path] } ?? [])
         do {
             guard let line = try Self.capture(python, arguments).lastLine else {

@@ -55,7 +55,7 @@ def intra_op_threads():
     return len(os.sched_getaffinity(0))
 
 
-def run(preset, batch, steps, warmup, xla, tokens, labels):
+def run(preset, batch, steps, warmup, warmup_seconds, xla, tokens, labels):
     keras.utils.set_random_seed(0)
     model = build_model(preset, xla)
     x = tokens.astype("int32")
@@ -68,8 +68,8 @@ def run(preset, batch, steps, warmup, xla, tokens, labels):
     def infer_step():
         return model.predict_on_batch(x)  # a NumPy array: the step has finished
 
-    first_loss, train_ms = time_steps(train_step, warmup, steps, "train")
-    _, infer_ms = time_steps(infer_step, warmup, steps, "infer")
+    first_loss, train_ms = time_steps(train_step, warmup, warmup_seconds, steps, "train")
+    _, infer_ms = time_steps(infer_step, warmup, warmup_seconds, steps, "infer")
     return {
         "framework_version": keras.__version__,
         "backend": f"tensorflow {tf.__version__}",

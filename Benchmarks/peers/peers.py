@@ -43,6 +43,8 @@ def parse_arguments():
     parser.add_argument("--batch", type=int, help="batch size (default: the preset's)")
     parser.add_argument("--steps", type=int, default=20, help="timed steps (default 20)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed warm-up steps (default 3)")
+    parser.add_argument("--warmup-seconds", type=float, default=0.25,
+                        help="warm up for at least this long after the first step too (default 0.25)")
     parser.add_argument("--batch-file", help="a JSON batch from recur bench (default: a fixed random batch)")
     parser.add_argument("--xla", action="store_true", help="keras only: compile with jit_compile=True")
     arguments = parser.parse_args()
@@ -51,6 +53,8 @@ def parse_arguments():
             parser.error("--framework and --preset are required (or --probe)")
         if arguments.steps < 1 or arguments.warmup < 0 or (arguments.batch is not None and arguments.batch < 1):
             parser.error("--steps and --batch must be at least 1, --warmup at least 0")
+        if not 0 <= arguments.warmup_seconds <= 600:
+            parser.error("--warmup-seconds must be between 0 and 600")
     return arguments
 
 
@@ -75,7 +79,7 @@ def measure(arguments, preset):
     else:
         tokens, labels = random_batch(preset, batch)
     print(f"{arguments.framework} {preset.name}: batch {batch}, time {preset.maxlen}, "
-          f"{arguments.warmup} warm-up + {arguments.steps} timed steps", file=sys.stderr, flush=True)
+          f"{arguments.warmup} warm-up (at least {arguments.warmup_seconds} s) + {arguments.steps} timed steps", file=sys.stderr, flush=True)
     if arguments.framework == "keras":
         os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
         os.environ["KERAS_BACKEND"] = "tensorflow"
@@ -85,7 +89,8 @@ def measure(arguments, preset):
         except Exception as error:  # a broken install is as unavailable as a missing one
             raise Unavailable(f"keras/tensorflow not importable ({error}); install: {INSTALL}")
         import keras_peer
-        measured = keras_peer.run(preset, batch, arguments.steps, arguments.warmup, arguments.xla, tokens, labels)
+        measured = keras_peer.run(preset, batch, arguments.steps, arguments.warmup, arguments.warmup_seconds, arguments.xla,
+                                   tokens, labels)
     else:
         try:
             import torch  # noqa: F401
@@ -94,7 +99,7 @@ def measure(arguments, preset):
         if arguments.xla:
             print("--xla applies to keras only; ignored for torch", file=sys.stderr)
         import torch_peer
-        measured = torch_peer.run(preset, batch, arguments.steps, arguments.warmup, tokens, labels)
+        measured = torch_peer.run(preset, batch, arguments.steps, arguments.warmup, arguments.warmup_seconds, tokens, labels)
     return {
         "available": True,
         "framework": arguments.framework,

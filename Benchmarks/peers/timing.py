@@ -4,15 +4,27 @@ import sys
 import time
 
 
-def time_steps(step, warmup, steps, label):
-    """Runs `step` warmup + steps times; `step` must return only once its work is done
-    (a host value, so asynchronous execution cannot leak into the next step's time).
-    Returns (first result, timed milliseconds)."""
+def time_steps(step, warmup, warmup_seconds, steps, label):
+    """Runs `step` for at least `warmup` untimed warm-up steps, and with `warmup_seconds` until
+    that long has passed since the first step ended (the first builds the graph), then `steps`
+    timed steps, exactly as recur bench warms up and times its own; `step` must return only
+    once its work is done (a host value, so asynchronous execution cannot leak into the next
+    step's time). Returns (first result, timed milliseconds)."""
     first = None
-    for i in range(warmup):
+    first_ended = None
+
+    def warming(i):
+        if i < warmup:
+            return True
+        return warmup_seconds > 0 and (first_ended is None or time.perf_counter() - first_ended < warmup_seconds)
+
+    i = 0
+    while warming(i):
         result = step()
         if i == 0:
             first = result
+            first_ended = time.perf_counter()
+        i += 1
     timings = []
     for i in range(steps):
         start = time.perf_counter()

@@ -95,7 +95,7 @@ def build_model(preset):
     return nn.Sequential(*modules), activation
 
 
-def run(preset, batch, steps, warmup, tokens, labels):
+def run(preset, batch, steps, warmup, warmup_seconds, tokens, labels):
     torch.manual_seed(0)
     model, activation = build_model(preset)
     trainable = [p for p in model.parameters() if p.requires_grad]
@@ -122,9 +122,9 @@ def run(preset, batch, steps, warmup, tokens, labels):
             return activation(model(x))
 
     model.train()
-    first_loss, train_ms = time_steps(train_step, warmup, steps, "train")
+    first_loss, train_ms = time_steps(train_step, warmup, warmup_seconds, steps, "train")
     model.eval()
-    _, infer_ms = time_steps(infer_step, warmup, steps, "infer")
+    _, infer_ms = time_steps(infer_step, warmup, warmup_seconds, steps, "infer")
     return {
         "framework_version": torch.__version__,
         "backend": "torch",

@@ -51,6 +51,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Untimed warm-up steps before timing (default 3; 1 with --quick).")
     var warmup: Int?
 
+    @Option(name: .long, help: "Warm up for at least this many seconds after the first step too, so that a device that starts slow after idling is up to speed (default \(StepPlan.defaultWarmUpSeconds); 0 for the step count alone).")
+    var warmupSeconds: Double?
+
     @Option(name: .long, help: "Time each preset this many times, in turn with the other devices and the peers, and pool the rounds' steps: a slow stretch of a shared machine then falls on every contender instead of one (default 1).")
     var rounds: Int = 1
 
@@ -84,6 +87,9 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
         if let warmup, warmup < 0 { throw ValidationError("--warmup must be at least 0, got \(warmup)") }
+        if let warmupSeconds, !(0...600).contains(warmupSeconds) {
+            throw ValidationError("--warmup-seconds must be between 0 and 600, got \(warmupSeconds)")
+        }
         if rounds < 1 { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
     }
 

@@ -35,6 +35,28 @@ final class CaseMeasurementTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(record.firstLoss), history.epochs[0].loss, accuracy: 1e-6)
     }
 
+    /// The warm-up lasts its step count and, with `warmUpSeconds`, until that long has passed
+    /// after the first step: a tiny CPU step takes well under a millisecond, so a quarter second
+    /// of warm-up is many more steps than three, while the timed steps stay as many as asked.
+    func testTheWarmUpLastsItsStepsAndItsSeconds() throws {
+        let benchmark = try BenchmarkCase.recurrent(tiny)
+        let backend = CPUBackend(threads: 1)
+        func stepsRun(_ plan: StepPlan) throws -> (run: Int, timed: Int, inferTimed: Int) {
+            var run = 0
+            let round = try CaseMeasurement.time(benchmark, on: backend, plan: plan) { run = $0.iteration }
+            return (run, round.train.milliseconds.count, round.infer.milliseconds.count)
+        }
+        let byCount = try stepsRun(StepPlan(warmUp: 3, warmUpSeconds: 0, steps: 4))
+        XCTAssertEqual(byCount.run, 7)
+        XCTAssertEqual(byCount.timed, 4)
+        XCTAssertEqual(byCount.inferTimed, 4)
+        let byTime = try stepsRun(StepPlan(warmUp: 3, warmUpSeconds: 0.25, steps: 4))
+        XCTAssertGreaterThan(byTime.run, 7 + 3)
+        XCTAssertEqual(byTime.timed, 4)
+        XCTAssertEqual(byTime.inferTimed, 4)
+        XCTAssertEqual(StepPlan.standard.warmUpSeconds, StepPlan.defaultWarmUpSeconds)
+    }
+
     /// `--rounds`: a fresh trainer each round, so the rounds' first losses agree exactly on the
     /// (deterministic) CPU backend; the record's statistics are of every round's steps.
     func testRoundsPoolTheirStepsAndAgreeOnTheFirstLoss() throws {

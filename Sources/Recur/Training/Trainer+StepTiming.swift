@@ -14,13 +14,14 @@ public struct StepTimes: Sendable {
 }
 
 extension Trainer {
-    /// Runs `warmUp` then `steps` training steps on one batch exactly as ``fit`` runs a step
-    /// (upload, forward, backward, update, an asynchronous read of the metrics), timing each
-    /// from its upload until its metrics reach the host. Then, on a device whose work is queued
-    /// asynchronously, `pipelinedSteps` (default `steps`; 0 skips it) more steps back to back for
-    /// the pipelined rate. The weights change: use a trainer made for the measurement.
-    public func timeTrainingSteps(tokenIDs: [Int32], labels: [Float], time: Int, warmUp: Int, steps: Int,
-                                  pipelinedSteps: Int? = nil) throws -> StepTimes {
+    /// Runs warm-up steps (at least `warmUp`, and until `warmUpSeconds` have passed) then
+    /// `steps` training steps on one batch exactly as ``fit`` runs a step (upload, forward,
+    /// backward, update, an asynchronous read of the metrics), timing each from its upload until
+    /// its metrics reach the host. Then, on a device whose work is queued asynchronously,
+    /// `pipelinedSteps` (default `steps`; 0 skips it) more steps back to back for the pipelined
+    /// rate. The weights change: use a trainer made for the measurement.
+    public func timeTrainingSteps(tokenIDs: [Int32], labels: [Float], time: Int, warmUp: Int, warmUpSeconds: Double = 0,
+                                  steps: Int, pipelinedSteps: Int? = nil) throws -> StepTimes {
         let batch = tokenIDs.count / Swift.max(time, 1)
         let executor = try executor(batch: batch, time: time, training: true)
         func enqueueStep() throws -> PendingRead {
@@ -31,22 +32,20 @@ extension Trainer {
             try backend.flush()
             return try backend.readAsync(executor.metrics, lane: 0)
         }
-        var samples: [Double] = []
         var firstLoss: Double?
-        for index in 0..<(warmUp + steps) {
-            let start = DispatchTime.now().uptimeNanoseconds
+        let samples = try timedSteps(warmUp: warmUp, warmUpSeconds: warmUpSeconds, steps: steps) { index in
             let values = try enqueueStep().wait()
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             if index == 0 { firstLoss = Double(values[0]) }
-            if index >= warmUp { samples.append(elapsed) }
         }
         let pipelined = try pipelinedMean(samples: samples, steps: pipelinedSteps ?? steps) { try enqueueStep() }
         return StepTimes(milliseconds: samples, pipelinedMilliseconds: pipelined, firstLoss: firstLoss)
     }
 
-    /// Runs `warmUp` then `steps` inference steps on one batch as ``predict`` runs one (upload,
-    /// forward, read the predictions back), timing each; then the pipelined rate as for training.
-    public func timeInferenceSteps(tokenIDs: [Int32], time: Int, warmUp: Int, steps: Int, pipelinedSteps: Int? = nil) throws -> StepTimes {
+    /// Runs the warm-up (as for training) then `steps` inference steps on one batch as
+    /// ``predict`` runs one (upload, forward, read the predictions back), timing each; then the
+    /// pipelined rate as for training.
+    public func timeInferenceSteps(tokenIDs: [Int32], time: Int, warmUp: Int, warmUpSeconds: Double = 0, steps: Int,
+                                   pipelinedSteps: Int? = nil) throws -> StepTimes {
         let batch = tokenIDs.count / Swift.max(time, 1)
         let executor = try executor(batch: batch, time: time, training: false)
         let labels = [Float](repeating: 0, count: executor.labelCount)
@@ -55,15 +54,35 @@ extension Trainer {
             try executor.enqueueForward()
             return try backend.readAsync(executor.predictions, lane: 0)
         }
-        var samples: [Double] = []
-        for index in 0..<(warmUp + steps) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            _ = try enqueueStep().wait()
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-            if index >= warmUp { samples.append(elapsed) }
-        }
+        let samples = try timedSteps(warmUp: warmUp, warmUpSeconds: warmUpSeconds, steps: steps) { _ in _ = try enqueueStep().wait() }
         let pipelined = try pipelinedMean(samples: samples, steps: pipelinedSteps ?? steps) { try enqueueStep() }
         return StepTimes(milliseconds: samples, pipelinedMilliseconds: pipelined, firstLoss: nil)
+    }
+
+    /// Runs `step` (given its index from 0) until `steps` have been timed, each in milliseconds.
+    /// The steps before are warm-up: the first `warmUp`, and with `warmUpSeconds` every one
+    /// that starts less than that after the first step ended (the first step builds kernels and
+    /// plans, which keeps one core busy, not the device). A count alone is not enough where a
+    /// device starts slow after idling: here, after half a second idle, PoCL's
+    /// stacked-simplernn steps ran 3.4–4.2 ms for their first 11–14 steps (~50 ms) against
+    /// 2.3–2.6 after, in seven trials of eight (the CPU backend started at full speed every
+    /// time), and three warm-up steps of 3 ms left most of that inside the timed ones.
+    private func timedSteps(warmUp: Int, warmUpSeconds: Double, steps: Int, _ step: (Int) throws -> Void) throws -> [Double] {
+        let warmUpNanoseconds = UInt64(Swift.max(0, warmUpSeconds) * 1e9)
+        var firstStepEnded: UInt64?
+        var samples: [Double] = []
+        var index = 0
+        while true {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let warming = index < warmUp || (warmUpNanoseconds > 0 && firstStepEnded.map { start - $0 < warmUpNanoseconds } ?? true)
+            if !warming && samples.count >= steps { break }
+            try step(index)
+            let end = DispatchTime.now().uptimeNanoseconds
+            if index == 0 { firstStepEnded = end }
+            if !warming { samples.append(Double(end - start) / 1e6) }
+            index += 1
+        }
+        return samples
     }
 
     private func pipelinedMean(samples: [Double], steps: Int, _ step: () throws -> PendingRead) throws -> Double {
