@@ -50,7 +50,8 @@ struct BenchRun {
         print("recur bench, \(date), commit \(report.commit)")
         print("machine: \(machine.cpuModel), \(machine.cores) cores, \(Table.bytes(machine.memoryBytes))")
         for device in report.devices { print("device \(device.device): \(device.name) (\(device.platform), \(device.version), driver \(device.driver))") }
-        print("steps: \(plan.warmUp) warm-up (and at least \(Table.format(plan.warmUpSeconds, 2)) s of them) + \(plan.steps) timed, training and inference each"
+        let warmUpTime = plan.warmUpSeconds > 0 ? " (and at least \(Table.format(plan.warmUpSeconds, 2)) s of them)" : ""
+        print("steps: \(plan.warmUp) warm-up\(warmUpTime) + \(plan.steps) timed, training and inference each"
               + (options.rounds > 1 ? "; \(options.rounds) rounds per preset, in turn with the other devices and the peers, their steps pooled" : ""))
         let text = presets.isEmpty ? nil : try selectedText()
         fflush(stdout)
