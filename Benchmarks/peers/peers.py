@@ -79,7 +79,8 @@ def measure(arguments, preset):
     else:
         tokens, labels = random_batch(preset, batch)
     print(f"{arguments.framework} {preset.name}: batch {batch}, time {preset.maxlen}, "
-          f"{arguments.warmup} warm-up (at least {arguments.warmup_seconds} s) + {arguments.steps} timed steps", file=sys.stderr, flush=True)
+          f"{arguments.warmup} warm-up (at least {arguments.warmup_seconds} s) + {arguments.steps} timed steps",
+          file=sys.stderr, flush=True)
     if arguments.framework == "keras":
         os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
         os.environ["KERAS_BACKEND"] = "tensorflow"

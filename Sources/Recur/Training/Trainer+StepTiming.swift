@@ -14,12 +14,12 @@ public struct StepTimes: Sendable {
 }
 
 extension Trainer {
-    /// Runs warm-up steps (at least `warmUp`, and until `warmUpSeconds` have passed) then
-    /// `steps` training steps on one batch exactly as ``fit`` runs a step (upload, forward,
-    /// backward, update, an asynchronous read of the metrics), timing each from its upload until
-    /// its metrics reach the host. Then, on a device whose work is queued asynchronously,
-    /// `pipelinedSteps` (default `steps`; 0 skips it) more steps back to back for the pipelined
-    /// rate. The weights change: use a trainer made for the measurement.
+    /// Runs warm-up steps (at least `warmUp`, and until `warmUpSeconds` have passed after the
+    /// first; see `timedSteps`) then `steps` training steps on one batch exactly as ``fit`` runs
+    /// a step (upload, forward, backward, update, an asynchronous read of the metrics), timing
+    /// each from its upload until its metrics reach the host. Then, on a device whose work is
+    /// queued asynchronously, `pipelinedSteps` (default `steps`; 0 skips it) more steps back to
+    /// back for the pipelined rate. The weights change: use a trainer made for the measurement.
     public func timeTrainingSteps(tokenIDs: [Int32], labels: [Float], time: Int, warmUp: Int, warmUpSeconds: Double = 0,
                                   steps: Int, pipelinedSteps: Int? = nil) throws -> StepTimes {
         let batch = tokenIDs.count / Swift.max(time, 1)
