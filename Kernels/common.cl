@@ -29,6 +29,12 @@
 // enough to keep several rows' lines in flight (the CPU backend's EmbeddingGradient distance).
 #define PREFETCH_ROWS 8
 
+// Asks for the lines of the `count` floats from p, one request per 16 floats (a line's worth):
+// each of their lines where p starts one (a span that may start mid-line also wants its last).
+inline __attribute__((always_inline)) void prefetch_floats(__global const float* p, const int count) {
+    for (int l = 0; l < count; l += 16) PREFETCH_LINE(p + l);
+}
+
 // vload8 / vstore8 (and vload16 / vstore16) as one unaligned 32-byte (64-byte) access on a CPU
 // device (clang on x86-64 or AArch64): PoCL's kernel library builds them from narrower pieces
 // (four 8-byte loads, two 16-byte stores), and a load of a row just stored in halves misses

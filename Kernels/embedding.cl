@@ -90,8 +90,7 @@ inline void prefetch_row_ahead(const int k, const int last_row, __global const f
                                const int E, const int j, const int count, __global const int* padding, const int batch) {
     const int ahead = k + PREFETCH_ROWS;
     if (ahead >= last_row || (padding && zero_row(padding, batch, rows[ahead]))) return;
-    __global const float* next = dy + rows[ahead] * E + j;
-    for (int l = 0; l < count; l += 16) PREFETCH_LINE(next + l);
+    prefetch_floats(dy + rows[ahead] * E + j, count);
 }
 
 // With `padding` (dy a training loop's gate gradients, [T, batch, E], that loop sharing its

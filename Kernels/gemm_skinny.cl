@@ -231,7 +231,7 @@ __kernel void gemm_at_b_partial_rows(const int M, const int N, const int K, cons
                 const int k = live[i]; \
                 if (FETCHING && i + PREFETCH_ROWS < count) { \
                     __global const float* ahead = b + live[i + PREFETCH_ROWS] * ldb + col; \
-                    for (int l = 0; l < width * CPU_LANES; l += 16) PREFETCH_LINE(ahead + l); \
+                    prefetch_floats(ahead, width * CPU_LANES); \
                     PREFETCH_LINE(ahead + width * CPU_LANES - 1); \
                 } \
                 __global const float* ak = a + k * lda; \

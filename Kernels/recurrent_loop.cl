@@ -641,8 +641,7 @@ inline void loop_forward_rows(const int kind, const int G, const int B, const in
         const int from = max(padded - 1, 0);
         // The step's table rows, asked for while the products run: they lie anywhere in the table.
         if (tr.ids) for (int r = from; r < rows; ++r) {
-            __global const float* row = projected_input(x, tr, s, first + r, GH);
-            for (int l = 0; l < GH; l += 16) PREFETCH_LINE(row + l);
+            prefetch_floats(projected_input(x, tr, s, first + r, GH), GH);
         }
         // The recurrent operand: the initial one, then the previous state times the dropout mask.
         __global const float* op = s == 0 ? op0 : at(h_out, s - 1);
@@ -829,8 +828,7 @@ inline void loop_backward_rows(const int kind, const int G, const int B, const i
         if (s + 1 < T) {
             for (int r = max(rows_in_padding(pad, rows, T - 2 - s) - 1, 0); r < rows; ++r) {
                 const int b = first + r;
-                __global const float* g = at(gates, s + 1) + b * SW;
-                for (int l = 0; l < SW; l += 16) PREFETCH_LINE(g + l);
+                prefetch_floats(at(gates, s + 1) + b * SW, SW);
                 for (int l = 0; l < H; l += 16) {
                     if (kind == KIND_LSTM) PREFETCH_LINE(at(c_prev, s + 1) + b * H + l);
                     if (kind == KIND_GRU_RESET_AFTER) PREFETCH_LINE(at(h_prev, s + 1) + b * H + l);
