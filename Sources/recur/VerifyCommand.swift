@@ -14,10 +14,13 @@ struct VerifyCommand: ParsableCommand {
         Run it on every new GPU host or driver before trusting the device.
 
         Set RECUR_KERNEL_DIR to a folder of <family>.cl files to verify edited kernels without
-        rebuilding.
+        rebuilding. With --gpu-paths an OpenCL device that is not a GPU (PoCL) is checked a second
+        time, as opencl:N/gpu-paths, taking the launch paths a GPU takes within an H100's limits:
+        the kernels a GPU host will run, checked where none is at hand.
 
         Examples:
           recur verify
+          recur verify --gpu-paths
           recur verify --device opencl:1 --verbose
           recur verify --json verify.json
           recur verify --perf
@@ -29,6 +32,9 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one row per op and shape, and build logs.")
     var verbose = false
 
+    @Flag(name: .long, help: "Also check each OpenCL device that is not a GPU on a GPU's launch paths.")
+    var gpuPaths = false
+
     @Option(name: .long, help: "Also write the results as JSON to this file.")
     var json: String?
 
@@ -38,6 +44,7 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let selector = BackendSelector()
         var backends: [Backend] = []
+        var entries: [OpenCLDeviceEntry] = []
         if let device {
             let request = DeviceRequest(parsing: device)
             if request == .cpu {
@@ -45,7 +52,7 @@ struct VerifyCommand: ParsableCommand {
             } else {
                 do {
                     guard let entry = try selector.entry(for: request) else { throw ComputeError.unknownDevice(requested: device, available: []) }
-                    backends = [try OpenCLBackend(entry: entry, cache: selector.cache, sourceOverrides: selector.sourceOverrides)]
+                    entries = [entry]
                 } catch let error as ComputeError {
                     FileHandle.standardError.write(Data("recur verify: \(error)\n".utf8))
                     throw ExitCode(2)
@@ -57,9 +64,12 @@ struct VerifyCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("recur verify: \(reason); nothing to check against the CPU reference (install an OpenCL driver: pocl-opencl-icd, or your GPU vendor's)\n".utf8))
                 throw ExitCode(2)
             }
-            for entry in selector.devices {
-                backends.append(try OpenCLBackend(entry: entry, cache: selector.cache, sourceOverrides: selector.sourceOverrides))
-            }
+            entries = selector.devices
+        }
+        let paths: [(OpenCLDeviceEntry, OpenCLPaths)] = entries.map { ($0, .device) }
+            + (gpuPaths ? entries.filter { !$0.isGPU }.map { ($0, .gpu) } : [])
+        for (entry, paths) in paths {
+            backends.append(try OpenCLBackend(entry: entry, cache: selector.cache, sourceOverrides: selector.sourceOverrides, paths: paths))
         }
         for backend in backends { print("verifying \(backend.device.identifier): \(backend.device.name) (\(backend.device.version), driver \(backend.device.driver))") }
         let interactive = isatty(STDOUT_FILENO) != 0

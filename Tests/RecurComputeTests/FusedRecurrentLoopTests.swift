@@ -8,8 +8,12 @@ import RecurKernels
 /// — each run checked to have taken the fused path, so a silent fallback cannot pass for it.
 ///
 /// Tolerance as the other OpenCL-vs-CPU tests: 1e-4 absolute + 1e-3 relative (the kernels sum the
-/// recurrent products in another order than OpenBLAS).
-final class FusedRecurrentLoopTests: XCTestCase {
+/// recurrent products in another order than OpenBLAS). Run again on a GPU's paths by
+/// ``FusedRecurrentLoopGPUPathsTests``.
+class FusedRecurrentLoopTests: XCTestCase {
+    /// The launch paths the suite's backends take.
+    var paths: OpenCLPaths { .device }
+
     struct Configuration: CustomStringConvertible {
         var cell: RecurrentCell
         var batch = 5
@@ -40,7 +44,7 @@ final class FusedRecurrentLoopTests: XCTestCase {
     }
 
     func openCL(_ mode: RecurrentLoopMode = .fused, sourceOverrides: [String: String] = [:]) throws -> OpenCLBackend {
-        try OpenCLBackend(entry: firstOpenCLDevice(), cache: nil, sourceOverrides: sourceOverrides, recurrentLoops: mode)
+        try OpenCLBackend(entry: firstOpenCLDevice(), cache: nil, sourceOverrides: sourceOverrides, recurrentLoops: mode, paths: paths)
     }
 
     func testFusedLoopsMatchCPUForEveryCellDirectionMaskAndDropout() throws {

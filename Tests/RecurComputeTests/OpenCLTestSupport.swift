@@ -10,17 +10,25 @@ func firstOpenCLDevice() throws -> OpenCLDeviceEntry {
     return entry
 }
 
-/// Runs kernel checks on every OpenCL device and fails with each check's first mismatches.
-func assertKernelChecksPass(_ checks: [KernelCheck], file: StaticString = #filePath, line: UInt = #line) throws {
+/// Backends for every OpenCL device on its own paths and, for a device that is not a GPU, on a
+/// GPU's too (``OpenCLPaths/gpu``): the GPU paths' kernels are checked here though no GPU is.
+func openCLBackendsOnEveryPath() throws -> [OpenCLBackend] {
     let devices = OpenCLDiscovery.discover().devices
     guard !devices.isEmpty else { throw XCTSkip("no OpenCL device on this machine; install pocl-opencl-icd") }
+    return try devices.map { try OpenCLBackend(entry: $0) }
+        + devices.filter { !$0.isGPU }.map { try OpenCLBackend(entry: $0, paths: .gpu) }
+}
+
+/// Runs kernel checks on every OpenCL device, on every path (``openCLBackendsOnEveryPath()``),
+/// and fails with each check's first mismatches.
+func assertKernelChecksPass(_ checks: [KernelCheck], file: StaticString = #filePath, line: UInt = #line) throws {
+    let backends = try openCLBackendsOnEveryPath()
     XCTAssertFalse(checks.isEmpty, "no checks to run", file: file, line: line)
-    for entry in devices {
-        let backend = try OpenCLBackend(entry: entry)
-        let verifier = KernelVerifier()
+    let verifier = KernelVerifier()
+    for backend in backends {
         for check in checks {
             let result = verifier.run(check, on: backend)
-            XCTAssertTrue(result.passed, "\(entry.info.identifier) \(check.name) \(check.shape): \(result.error ?? result.mismatches.joined(separator: "; "))",
+            XCTAssertTrue(result.passed, "\(backend.device.identifier) \(check.name) \(check.shape): \(result.error ?? result.mismatches.joined(separator: "; "))",
                           file: file, line: line)
         }
     }

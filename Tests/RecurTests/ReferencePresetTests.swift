@@ -15,10 +15,11 @@ final class ReferencePresetTests: XCTestCase {
     /// The same seed and data give matching losses on the CPU and OpenCL backends for the first
     /// 20 steps of every reference model (its real layers, at batch 8 and 24 timesteps so the
     /// test stays short; dropout on). Tolerance 2e-3 relative: sums reassociate per device and the
-    /// difference grows slowly over 20 Adam/RMSprop steps.
+    /// difference grows slowly over 20 Adam/RMSprop steps. A device that is not a GPU trains on a
+    /// GPU's launch paths too (``OpenCLPaths/gpu``), so the whole step a GPU host runs is checked.
     func testEveryPresetTrainsTheSameOnCPUAndOpenCLForTwentySteps() throws {
         guard let entry = OpenCLDiscovery.discover().devices.first else { throw XCTSkip("no OpenCL device") }
-        let opencl = try OpenCLBackend(entry: entry)
+        let openCL = [try OpenCLBackend(entry: entry)] + (entry.isGPU ? [] : [try OpenCLBackend(entry: entry, paths: .gpu)])
         let (batch, time) = (8, 24)
         for preset in ReferencePreset.allCases {
             let model = try preset.model(maxlen: time)
@@ -27,13 +28,16 @@ final class ReferencePresetTests: XCTestCase {
             let labels = (0..<batch).map { Float(u[batch * time + $0] > 0.5 ? 1 : 0) }
             let data = LabeledSequences(tokenIDs: ids, labels: labels, time: time)
             var losses: [[Double]] = []
-            for backend in [CPUBackend() as Backend, opencl] {
+            for backend in [CPUBackend() as Backend] + openCL {
                 // One batch per epoch: each epoch's loss is one step's loss.
                 let trainer = try Trainer(model: model, configuration: preset.configuration(seed: 3, batchSize: batch), backend: backend)
                 losses.append(try trainer.fit(data, epochs: 20).epochs.map(\.loss))
             }
-            for step in 0..<20 {
-                XCTAssertEqual(losses[1][step], losses[0][step], accuracy: 2e-3 * abs(losses[0][step]), "\(preset.rawValue) step \(step + 1)")
+            for (device, deviceLosses) in zip(openCL.map(\.device.identifier), losses.dropFirst()) {
+                for step in 0..<20 {
+                    XCTAssertEqual(deviceLosses[step], losses[0][step], accuracy: 2e-3 * abs(losses[0][step]),
+                                   "\(preset.rawValue) on \(device), step \(step + 1)")
+                }
             }
             XCTAssertLessThan(losses[0].last!, losses[0].first!, "\(preset.rawValue) learns its one batch")
         }

@@ -65,7 +65,7 @@ extension OpenCLBackend {
         let preferLocal = recurrentLoopMode == .fused && hasKernel && weightFloats + rowFloats <= localFloats
         for localWeights in preferLocal ? [true, false] : [false] {
             let name = Self.loopKernelName(cell, backward: backward, localWeights: localWeights)
-            guard let maxGroup = try? programs.maxWorkGroupSize(name, in: "recurrent_loop") else { return nil }
+            guard let maxGroup = try? maxWorkGroupSize(name, in: "recurrent_loop") else { return nil }
             guard h <= maxGroup, h <= limits.maxWorkItemSizes[0] else {
                 Logger(label: "recur.opencl").debug("\(name): H = \(h) exceeds the work-group limit \(min(maxGroup, limits.maxWorkItemSizes[0])); step by step")
                 return nil
@@ -107,7 +107,7 @@ extension OpenCLBackend {
         guard !limits.isGPU, recurrentLoopMode == .fused, cell.units % 8 == 0, Self.hasKerasActivations(cell),
               cell.kind != .gru(resetAfter: false) else { return nil }
         let name = "\(Self.loopFamily(cell.kind))_loop_\(backward ? "backward" : "forward")_rows_tanh_sigmoid"
-        guard let maxGroup = try? programs.maxWorkGroupSize(name, in: "recurrent_loop") else { return nil }
+        guard let maxGroup = try? maxWorkGroupSize(name, in: "recurrent_loop") else { return nil }
         // The backward holds Uᵀ in local memory.
         let localBytes = backward ? cell.units * cell.gateWidth * 4 : 4
         guard localBytes <= limits.localMemoryBytes else { return nil }

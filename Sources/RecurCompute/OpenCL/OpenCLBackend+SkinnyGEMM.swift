@@ -30,7 +30,7 @@ extension OpenCLBackend {
             // 4-row tiles and at least 64 rows.
             return max(64, ((o.m + cpuWorkItems - 1) / cpuWorkItems + 3) / 4 * 4)
         }
-        guard let available = try? programs.maxWorkGroupSize("gemm_skinny", in: "gemm_skinny") else { return nil }
+        guard let available = try? maxWorkGroupSize("gemm_skinny", in: "gemm_skinny") else { return nil }
         let maxGroup = min(available, 256), columns = o.n / 4
         guard columns <= maxGroup, columns <= limits.maxWorkItemSizes[0] else { return nil }
         return max(1, min(maxGroup / columns, limits.maxWorkItemSizes[1]))

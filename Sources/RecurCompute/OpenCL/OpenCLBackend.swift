@@ -32,6 +32,8 @@ public final class OpenCLBackend: Backend {
     /// Which path each recurrent loop took so far.
     public internal(set) var recurrentLoopPaths = RecurrentLoopPaths()
     let fusedLoops = FusedLoopCache()
+    /// Whose launch paths this backend takes: the device's kind's, or a GPU's on any device.
+    public let paths: OpenCLPaths
     let limits: OpenCLDeviceLimits
     /// GEMMs run by `gemm_skinny.cl` instead of CLBlast (tests check the shapes they target do).
     public internal(set) var skinnyGEMMs = 0
@@ -49,13 +51,18 @@ public final class OpenCLBackend: Backend {
     ///     applied before its first GEMM (nil: CLBlast's built-in parameters).
     ///   - recurrentLoops: how recurrent loops run (see ``RecurrentLoopMode``); nil: as
     ///     `RECUR_OPENCL_LOOPS` says, fused when it is unset.
+    ///   - paths: ``OpenCLPaths/gpu`` takes a GPU's launch paths on a device that is not one (its
+    ///     identifier then ends in `/gpu-paths`, so reports keep the two apart).
     public init(entry: OpenCLDeviceEntry, cache: ProgramCache? = ProgramCache(), sourceOverrides: [String: String] = [:],
                 profiling: Bool = false, tuning: CLBlastTuningStore? = CLBlastTuningStore(),
-                recurrentLoops: RecurrentLoopMode? = nil) throws {
-        device = entry.info
+                recurrentLoops: RecurrentLoopMode? = nil, paths: OpenCLPaths = .device) throws {
+        var info = entry.info
+        if paths == .gpu && !entry.isGPU { info.identifier += "/gpu-paths" }
+        device = info
         recurrentLoopMode = try recurrentLoops ?? RecurrentLoopMode.fromEnvironment()
         deviceID = entry.device
-        limits = OpenCLDeviceLimits(entry)
+        self.paths = paths
+        limits = OpenCLDeviceLimits(entry, paths: paths)
         self.profiling = profiling
         var status: cl_int = 0
         var deviceRef: cl_device_id? = entry.device
@@ -250,6 +257,12 @@ public final class OpenCLBackend: Backend {
     }
 
     // MARK: launching kernels
+
+    /// The most work-items a group of kernel `name` may have here: the kernel's limit on the
+    /// device, within ``OpenCLDeviceLimits/maxWorkGroupSize`` (a GPU's under ``OpenCLPaths/gpu``).
+    func maxWorkGroupSize(_ name: String, in family: String) throws -> Int {
+        min(try programs.maxWorkGroupSize(name, in: family), limits.maxWorkGroupSize)
+    }
 
     /// Sets `arguments` on `kernel` of `family` and enqueues it over `global` work-items
     /// (rounded up to a multiple of `local` when given; kernels guard their bounds).
