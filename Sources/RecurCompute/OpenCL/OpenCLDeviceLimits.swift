@@ -1,8 +1,9 @@
 import COpenCL
 
 /// What a device allows a work-group, read once when the backend starts: the launch shapes of
-/// the fused loops and of the skinny GEMMs are chosen from these. Under ``OpenCLPaths/gpu`` they
-/// are a GPU's (``OpenCLPaths/gpuLimits``) wherever the device's own are larger.
+/// the fused loops and of the skinny GEMMs are chosen from these. Under ``OpenCLPaths/gpu`` on a
+/// device that is not a GPU they are a GPU's (``OpenCLPaths/gpuLimits``) wherever the device's
+/// own are larger.
 struct OpenCLDeviceLimits {
     var localMemoryBytes: Int
     var maxWorkItemSizes: [Int]
@@ -20,7 +21,7 @@ struct OpenCLDeviceLimits {
         maxWorkGroupSize = OpenCLDiscovery.deviceValue(entry.device, CL_DEVICE_MAX_WORK_GROUP_SIZE, as: Int.self)
         isGPU = entry.isGPU
         computeUnits = Swift.max(entry.info.computeUnits, 1)
-        if paths == .gpu {
+        if paths == .gpu && !entry.isGPU {
             let gpu = OpenCLPaths.gpuLimits
             isGPU = true
             localMemoryBytes = Swift.min(localMemoryBytes, gpu.localMemoryBytes)

@@ -6,7 +6,8 @@ public enum OpenCLPaths: String, Sendable, CaseIterable {
     case device
     /// A GPU's paths on any device, within a GPU's limits (``gpuLimits``), so that where no GPU
     /// is at hand (CI, PoCL) the kernels and launch shapes a GPU host will run are still checked
-    /// against the CPU reference: `recur verify --gpu-paths`, and the tests' kernel checks.
+    /// against the CPU reference: `recur verify --gpu-paths`, and the tests' kernel checks. On a
+    /// GPU, its own paths and limits, as ``device``.
     case gpu
 
     /// The limits ``gpu`` works within: an NVIDIA H100's or H200's as its OpenCL driver reports
