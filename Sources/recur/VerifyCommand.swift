@@ -68,6 +68,9 @@ struct VerifyCommand: ParsableCommand {
         }
         let paths: [(OpenCLDeviceEntry, OpenCLPaths)] = entries.map { ($0, .device) }
             + (gpuPaths ? entries.filter { !$0.isGPU }.map { ($0, .gpu) } : [])
+        for entry in entries where gpuPaths && entry.isGPU {
+            print("\(entry.info.identifier) is a GPU: its own paths are a GPU's, checked once")
+        }
         for (entry, paths) in paths {
             backends.append(try OpenCLBackend(entry: entry, cache: selector.cache, sourceOverrides: selector.sourceOverrides, paths: paths))
         }

@@ -46,6 +46,21 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(outcome.stdout.contains(" 0 failed"), outcome.stdout)
     }
 
+    /// `--gpu-paths` checks a device that is not a GPU a second time, on a GPU's paths, and
+    /// counts both in its verdict.
+    func testVerifyChecksTheGPUPathsOfADeviceThatIsNotAGPU() throws {
+        try requireOpenCL()
+        guard let entry = OpenCLDiscovery.discover().devices.first, !entry.isGPU else { throw XCTSkip("the first device is a GPU") }
+        let device = entry.info.identifier
+        let plain = try run(["verify", "--device", device]), both = try run(["verify", "--device", device, "--gpu-paths"])
+        XCTAssertEqual(both.status, 0, both.stdout + both.stderr)
+        XCTAssertTrue(both.stdout.contains("verifying \(device)/gpu-paths:"), both.stdout)
+        XCTAssertTrue(both.stdout.contains("\n\(device)/gpu-paths "), "no rows for the GPU paths")
+        let passed = { (output: String) in output.split(separator: "\n").last.flatMap { Int($0.split(separator: " ")[0]) } }
+        let single = try XCTUnwrap(passed(plain.stdout), plain.stdout)
+        XCTAssertEqual(passed(both.stdout), 2 * single, both.stdout)
+    }
+
     func testVerifyExitsNonZeroWhenAKernelIsWrong() throws {
         try requireOpenCL()
         // Same kernel, with the candidate's activation dropped: it builds, and it is wrong.
