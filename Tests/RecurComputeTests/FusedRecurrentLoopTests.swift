@@ -44,7 +44,7 @@ class FusedRecurrentLoopTests: XCTestCase {
     }
 
     func openCL(_ mode: RecurrentLoopMode = .fused, sourceOverrides: [String: String] = [:]) throws -> OpenCLBackend {
-        try OpenCLBackend(entry: firstOpenCLDevice(), cache: nil, sourceOverrides: sourceOverrides, recurrentLoops: mode, paths: paths)
+        try openCLBackend(paths: paths, sourceOverrides: sourceOverrides, recurrentLoops: mode)
     }
 
     func testFusedLoopsMatchCPUForEveryCellDirectionMaskAndDropout() throws {

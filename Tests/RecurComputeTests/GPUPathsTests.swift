@@ -4,12 +4,10 @@ import XCTest
 /// A GPU's launch paths (``OpenCLPaths/gpu``) on a device that is not a GPU, as CI's PoCL: the
 /// switch takes a GPU's limits and launches, and the fused-loop and skinny-GEMM suites run again
 /// on it (the kernel catalog does too, through `assertKernelChecksPass`). On a GPU the device's
-/// own paths are these, so the repeats skip.
+/// own paths are these, so the repeats skip (`openCLBackend(paths:)`).
 final class GPUPathsTests: XCTestCase {
     func testAGPUsLimitsAndLaunchesReplaceACPUDevicesOwn() throws {
-        let entry = try firstOpenCLDevice()
-        try XCTSkipIf(entry.isGPU, "the device is a GPU: its own paths are the GPU's")
-        let own = try OpenCLBackend(entry: entry, cache: nil), gpu = try OpenCLBackend(entry: entry, cache: nil, paths: .gpu)
+        let gpu = try openCLBackend(paths: .gpu), own = try openCLBackend(paths: .device)
         XCTAssertEqual(gpu.device.identifier, own.device.identifier + "/gpu-paths")
         XCTAssertTrue(gpu.limits.isGPU)
         XCTAssertLessThanOrEqual(gpu.limits.localMemoryBytes, 48 * 1024)
@@ -40,9 +38,7 @@ final class GPUPathsTests: XCTestCase {
     /// work-groups (none as row kernels, none step by step), both with the recurrent kernel in
     /// local memory and without, and the skinny GEMMs as the GPU's kernels.
     func testTheCatalogRunsTheGPUsKernels() throws {
-        let entry = try firstOpenCLDevice()
-        try XCTSkipIf(entry.isGPU, "the device is a GPU: its own paths are the GPU's")
-        let gpu = try OpenCLBackend(entry: entry, cache: nil, paths: .gpu)
+        let gpu = try openCLBackend(paths: .gpu)
         let verifier = KernelVerifier()
         for check in KernelCatalog.recurrentLoops() + KernelCatalog.skinnyGEMM() {
             let result = verifier.run(check, on: gpu)
@@ -65,10 +61,6 @@ final class GPUPathsTests: XCTestCase {
 final class FusedRecurrentLoopGPUPathsTests: FusedRecurrentLoopTests {
     override var paths: OpenCLPaths { .gpu }
 
-    override func setUpWithError() throws {
-        try XCTSkipIf(try firstOpenCLDevice().isGPU, "the device is a GPU: FusedRecurrentLoopTests ran its paths")
-    }
-
     override func testFusedLoopsMatchCPUForEveryCellDirectionMaskAndDropout() throws { try super.testFusedLoopsMatchCPUForEveryCellDirectionMaskAndDropout() }
     override func testGlobalWeightVariantMatchesCPU() throws { try super.testGlobalWeightVariantMatchesCPU() }
     override func testOtherActivationsTakeTheGenericKernelsAndMatchCPU() throws { try super.testOtherActivationsTakeTheGenericKernelsAndMatchCPU() }
@@ -80,10 +72,6 @@ final class FusedRecurrentLoopGPUPathsTests: FusedRecurrentLoopTests {
 
 final class SkinnyGEMMGPUPathsTests: SkinnyGEMMTests {
     override var paths: OpenCLPaths { .gpu }
-
-    override func setUpWithError() throws {
-        try XCTSkipIf(try firstOpenCLDevice().isGPU, "the device is a GPU: SkinnyGEMMTests ran its paths")
-    }
 
     override func testSkinnyShapesMatchCPUAndRunTheSkinnyKernel() throws { try super.testSkinnyShapesMatchCPUAndRunTheSkinnyKernel() }
     override func testOtherShapesStayOnCLBlast() throws { try super.testOtherShapesStayOnCLBlast() }

@@ -10,6 +10,14 @@ func firstOpenCLDevice() throws -> OpenCLDeviceEntry {
     return entry
 }
 
+/// The first OpenCL device's backend on `paths`, without the program cache; a skip where there
+/// is no device, or where `paths` is `.gpu` and the device is a GPU (its own paths were run).
+func openCLBackend(paths: OpenCLPaths, sourceOverrides: [String: String] = [:], recurrentLoops: RecurrentLoopMode? = nil) throws -> OpenCLBackend {
+    let entry = try firstOpenCLDevice()
+    if paths == .gpu && entry.isGPU { throw XCTSkip("the device is a GPU: its own paths are a GPU's, checked on .device") }
+    return try OpenCLBackend(entry: entry, cache: nil, sourceOverrides: sourceOverrides, recurrentLoops: recurrentLoops, paths: paths)
+}
+
 /// Backends for every OpenCL device on its own paths and, for a device that is not a GPU, on a
 /// GPU's too (``OpenCLPaths/gpu``): the GPU paths' kernels are checked here though no GPU is.
 func openCLBackendsOnEveryPath() throws -> [OpenCLBackend] {

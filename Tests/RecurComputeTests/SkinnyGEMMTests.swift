@@ -11,7 +11,7 @@ class SkinnyGEMMTests: XCTestCase {
     var paths: OpenCLPaths { .device }
 
     func openCL(sourceOverrides: [String: String] = [:]) throws -> OpenCLBackend {
-        try OpenCLBackend(entry: firstOpenCLDevice(), cache: nil, sourceOverrides: sourceOverrides, paths: paths)
+        try openCLBackend(paths: paths, sourceOverrides: sourceOverrides)
     }
 
     func testSkinnyShapesMatchCPUAndRunTheSkinnyKernel() throws {

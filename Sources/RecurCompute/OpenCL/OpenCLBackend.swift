@@ -32,8 +32,6 @@ public final class OpenCLBackend: Backend {
     /// Which path each recurrent loop took so far.
     public internal(set) var recurrentLoopPaths = RecurrentLoopPaths()
     let fusedLoops = FusedLoopCache()
-    /// Whose launch paths this backend takes: the device's kind's, or a GPU's on any device.
-    public let paths: OpenCLPaths
     let limits: OpenCLDeviceLimits
     /// GEMMs run by `gemm_skinny.cl` instead of CLBlast (tests check the shapes they target do).
     public internal(set) var skinnyGEMMs = 0
@@ -56,13 +54,13 @@ public final class OpenCLBackend: Backend {
     public init(entry: OpenCLDeviceEntry, cache: ProgramCache? = ProgramCache(), sourceOverrides: [String: String] = [:],
                 profiling: Bool = false, tuning: CLBlastTuningStore? = CLBlastTuningStore(),
                 recurrentLoops: RecurrentLoopMode? = nil, paths: OpenCLPaths = .device) throws {
+        let emulatingGPU = paths == .gpu && !entry.isGPU
         var info = entry.info
-        if paths == .gpu && !entry.isGPU { info.identifier += "/gpu-paths" }
+        if emulatingGPU { info.identifier += "/gpu-paths" }
         device = info
         recurrentLoopMode = try recurrentLoops ?? RecurrentLoopMode.fromEnvironment()
         deviceID = entry.device
-        self.paths = paths
-        limits = OpenCLDeviceLimits(entry, paths: paths)
+        limits = OpenCLDeviceLimits(entry, emulatingGPU: emulatingGPU)
         self.profiling = profiling
         var status: cl_int = 0
         var deviceRef: cl_device_id? = entry.device

@@ -1,9 +1,9 @@
 import COpenCL
 
 /// What a device allows a work-group, read once when the backend starts: the launch shapes of
-/// the fused loops and of the skinny GEMMs are chosen from these. Under ``OpenCLPaths/gpu`` on a
-/// device that is not a GPU they are a GPU's (``OpenCLPaths/gpuLimits``) wherever the device's
-/// own are larger.
+/// the fused loops and of the skinny GEMMs are chosen from these. Emulating a GPU
+/// (``OpenCLPaths/gpu`` on a device that is not one) they are a GPU's (``OpenCLPaths/gpuLimits``)
+/// wherever the device's own are larger.
 struct OpenCLDeviceLimits {
     var localMemoryBytes: Int
     var maxWorkItemSizes: [Int]
@@ -13,7 +13,7 @@ struct OpenCLDeviceLimits {
     var isGPU: Bool
     var computeUnits: Int
 
-    init(_ entry: OpenCLDeviceEntry, paths: OpenCLPaths) {
+    init(_ entry: OpenCLDeviceEntry, emulatingGPU: Bool) {
         localMemoryBytes = Int(OpenCLDiscovery.deviceValue(entry.device, CL_DEVICE_LOCAL_MEM_SIZE, as: cl_ulong.self))
         var sizes = [Int](repeating: 0, count: 3)
         clGetDeviceInfo(entry.device, cl_device_info(CL_DEVICE_MAX_WORK_ITEM_SIZES), 3 * MemoryLayout<Int>.size, &sizes, nil)
@@ -21,7 +21,7 @@ struct OpenCLDeviceLimits {
         maxWorkGroupSize = OpenCLDiscovery.deviceValue(entry.device, CL_DEVICE_MAX_WORK_GROUP_SIZE, as: Int.self)
         isGPU = entry.isGPU
         computeUnits = Swift.max(entry.info.computeUnits, 1)
-        if paths == .gpu && !entry.isGPU {
+        if emulatingGPU {
             let gpu = OpenCLPaths.gpuLimits
             isGPU = true
             localMemoryBytes = Swift.min(localMemoryBytes, gpu.localMemoryBytes)
